@@ -1,0 +1,197 @@
+/**
+ * Every route of the API, declared once: the function files register these (with app.http and
+ * the local runner), the OpenAPI document lists them and the portal client calls them.
+ */
+import { z } from 'zod';
+import {
+  AcceptBody,
+  AcceptParams,
+  AuditEventSchema,
+  CreateInvitationBody,
+  CustomerParams,
+  HealthSchema,
+  InvitationParams,
+  InvitationSchema,
+  ListAuditQuery,
+  ListInvitationsQuery,
+  ListRelationshipsQuery,
+  PartnerSchema,
+  RelationshipSchema,
+  RemovalResultSchema,
+  RemoveRelationshipBody,
+  SendInvitationBody,
+  pageOf,
+} from './schemas';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'HEAD';
+/** anonymous: no principal needed; principal: any signed-in user; partner: an enrolled partner's GlobalAdmin/AdminAgent. */
+export type Access = 'anonymous' | 'principal' | 'partner';
+
+export interface Operation {
+  name: string;
+  methods: HttpMethod[];
+  /** Route as the Functions host declares it, without the `api/` prefix. */
+  route: string;
+  access: Access;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  /** The JSON body; `form: true` also accepts application/x-www-form-urlencoded. */
+  body?: z.ZodType;
+  form?: boolean;
+  /** A body is optional (an empty body reads as {}). */
+  optionalBody?: boolean;
+  status: number;
+  response?: z.ZodType;
+  /** The answer is an HTML page. */
+  html?: boolean;
+}
+
+const op = <const O extends Operation>(o: O): O => o;
+
+export const operations = {
+  createInvitation: op({
+    name: 'createInvitation',
+    methods: ['POST'],
+    route: 'invitations',
+    access: 'partner',
+    summary: 'Create an invitation (and its email draft) for a customer',
+    body: CreateInvitationBody,
+    status: 201,
+    response: InvitationSchema,
+  }),
+  listInvitations: op({
+    name: 'listInvitations',
+    methods: ['GET'],
+    route: 'invitations',
+    access: 'partner',
+    summary: "List the caller's invitations, newest first",
+    query: ListInvitationsQuery,
+    status: 200,
+    response: pageOf(InvitationSchema, 'InvitationPage'),
+  }),
+  getInvitation: op({
+    name: 'getInvitation',
+    methods: ['GET'],
+    route: 'invitations/{id}',
+    access: 'partner',
+    summary: 'Get an invitation, with its link and draft while pending',
+    params: InvitationParams,
+    status: 200,
+    response: InvitationSchema,
+  }),
+  sendInvitation: op({
+    name: 'sendInvitation',
+    methods: ['POST'],
+    route: 'invitations/{id}/send',
+    access: 'partner',
+    summary: 'Send the (optionally edited) draft through Azure Communication Services',
+    params: InvitationParams,
+    body: SendInvitationBody,
+    optionalBody: true,
+    status: 200,
+    response: InvitationSchema,
+  }),
+  revokeInvitation: op({
+    name: 'revokeInvitation',
+    methods: ['DELETE'],
+    route: 'invitations/{id}',
+    access: 'partner',
+    summary: 'Revoke a pending invitation; its link stops working',
+    params: InvitationParams,
+    status: 200,
+    response: InvitationSchema,
+  }),
+  acceptPage: op({
+    name: 'acceptPage',
+    methods: ['GET', 'HEAD'],
+    route: 'accept/{token}',
+    access: 'anonymous',
+    summary: "The customer's page for an invitation link (HTML; changes nothing)",
+    params: AcceptParams,
+    status: 200,
+    html: true,
+  }),
+  acceptInvitation: op({
+    name: 'acceptInvitation',
+    methods: ['POST'],
+    route: 'accept/{token}',
+    access: 'principal',
+    summary: "Accept or decline an invitation as the customer's global admin",
+    params: AcceptParams,
+    body: AcceptBody,
+    form: true,
+    optionalBody: true,
+    status: 200,
+    response: z.object({ status: z.enum(['accepted', 'declined']), invitationId: z.string(), customerId: z.uuid().optional(), relationships: z.array(RelationshipSchema.omit({ etag: true })) }).meta({ id: 'AcceptResult' }),
+  }),
+  listRelationships: op({
+    name: 'listRelationships',
+    methods: ['GET'],
+    route: 'relationships',
+    access: 'partner',
+    summary: "List the caller's customers by company name",
+    query: ListRelationshipsQuery,
+    status: 200,
+    response: pageOf(RelationshipSchema, 'RelationshipPage'),
+  }),
+  getRelationship: op({
+    name: 'getRelationship',
+    methods: ['GET'],
+    route: 'relationships/{customerId}',
+    access: 'partner',
+    summary: 'Get one relationship (ETag header = etag)',
+    params: CustomerParams,
+    status: 200,
+    response: RelationshipSchema,
+  }),
+  removeRelationship: op({
+    name: 'removeRelationship',
+    methods: ['POST'],
+    route: 'relationships/{customerId}/remove',
+    access: 'partner',
+    summary: 'Remove a relationship with a good-faith attestation (no notice is sent to the customer)',
+    params: CustomerParams,
+    body: RemoveRelationshipBody,
+    status: 200,
+    response: RemovalResultSchema,
+  }),
+  listAuditEvents: op({
+    name: 'listAuditEvents',
+    methods: ['GET'],
+    route: 'audit',
+    access: 'partner',
+    summary: "The caller's audit events, newest first",
+    query: ListAuditQuery,
+    status: 200,
+    response: pageOf(AuditEventSchema, 'AuditEventPage'),
+  }),
+  getPartner: op({
+    name: 'getPartner',
+    methods: ['GET'],
+    route: 'partners/me',
+    access: 'partner',
+    summary: "The caller's partner profile",
+    status: 200,
+    response: PartnerSchema,
+  }),
+  health: op({
+    name: 'health',
+    methods: ['GET'],
+    route: 'health',
+    access: 'anonymous',
+    summary: 'Health: 200 when storage answers, 503 when not',
+    status: 200,
+    response: HealthSchema,
+  }),
+  openapi: op({
+    name: 'openapi',
+    methods: ['GET'],
+    route: 'openapi.json',
+    access: 'anonymous',
+    summary: 'This OpenAPI 3.1 document',
+    status: 200,
+  }),
+} satisfies Record<string, Operation>;
+
+export type OperationName = keyof typeof operations;

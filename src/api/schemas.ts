@@ -1,0 +1,244 @@
+/**
+ * The API's request and response shapes: the single source of the handlers' input validation,
+ * the TypeScript types (z.infer), the OpenAPI document and the portal client.
+ */
+import { z } from 'zod';
+
+export const Uuid = z.uuid('must be a UUID').transform((v) => v.toLowerCase());
+const IsoDate = z.iso.datetime();
+
+/** A hostname such as contoso.com (no scheme, no path). */
+const Hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a hostname such as contoso.com');
+
+export const Locale = z.enum(['es', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+/** Text from a user: no control characters except in multi-line fields. */
+const SingleLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters or line breaks');
+
+export const PageSize = z.coerce
+  .number({ error: 'must be a whole number from 1 to 500' })
+  .int('must be a whole number from 1 to 500')
+  .min(1, 'must be a whole number from 1 to 500')
+  .max(500, 'must be a whole number from 1 to 500')
+  .default(100);
+
+const Continuation = z.string().max(2048, 'is not a valid continuation token').optional();
+
+// ---------- partners ----------
+
+export const PartnerSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(['reseller', 'indirectProvider']),
+    indirectProviderIds: z.array(z.uuid()),
+    indirectProviders: z.array(z.object({ id: z.uuid(), name: z.string() })).optional(),
+  })
+  .meta({ id: 'Partner' });
+
+/** The seed file of `npm run seed`. */
+export const SeedFileSchema = z.strictObject({
+  partners: z
+    .array(
+      z.strictObject({
+        id: Uuid,
+        name: SingleLine(256),
+        kind: z.enum(['reseller', 'indirectProvider']),
+        indirectProviderIds: z.array(Uuid).max(50).default([]),
+      }),
+    )
+    .max(10_000),
+});
+
+// ---------- invitations ----------
+
+export const InvitationStatus = z.enum(['pending', 'accepted', 'declined', 'revoked', 'expired']);
+export type InvitationStatus = z.infer<typeof InvitationStatus>;
+
+export const CreateInvitationBody = z
+  .strictObject({
+    customer: z.strictObject({
+      tenantId: Uuid.optional(),
+      companyName: SingleLine(256),
+      domain: Hostname.optional(),
+      email: z.email('must be an email address').max(254).transform((v) => v.trim()),
+    }),
+    indirectProviderId: Uuid.optional(),
+    locale: Locale.optional(),
+    send: z.boolean().default(false),
+  })
+  .meta({ id: 'CreateInvitationRequest' });
+export type CreateInvitationBody = z.infer<typeof CreateInvitationBody>;
+
+const MAX_DRAFT = 48 * 1024;
+export const SendInvitationBody = z
+  .strictObject({
+    subject: SingleLine(256).optional(),
+    text: z.string().min(1).max(MAX_DRAFT, `must be at most ${MAX_DRAFT} characters`).optional(),
+    html: z.string().min(1).max(MAX_DRAFT, `must be at most ${MAX_DRAFT} characters`).optional(),
+  })
+  .meta({ id: 'SendInvitationRequest' });
+export type SendInvitationBody = z.infer<typeof SendInvitationBody>;
+
+export const DraftSchema = z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string() }).meta({ id: 'Draft' });
+
+export const InvitationSchema = z
+  .object({
+    id: z.string(),
+    partnerId: z.uuid(),
+    kind: z.enum(['reseller', 'resellerAndIndirectProvider']),
+    indirectProviderId: z.uuid().optional(),
+    customer: z.object({
+      tenantId: z.uuid().optional(),
+      companyName: z.string(),
+      domain: z.string().optional(),
+      email: z.string(),
+    }),
+    status: InvitationStatus,
+    url: z.string().optional().describe('Only while pending'),
+    expiresAt: IsoDate,
+    locale: Locale,
+    draft: DraftSchema.optional().describe('Only while pending'),
+    email: z.object({
+      status: z.enum(['notSent', 'sent', 'failed']),
+      sentAt: IsoDate.optional(),
+      operationId: z.string().optional(),
+      error: z.string().optional(),
+    }),
+    createdAt: IsoDate,
+    createdBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
+    acceptedAt: IsoDate.optional(),
+    acceptedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }).optional(),
+    customerId: z.uuid().optional(),
+  })
+  .meta({ id: 'Invitation' });
+export type InvitationView = z.infer<typeof InvitationSchema>;
+
+export const ListInvitationsQuery = z.object({
+  status: z.enum([...InvitationStatus.options, 'all']).default('all'),
+  pageSize: PageSize,
+  continuationToken: Continuation,
+});
+
+export const InvitationParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/) });
+
+// ---------- acceptance ----------
+
+export const AcceptParams = z.object({ token: z.string().min(1).max(512) });
+export const AcceptBody = z.object({ decision: z.enum(['accept', 'decline']).default('accept') }).meta({ id: 'AcceptRequest' });
+
+// ---------- relationships ----------
+
+export const RelationshipStatus = z.enum(['active', 'removed']);
+export const RelationshipSchema = z
+  .object({
+    partnerId: z.uuid(),
+    customerId: z.uuid(),
+    companyName: z.string(),
+    domain: z.string().optional(),
+    role: z.enum(['reseller', 'indirectProvider']),
+    status: RelationshipStatus,
+    indirectProviderId: z.uuid().optional(),
+    resellerId: z.uuid().optional(),
+    delegatedAdmin: z.object({
+      status: z.enum(['granted', 'revoked']),
+      grantedAt: IsoDate,
+      revokedAt: IsoDate.optional(),
+    }),
+    invitationId: z.string(),
+    establishedAt: IsoDate,
+    removedAt: IsoDate.optional(),
+    removedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }).optional(),
+    etag: z.string(),
+  })
+  .meta({ id: 'Relationship' });
+export type RelationshipView = z.infer<typeof RelationshipSchema>;
+
+export const ListRelationshipsQuery = z.object({
+  status: z.enum(['active', 'removed', 'all']).default('active'),
+  q: z.string().trim().max(256, 'must be at most 256 characters').optional(),
+  pageSize: PageSize,
+  continuationToken: Continuation,
+});
+
+export const CustomerParams = z.object({ customerId: Uuid });
+
+export const ATTESTATION_STATEMENT =
+  'I attest that this decision to remove the reseller relationship was made in good faith, for a legitimate business purpose and in line with our agreement with the customer.';
+
+export const RemoveRelationshipBody = z
+  .strictObject({
+    attestGoodFaith: z.literal(true, { error: `must be true: ${ATTESTATION_STATEMENT}` }),
+    reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+  })
+  .meta({ id: 'RemoveRelationshipRequest' });
+
+export const RemovalResultSchema = RelationshipSchema.extend({
+  notice: z.string().describe('Reminder that the customer was not notified'),
+}).meta({ id: 'RemovalResult' });
+
+// ---------- audit ----------
+
+export const AuditAction = z.enum([
+  'invitation.created',
+  'invitation.sent',
+  'invitation.revoked',
+  'invitation.accepted',
+  'invitation.declined',
+  'invitation.expired',
+  'relationship.established',
+  'relationship.removed',
+]);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEventSchema = z
+  .object({
+    id: z.string(),
+    at: IsoDate,
+    actor: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
+    action: AuditAction,
+    partnerId: z.uuid(),
+    customerId: z.uuid().optional(),
+    invitationId: z.string().optional(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export const ListAuditQuery = z.object({
+  customerId: Uuid.optional(),
+  pageSize: PageSize,
+  continuationToken: Continuation,
+});
+
+// ---------- misc ----------
+
+export const HealthSchema = z
+  .object({ status: z.enum(['ok', 'unavailable']), storage: z.enum(['ok', 'unavailable']), email: z.enum(['configured', 'notConfigured']) })
+  .meta({ id: 'Health' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.record(z.string(), z.array(z.string())).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Problem' });
+
+export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ items: z.array(item), continuationToken: z.string().optional() }).meta({ id });

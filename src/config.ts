@@ -1,0 +1,166 @@
+/**
+ * The one configuration module. Every app setting the service reads is declared here, parsed
+ * with zod once, and a bad value stops start-up with a message naming the setting.
+ * Nothing else in the code base reads `process.env`.
+ */
+import { z } from 'zod';
+
+/** An unset setting and an empty one mean the same: not set. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+type Env = Record<string, string | undefined>;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** True for hosts on this machine: the only hosts allowed over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** An absolute URL that is https, or http on a loopback host only. */
+const serviceUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .refine((v) => {
+    const u = URL.canParse(v) ? new URL(v) : undefined;
+    return !u || u.protocol === 'https:' || isLoopbackHost(u.hostname);
+  }, 'must use https (plain http is allowed only for localhost)')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const connectionString = z
+  .string()
+  .refine((v) => /[A-Za-z]+=[^;]+/.test(v), 'must be a connection string of key=value pairs');
+
+const intSetting = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? fallback : Number(v)),
+    z.number({ error: `must be a whole number from ${min} to ${max}` }).int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`),
+  );
+
+/** The service's settings (SPEC "Configuration"), each on its own. */
+export const settingsSchema = z.object({
+  TABLES_CONNECTION_STRING: optional(connectionString),
+  TABLES_ENDPOINT: optional(serviceUrl),
+  TABLE_PREFIX: optional(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/, 'must start with a letter and hold only letters and digits (at most 32)'),
+  ),
+  PUBLIC_BASE_URL: serviceUrl,
+  INVITATION_SIGNING_KEY: z
+    .string({ error: 'is required (a secret of at least 32 characters)' })
+    .min(32, 'must be at least 32 characters long'),
+  INVITATION_TTL_DAYS: intSetting(1, 90, 30),
+  ACS_CONNECTION_STRING: optional(connectionString),
+  ACS_ENDPOINT: optional(serviceUrl),
+  EMAIL_SENDER_ADDRESS: optional(z.email('must be an email address')),
+  /** Client ID of the user-assigned managed identity (Azure only). */
+  AZURE_CLIENT_ID: optional(z.uuid('must be a client ID (a UUID)')),
+});
+
+/** Rules between settings, checked on the raw values so every problem is told at once. */
+function crossChecks(env: Env, names: readonly string[]): string[] {
+  const set = (k: string) => typeof env[k] === 'string' && env[k].trim() !== '';
+  const problems: string[] = [];
+  if (!set('TABLES_CONNECTION_STRING') && !set('TABLES_ENDPOINT')) {
+    problems.push('  TABLES_CONNECTION_STRING: set TABLES_CONNECTION_STRING or TABLES_ENDPOINT');
+  }
+  if (names.includes('EMAIL_SENDER_ADDRESS')) {
+    const acs = set('ACS_CONNECTION_STRING') || set('ACS_ENDPOINT');
+    if (acs && !set('EMAIL_SENDER_ADDRESS')) problems.push('  EMAIL_SENDER_ADDRESS: is required when ACS_CONNECTION_STRING or ACS_ENDPOINT is set');
+    if (!acs && set('EMAIL_SENDER_ADDRESS')) problems.push('  EMAIL_SENDER_ADDRESS: is set but neither ACS_CONNECTION_STRING nor ACS_ENDPOINT is');
+  }
+  return problems;
+}
+
+/** The settings of the local runner only (never read in Azure). */
+export const runnerSettingsSchema = z.object({
+  PORT: intSetting(1, 65535, 7071),
+  AZURITE_TABLE_PORT: intSetting(1, 65535, 10002),
+  CORS_ALLOWED_ORIGINS: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : []),
+    z.array(
+      z
+        .url({ protocol: /^https?$/, error: 'must be a comma-separated list of origins such as http://localhost:5173' })
+        .refine((o) => !URL.canParse(o) || new URL(o).origin === o.replace(/\/$/, ''), 'each entry must be an origin (scheme://host[:port]) without a path')
+        .transform((o) => new URL(o).origin),
+    ),
+  ),
+});
+
+/** Names of every setting the code reads (the infrastructure test checks the Bicep against it). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof typeof settingsSchema.shape)[];
+export const RUNNER_SETTING_NAMES = Object.keys(runnerSettingsSchema.shape);
+
+export type Settings = z.output<typeof settingsSchema>;
+export type RunnerSettings = z.output<typeof runnerSettingsSchema>;
+
+export interface Config {
+  tables: { connectionString: string } | { endpoint: string };
+  tablePrefix: string;
+  publicBaseUrl: string;
+  signingKey: string;
+  invitationTtlDays: number;
+  email:
+    | { kind: 'none' }
+    | { kind: 'connectionString'; connectionString: string; sender: string }
+    | { kind: 'endpoint'; endpoint: string; sender: string };
+  managedIdentityClientId: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function describe(error: z.ZodError | undefined): string[] {
+  return (error?.issues ?? []).map((i) => `  ${i.path.join('.') || '(settings)'}: ${i.message}`);
+}
+
+function parseSettings<S extends z.ZodObject>(schema: S, env: Env): z.output<S> {
+  const parsed = schema.safeParse(env);
+  const problems = [...describe(parsed.error), ...crossChecks(env, Object.keys(schema.shape))];
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`Invalid configuration; fix these app settings:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const s = parseSettings(settingsSchema, env);
+  const sender = s.EMAIL_SENDER_ADDRESS ?? '';
+  return {
+    // A connection string wins: it is how local runs (Azurite) are configured.
+    tables: s.TABLES_CONNECTION_STRING
+      ? { connectionString: s.TABLES_CONNECTION_STRING }
+      : { endpoint: s.TABLES_ENDPOINT ?? '' },
+    tablePrefix: s.TABLE_PREFIX ?? '',
+    publicBaseUrl: s.PUBLIC_BASE_URL,
+    signingKey: s.INVITATION_SIGNING_KEY,
+    invitationTtlDays: s.INVITATION_TTL_DAYS,
+    email: s.ACS_CONNECTION_STRING
+      ? { kind: 'connectionString', connectionString: s.ACS_CONNECTION_STRING, sender }
+      : s.ACS_ENDPOINT
+        ? { kind: 'endpoint', endpoint: s.ACS_ENDPOINT, sender }
+        : { kind: 'none' },
+    managedIdentityClientId: s.AZURE_CLIENT_ID,
+  };
+}
+
+export function loadRunnerSettings(env: Env = process.env): RunnerSettings {
+  const parsed = runnerSettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid local runner settings:\n${describe(parsed.error).join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The storage settings alone, for `npm run seed`, which needs nothing else. */
+export function loadStorageConfig(env: Env = process.env): Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId'> {
+  const s = parseSettings(
+    settingsSchema.pick({ TABLES_CONNECTION_STRING: true, TABLES_ENDPOINT: true, TABLE_PREFIX: true, AZURE_CLIENT_ID: true }),
+    env,
+  );
+  return {
+    tables: s.TABLES_CONNECTION_STRING ? { connectionString: s.TABLES_CONNECTION_STRING } : { endpoint: s.TABLES_ENDPOINT ?? '' },
+    tablePrefix: s.TABLE_PREFIX ?? '',
+    managedIdentityClientId: s.AZURE_CLIENT_ID,
+  };
+}

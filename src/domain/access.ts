@@ -1,0 +1,22 @@
+/** Who may do what: the role checks live here and nowhere else. */
+import { forbidden } from './errors';
+import { CUSTOMER_ADMIN_ROLE, PARTNER_ROLES, hasAnyRole, type Partner, type Principal } from './model';
+import { findPartner } from './partners';
+import type { Store } from './ports';
+
+/** The caller must hold a partner role and belong to an enrolled partner (else 403). */
+export async function authorizePartner(store: Store, principal: Principal): Promise<Partner> {
+  if (!hasAnyRole(principal, PARTNER_ROLES)) {
+    throw forbidden(`Only a partner's ${PARTNER_ROLES.join(' or ')} may do this.`, 'role-required');
+  }
+  const partner = await findPartner(store, principal.tenantId);
+  if (!partner) throw forbidden('Your organisation is not an enrolled partner.', 'partner-not-enrolled');
+  return partner;
+}
+
+/** Only the customer tenant's global admin may accept or decline an invitation. */
+export function authorizeCustomerAdmin(principal: Principal): void {
+  if (!hasAnyRole(principal, [CUSTOMER_ADMIN_ROLE])) {
+    throw forbidden(`Only the customer's ${CUSTOMER_ADMIN_ROLE} can accept or decline an invitation.`, 'role-required');
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Turns an Operation and a small handler into an Azure Functions HTTP handler that does the
+ * same things for every route: request id, identity, enrolled-partner check, input parsing
+ * (size, content type, JSON/form, zod), one error mapper, and the common response headers.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Operation } from '../api/operations';
+import { getDeps, type Deps } from '../deps';
+import { authorizePartner } from '../domain/access';
+import { AppError, badRequest, notFound } from '../domain/errors';
+import type { Partner, Principal } from '../domain/model';
+import type { Logger } from '../domain/ports';
+import { fieldErrors, toProblem } from './problem';
+import { readPrincipal, requirePrincipal } from './principal';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<O extends Operation> {
+  request: HttpRequest;
+  context: InvocationContext;
+  deps: Deps;
+  requestId: string;
+  log: Logger;
+  params: Out<O['params']>;
+  query: Out<O['query']>;
+  body: Out<O['body']>;
+  /** Present when the operation's access is `partner` or `principal`; may be present on anonymous ones. */
+  principal: O['access'] extends 'anonymous' ? Principal | undefined : Principal;
+  partner: O['access'] extends 'partner' ? Partner : undefined;
+}
+
+export interface Reply {
+  status: number;
+  json?: unknown;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export type Handler<O extends Operation> = (input: HandlerInput<O>) => Promise<Reply>;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdOf(request: HttpRequest, context: InvocationContext): string {
+  const given = request.headers.get('x-request-id');
+  if (given && REQUEST_ID.test(given)) return given;
+  return /^[0-9a-f-]{36}$/i.test(context.invocationId) ? context.invocationId : randomUUID();
+}
+
+export function contextLogger(context: InvocationContext, requestId: string): Logger {
+  const line = (message: string, props?: Record<string, unknown>) =>
+    props ? `${message} ${JSON.stringify({ requestId, ...props })}` : `${message} {"requestId":"${requestId}"}`;
+  return {
+    info: (m, p) => context.log(line(m, p)),
+    warn: (m, p) => context.warn(line(m, p)),
+    error: (m, p) => context.error(line(m, p)),
+  };
+}
+
+const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: 'query' | 'body'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = fieldErrors(result.error);
+  const prefixed = where === 'query' ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v])) : errors;
+  throw badRequest(`Invalid ${where === 'query' ? 'query parameter' : 'field'}: ${Object.keys(prefixed).join(', ')}.`, prefixed);
+}
+
+/** Reads the body within the size limit and parses it as JSON or (where allowed) a form. */
+async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (bytes.length === 0) {
+    if (op.optionalBody) return {};
+    throw badRequest('The request body is empty; send a JSON object.', { '(body)': ['is required'] });
+  }
+  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) {
+    try {
+      return JSON.parse(bytes.toString('utf8')) as unknown;
+    } catch {
+      throw badRequest('The request body is not valid JSON.', { '(body)': ['is not valid JSON'] }, 'malformed-json');
+    }
+  }
+  if (op.form && type === 'application/x-www-form-urlencoded') {
+    return Object.fromEntries(new URLSearchParams(bytes.toString('utf8')));
+  }
+  throw new AppError({
+    status: 415,
+    code: 'unsupported-media-type',
+    title: 'Unsupported content type',
+    detail: `Send the body as application/json${op.form ? ' or application/x-www-form-urlencoded' : ''}.`,
+  });
+}
+
+const tooLarge = () =>
+  new AppError({ status: 413, code: 'payload-too-large', title: 'Request body too large', detail: `The body must be at most ${MAX_BODY_BYTES} bytes (64 KiB).` });
+
+export function problemResponse(err: unknown, requestId: string, log: Logger): HttpResponseInit {
+  const p = toProblem(err, requestId);
+  if (p.unexpected) log.error('unexpected error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  else if (p.status === 503) log.warn('dependency unavailable', { detail: p.body.detail });
+  return { status: p.status, headers: { ...BASE_HEADERS, ...p.headers, 'x-request-id': requestId }, jsonBody: p.body };
+}
+
+/** Anonymous routes ignore a principal they cannot read rather than refuse the request. */
+function optionalPrincipal(request: HttpRequest): Principal | undefined {
+  try {
+    return readPrincipal(request.headers);
+  } catch {
+    return undefined;
+  }
+}
+
+export function endpoint<O extends Operation>(op: O, handler: Handler<O>) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const requestId = requestIdOf(request, context);
+    const log = contextLogger(context, requestId);
+    try {
+      const deps = getDeps();
+      let principal: Principal | undefined;
+      let partner: Partner | undefined;
+      if (op.access === 'anonymous') principal = optionalPrincipal(request);
+      else {
+        principal = requirePrincipal(request.headers);
+        if (op.access === 'partner') partner = await authorizePartner(deps.store, principal);
+      }
+
+      let params: unknown;
+      if (op.params) {
+        const parsed = op.params.safeParse(request.params);
+        if (!parsed.success) throw notFound('No such resource.');
+        params = parsed.data;
+      }
+      const query = op.query ? parseWith(op.query, Object.fromEntries(request.query), 'query') : undefined;
+      const body = op.body ? parseWith(op.body, await readBody(request, op), 'body') : undefined;
+
+      const reply = await handler({ request, context, deps, requestId, log, params, query, body, principal, partner } as HandlerInput<O>);
+      const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers, 'x-request-id': requestId };
+      if (reply.html !== undefined) {
+        return { status: reply.status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers }, body: request.method === 'HEAD' ? '' : reply.html };
+      }
+      return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
+    } catch (err) {
+      return problemResponse(err, requestId, log);
+    }
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Reads the App Service Authentication (Easy Auth) headers into a Principal. Missing, garbage
+ * or partial principals are 401, never a crash: `request.user` of @azure/functions throws when
+ * the -id/-name/-idp headers are absent, so this parses the header itself.
+ */
+import { z } from 'zod';
+import { unauthorized } from '../domain/errors';
+import type { Principal } from '../domain/model';
+
+export const PRINCIPAL_HEADER = 'x-ms-client-principal';
+
+const TENANT_CLAIMS = ['http://schemas.microsoft.com/identity/claims/tenantid', 'tid'];
+const OBJECT_ID_CLAIMS = ['http://schemas.microsoft.com/identity/claims/objectidentifier', 'oid'];
+const ROLE_CLAIMS = ['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role'];
+const NAME_CLAIMS = ['name', 'preferred_username', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name'];
+
+const claimsPrincipal = z.object({
+  auth_typ: z.string().optional(),
+  name_typ: z.string().optional(),
+  role_typ: z.string().optional(),
+  claims: z.array(z.object({ typ: z.string(), val: z.string() })).max(500),
+});
+
+const uuid = z.uuid();
+
+/** Returns the principal, undefined when no principal header is present, or throws 401. */
+export function readPrincipal(headers: { get(name: string): string | null }): Principal | undefined {
+  const raw = headers.get(PRINCIPAL_HEADER);
+  if (raw === null || raw.trim() === '') return undefined;
+  if (raw.length > 32 * 1024) throw unauthorized('The client principal header is too large.');
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(raw, 'base64').toString('utf8'));
+  } catch {
+    throw unauthorized('The client principal header is not valid base64 JSON.');
+  }
+  const parsed = claimsPrincipal.safeParse(json);
+  if (!parsed.success) throw unauthorized('The client principal has no valid claims.');
+  const { claims, role_typ, name_typ } = parsed.data;
+  const first = (types: string[]) => claims.find((c) => types.includes(c.typ))?.val;
+
+  const tenantId = first(TENANT_CLAIMS)?.toLowerCase();
+  if (!tenantId || !uuid.safeParse(tenantId).success) throw unauthorized('The client principal has no tenant ID claim.');
+  const userId = first(OBJECT_ID_CLAIMS) ?? headers.get('x-ms-client-principal-id') ?? '';
+  if (!userId) throw unauthorized('The client principal has no object ID claim.');
+
+  const roleTypes = role_typ ? [role_typ] : ROLE_CLAIMS;
+  const roles = claims.filter((c) => roleTypes.includes(c.typ)).map((c) => c.val);
+  const name =
+    first(name_typ ? [name_typ, ...NAME_CLAIMS] : NAME_CLAIMS) ?? headers.get('x-ms-client-principal-name') ?? userId;
+  return { tenantId, userId: userId.slice(0, 128), name: name.slice(0, 256), roles };
+}
+
+export function requirePrincipal(headers: { get(name: string): string | null }): Principal {
+  const p = readPrincipal(headers);
+  if (!p) throw unauthorized('Sign in first: this operation needs an authenticated user.');
+  return p;
+}
+
+/** Builds the header value (the local runner's sign-in form and the tests use it). */
+export function encodePrincipal(p: { tenantId: string; userId: string; name: string; roles: string[] }): string {
+  const claims = [
+    { typ: TENANT_CLAIMS[0]!, val: p.tenantId },
+    { typ: OBJECT_ID_CLAIMS[0]!, val: p.userId },
+    { typ: 'name', val: p.name },
+    ...p.roles.map((r) => ({ typ: 'roles', val: r })),
+  ];
+  return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims })).toString('base64');
+}

@@ -1,0 +1,40 @@
+/**
+ * One declaration per function feeds both the Functions host (`app.http`) and the local runner.
+ * Under the host, `@azure/functions-core` is provided by the worker; anywhere else (the local
+ * runner, tests) the host is absent and only the runner's registry is filled.
+ */
+import { app, type HttpFunctionOptions, type HttpHandler } from '@azure/functions';
+import type { Operation } from '../api/operations';
+
+export interface RegisteredFunction {
+  operation: Operation;
+  handler: HttpHandler;
+}
+
+const registry = new Map<string, RegisteredFunction>();
+
+function underFunctionsHost(): boolean {
+  try {
+    require('@azure/functions-core');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function register(operation: Operation, handler: HttpHandler): void {
+  registry.set(operation.name, { operation, handler });
+  if (!underFunctionsHost()) return;
+  const options: HttpFunctionOptions = {
+    methods: operation.methods,
+    route: operation.route,
+    // App Service Authentication vouches for the caller; the function checks roles itself.
+    authLevel: 'anonymous',
+    handler,
+  };
+  app.http(operation.name, options);
+}
+
+export function registeredFunctions(): RegisteredFunction[] {
+  return [...registry.values()];
+}

@@ -1,0 +1,102 @@
+/**
+ * Starts Azurite's Table service from the npm package as a child process: loopback only,
+ * telemetry off, in memory (or on disk with `location`). Used by `npm start`, the tests and
+ * the benchmark.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Azurite's well-known development account (public, documented by Microsoft). */
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`;
+}
+
+export interface AzuriteOptions {
+  port: number;
+  /** A folder to persist to; in memory when absent. */
+  location?: string;
+  /** Print Azurite's own output (off by default). */
+  verbose?: boolean;
+}
+
+export interface RunningAzurite {
+  port: number;
+  connectionString: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
+  if (await portAnswers(options.port)) {
+    throw new Error(`Port ${options.port} is already in use; set AZURITE_TABLE_PORT to a free port.`);
+  }
+  const args = [
+    require.resolve('azurite/dist/src/table/main.js'),
+    '--tableHost', '127.0.0.1',
+    '--tablePort', String(options.port),
+    '--disableTelemetry',
+    '--skipApiVersionCheck',
+    '--silent',
+    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
+  ];
+  // In memory, Azurite still wants a working folder for its own files: a fresh temporary one.
+  const cwd = options.location ?? mkdtempSync(join(tmpdir(), 'azurite-'));
+  const child = spawn(process.execPath, args, { cwd, stdio: options.verbose ? 'inherit' : ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Azurite exited (code ${child.exitCode}): ${stderr.trim()}`);
+    if (await portAnswers(options.port)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Azurite did not start on port ${options.port} within 20 s: ${stderr.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port: options.port,
+    connectionString: azuriteConnectionString(options.port),
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A free TCP port on loopback, chosen by the OS. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}

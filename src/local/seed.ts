@@ -1,0 +1,45 @@
+/** `npm run seed -- FILE.json`: upserts the partners of FILE into the configured store. */
+import { readFileSync } from 'node:fs';
+import { SeedFileSchema } from '../api/schemas';
+import { ConfigError, loadStorageConfig } from '../config';
+import { fieldErrors } from '../http/problem';
+import { upsertPartners } from '../domain/partners';
+import type { Store } from '../domain/ports';
+import { TableStore } from '../storage/tableStore';
+
+export async function seedFile(store: Store, file: string): Promise<number> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`Cannot read ${file} as JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = SeedFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const lines = Object.entries(fieldErrors(parsed.error)).map(([k, v]) => `  ${k}: ${v.join('; ')}`);
+    throw new Error(`${file} is not a valid partner file:\n${lines.join('\n')}`);
+  }
+  const ids = new Set(parsed.data.partners.map((p) => p.id));
+  for (const p of parsed.data.partners) {
+    if (p.indirectProviderIds.includes(p.id)) throw new Error(`${file}: partner ${p.id} lists itself as its provider`);
+  }
+  await upsertPartners(store, parsed.data.partners);
+  const unknown = parsed.data.partners.flatMap((p) => p.indirectProviderIds).filter((id) => !ids.has(id));
+  if (unknown.length) console.warn(`note: provider IDs not in this file (must already be enrolled): ${[...new Set(unknown)].join(', ')}`);
+  return parsed.data.partners.length;
+}
+
+async function main(): Promise<void> {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: npm run seed -- FILE.json');
+  const store = TableStore.fromConfig(loadStorageConfig());
+  const n = await seedFile(store, file);
+  console.log(`Seeded ${n} partner(s) from ${file}.`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof ConfigError || err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}

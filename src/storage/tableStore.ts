@@ -1,0 +1,265 @@
+/**
+ * The Table Storage adapter of the `Store` port. The only module that imports
+ * `@azure/data-tables`. Storage failures are read here, in one place: etag/exists conflicts
+ * become WriteConflict, anything that means "storage is not answering" becomes UnavailableError.
+ */
+import {
+  RestError,
+  TableClient,
+  TableServiceClient,
+  odata,
+  type TableEntity,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+  type TransactionAction,
+} from '@azure/data-tables';
+import type { Config } from '../config';
+import { UnavailableError, WriteConflict } from '../domain/errors';
+import type { RangeQuery, RowData, Store, StoredRow, TableName, WriteOp } from '../domain/ports';
+import { azureCredential } from '../identity';
+
+type StorageConfig = Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId'>;
+
+const TABLES: Record<TableName, string> = { partners: 'partners', data: 'data' };
+
+/** Bounded retries and a per-try timeout: a request can never hang on storage. */
+const TRY_TIMEOUT_MS = 3000;
+const CLIENT_OPTIONS: TableServiceClientOptions = {
+  retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+  additionalPolicies: [
+    {
+      position: 'perRetry',
+      policy: {
+        name: 'tryTimeout',
+        sendRequest: (request, next) => {
+          request.timeout = TRY_TIMEOUT_MS;
+          return next(request);
+        },
+      },
+    },
+  ],
+};
+
+export function tableName(prefix: string, table: TableName): string {
+  return `${prefix}${TABLES[table]}`;
+}
+
+/** Reads the status and code of a storage error wherever the SDK put them. */
+export function storageErrorInfo(err: unknown): { status: number | undefined; code: string | undefined } {
+  if (err instanceof RestError) {
+    const details = err.details as { odataError?: { code?: string }; errorCode?: string } | undefined;
+    return { status: err.statusCode, code: details?.odataError?.code ?? details?.errorCode ?? err.code };
+  }
+  if (err && typeof err === 'object') {
+    const e = err as { statusCode?: unknown; code?: unknown };
+    return {
+      status: typeof e.statusCode === 'number' ? e.statusCode : undefined,
+      code: typeof e.code === 'string' ? e.code : undefined,
+    };
+  }
+  return { status: undefined, code: undefined };
+}
+
+function isUnavailable(err: unknown): boolean {
+  const { status } = storageErrorInfo(err);
+  // No status: the request never got an answer (refused, reset, timed out, aborted).
+  return status === undefined || status === 408 || status >= 500;
+}
+
+function unavailable(err: unknown): UnavailableError {
+  return new UnavailableError('Storage is not reachable right now; try again shortly.', err);
+}
+
+const SYSTEM_PROPS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata', 'Timestamp']);
+
+function toRow(entity: TableEntityResult<Record<string, unknown>>): StoredRow {
+  const data: RowData = {};
+  for (const [k, v] of Object.entries(entity)) {
+    if (SYSTEM_PROPS.has(k)) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') data[k] = v;
+  }
+  return { pk: entity.partitionKey ?? '', rk: entity.rowKey ?? '', etag: entity.etag, data };
+}
+
+export interface TableStoreOptions {
+  /** Counts every storage round trip (benchmarks and tests read it). */
+  onRoundTrip?: (op: string) => void;
+}
+
+export class TableStore implements Store {
+  private readonly clients = new Map<TableName, TableClient>();
+  private readonly ready = new Map<TableName, Promise<void>>();
+
+  constructor(
+    private readonly service: TableServiceClient,
+    private readonly makeClient: (name: string) => TableClient,
+    private readonly prefix: string,
+    private readonly options: TableStoreOptions = {},
+  ) {}
+
+  static fromConfig(config: StorageConfig, options: TableStoreOptions = {}): TableStore {
+    const t = config.tables;
+    if ('connectionString' in t) {
+      const allowInsecureConnection = /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(t.connectionString);
+      const opts = { ...CLIENT_OPTIONS, allowInsecureConnection };
+      return new TableStore(
+        TableServiceClient.fromConnectionString(t.connectionString, opts),
+        (name) => TableClient.fromConnectionString(t.connectionString, name, opts),
+        config.tablePrefix,
+        options,
+      );
+    }
+    const credential = azureCredential(config.managedIdentityClientId);
+    return new TableStore(
+      new TableServiceClient(t.endpoint, credential, CLIENT_OPTIONS),
+      (name) => new TableClient(t.endpoint, name, credential, CLIENT_OPTIONS),
+      config.tablePrefix,
+      options,
+    );
+  }
+
+  private count(op: string): void {
+    this.options.onRoundTrip?.(op);
+  }
+
+  /** The client of a table, creating the table on first use (once per process). */
+  private async client(table: TableName): Promise<TableClient> {
+    let client = this.clients.get(table);
+    if (!client) {
+      client = this.makeClient(tableName(this.prefix, table));
+      this.clients.set(table, client);
+    }
+    let ready = this.ready.get(table);
+    if (!ready) {
+      const c = client;
+      ready = (async () => {
+        this.count('createTable');
+        try {
+          await c.createTable(); // the SDK treats "already exists" as success
+        } catch (err) {
+          if (storageErrorInfo(err).status !== 409) throw err;
+        }
+      })();
+      this.ready.set(table, ready);
+      // A failed creation (storage down) is tried again by the next call.
+      ready.catch(() => this.ready.delete(table));
+    }
+    try {
+      await ready;
+    } catch (err) {
+      throw isUnavailable(err) ? unavailable(err) : err;
+    }
+    return client;
+  }
+
+  async get(table: TableName, pk: string, rk: string): Promise<StoredRow | undefined> {
+    const client = await this.client(table);
+    this.count('get');
+    try {
+      return toRow(await client.getEntity<Record<string, unknown>>(pk, rk));
+    } catch (err) {
+      const { status } = storageErrorInfo(err);
+      if (status === 404) return undefined;
+      throw isUnavailable(err) ? unavailable(err) : err;
+    }
+  }
+
+  async range(table: TableName, pk: string, q: RangeQuery): Promise<StoredRow[]> {
+    const client = await this.client(table);
+    let filter = odata`PartitionKey eq ${pk} and RowKey ge ${q.from} and RowKey lt ${q.to}`;
+    for (const c of q.where ?? []) {
+      // The property name is ours (never client input); the value goes through odata escaping.
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c.prop)) throw new Error(`bad property name ${c.prop}`);
+      filter += ` and ${c.prop} ${c.op} ${odata`${c.value}`}`;
+    }
+    const rows: StoredRow[] = [];
+    try {
+      const pages = client
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: Math.min(1000, q.limit) });
+      for await (const page of pages) {
+        this.count('query');
+        for (const e of page) {
+          rows.push(toRow(e));
+          if (rows.length >= q.limit) return rows;
+        }
+      }
+    } catch (err) {
+      throw isUnavailable(err) ? unavailable(err) : err;
+    }
+    return rows;
+  }
+
+  async commit(table: TableName, pk: string, ops: WriteOp[]): Promise<Map<string, string>> {
+    if (ops.length === 0) return new Map();
+    if (ops.length > 100) throw new Error(`a commit holds at most 100 writes (got ${ops.length})`);
+    const client = await this.client(table);
+    const entity = (rk: string, data: RowData = {}): TableEntity => ({ partitionKey: pk, rowKey: rk, ...data });
+    this.count('commit');
+    try {
+      if (ops.length === 1) return await this.single(client, ops[0]!, entity);
+      const actions: TransactionAction[] = ops.map((op) => {
+        switch (op.kind) {
+          case 'insert':
+            return ['create', entity(op.rk, op.data)];
+          case 'replace':
+            return ['update', entity(op.rk, op.data), 'Replace', { etag: op.etag }];
+          case 'put':
+            return ['upsert', entity(op.rk, op.data), 'Replace'];
+          case 'delete':
+            return ['delete', entity(op.rk)];
+        }
+      });
+      const result = await client.submitTransaction(actions);
+      const etags = new Map<string, string>();
+      for (const r of result.subResponses) {
+        if (r.etag && r.rowKey) etags.set(r.rowKey, r.etag);
+      }
+      return etags;
+    } catch (err) {
+      throw this.commitError(err);
+    }
+  }
+
+  /** One write needs no batch: a plain call is one round trip too, and cheaper. */
+  private async single(client: TableClient, op: WriteOp, entity: (rk: string, data?: RowData) => TableEntity) {
+    let etag: string | undefined;
+    switch (op.kind) {
+      case 'insert':
+        etag = (await client.createEntity(entity(op.rk, op.data))).etag;
+        break;
+      case 'replace':
+        etag = (await client.updateEntity(entity(op.rk, op.data), 'Replace', { etag: op.etag })).etag;
+        break;
+      case 'put':
+        etag = (await client.upsertEntity(entity(op.rk, op.data), 'Replace')).etag;
+        break;
+      case 'delete':
+        try {
+          await client.deleteEntity(entity(op.rk).partitionKey, op.rk);
+        } catch (err) {
+          if (storageErrorInfo(err).status !== 404) throw err;
+        }
+        break;
+    }
+    return new Map(etag ? [[op.rk, etag]] : []);
+  }
+
+  private commitError(err: unknown): Error {
+    const { status, code } = storageErrorInfo(err);
+    if (status === 412 || code === 'UpdateConditionNotSatisfied') return new WriteConflict('etag');
+    if (status === 409 || code === 'EntityAlreadyExists') return new WriteConflict('exists');
+    if (status === 404 || code === 'ResourceNotFound') return new WriteConflict('missing');
+    if (isUnavailable(err)) return unavailable(err);
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  async ping(): Promise<void> {
+    this.count('ping');
+    try {
+      await this.service.getProperties();
+    } catch (err) {
+      throw isUnavailable(err) ? unavailable(err) : err;
+    }
+  }
+}

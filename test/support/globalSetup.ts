@@ -1,0 +1,22 @@
+import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { freePort, startAzurite, type RunningAzurite } from '../../src/local/azurite';
+
+let azurite: RunningAzurite | undefined;
+
+/** One Azurite (in memory, loopback, telemetry off) on a free port for the whole run. */
+export async function setup(project: TestProject): Promise<void> {
+  azurite = await startAzurite({ port: await freePort() });
+  project.provide('tablesConnectionString', azurite.connectionString);
+  project.provide('azuritePort', azurite.port);
+}
+
+export async function teardown(): Promise<void> {
+  await azurite?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tablesConnectionString: string;
+    azuritePort: number;
+  }
+}

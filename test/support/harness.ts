@@ -1,0 +1,104 @@
+/**
+ * Test harness: the real service (config, Table Storage on the run's Azurite, every function
+ * through the local runner over real HTTP) with this file's own table prefix.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config';
+import { buildDeps, setDeps, type Deps } from '../../src/deps';
+import { upsertPartners } from '../../src/domain/partners';
+import type { Partner } from '../../src/domain/model';
+import { encodePrincipal } from '../../src/http/principal';
+import { freePort } from '../../src/local/azurite';
+import { loadFunctions, startRunner, type RunningServer } from '../../src/local/runner';
+
+export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
+
+export interface Who {
+  tenantId: string;
+  roles?: string[];
+  name?: string;
+  userId?: string;
+}
+
+export function principalHeader(who: Who): string {
+  return encodePrincipal({
+    tenantId: who.tenantId,
+    userId: who.userId ?? `user-${who.tenantId.slice(0, 8)}`,
+    name: who.name ?? `admin@${who.tenantId.slice(0, 8)}.example`,
+    roles: who.roles ?? ['AdminAgent'],
+  });
+}
+
+export interface Service {
+  url: string;
+  deps: Deps;
+  runner: RunningServer;
+  /** Storage round trips so far, by operation. */
+  roundTrips: string[];
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startService(overrides: Partial<Config> = {}, corsOrigins: string[] = []): Promise<Service> {
+  const port = await freePort();
+  const config: Config = { ...loadConfig({ ...process.env, PUBLIC_BASE_URL: `http://localhost:${port}` }), ...overrides };
+  const roundTrips: string[] = [];
+  const deps = buildDeps(config, { onRoundTrip: (op) => roundTrips.push(op) });
+  setDeps(deps);
+  await loadFunctions(FUNCTIONS_DIR, '.ts');
+  const logs: string[] = [];
+  const runner = await startRunner({ port, corsOrigins, log: (level, message) => logs.push(`[${level}] ${message}`) });
+  return { url: runner.url, deps, runner, roundTrips, logs, close: () => runner.close() };
+}
+
+export interface World {
+  reseller: Partner;
+  provider: Partner;
+  otherReseller: Partner;
+  otherProvider: Partner;
+}
+
+/** Enrols a fresh set of partners: a reseller linked to a provider, and an unrelated pair. */
+export async function seedWorld(deps: Deps): Promise<World> {
+  const provider: Partner = { id: randomUUID(), name: 'Northwind Distribución', kind: 'indirectProvider', indirectProviderIds: [] };
+  const otherProvider: Partner = { id: randomUUID(), name: 'Other Provider', kind: 'indirectProvider', indirectProviderIds: [] };
+  const reseller: Partner = { id: randomUUID(), name: 'Fabrikam & Co <Resellers>', kind: 'reseller', indirectProviderIds: [provider.id] };
+  const otherReseller: Partner = { id: randomUUID(), name: 'Tailspin', kind: 'reseller', indirectProviderIds: [otherProvider.id] };
+  await upsertPartners(deps.store, [provider, otherProvider, reseller, otherReseller]);
+  return { reseller, provider, otherReseller, otherProvider };
+}
+
+export interface CallOptions {
+  as?: Who;
+  body?: unknown;
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** A fetch that returns status, headers and the parsed body (JSON when it is JSON). */
+export async function call<T = any>(service: { url: string }, method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.as) headers['x-ms-client-principal'] = principalHeader(opts.as);
+  let body: string | Buffer | undefined;
+  if (opts.rawBody !== undefined) body = opts.rawBody;
+  else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${service.url}${path}`, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+export const adminOf = (partner: { id: string }, roles = ['AdminAgent']): Who => ({ tenantId: partner.id, roles });
+export const customerAdmin = (tenantId: string = randomUUID()): Who => ({ tenantId, roles: ['GlobalAdmin'], name: `ga@${tenantId.slice(0, 6)}.example` });
