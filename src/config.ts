@@ -50,7 +50,8 @@ export const settingsSchema = z.object({
     .min(32, 'must be at least 32 characters long'),
   INVITATION_TTL_DAYS: intSetting(1, 90, 30),
   ACS_CONNECTION_STRING: optional(connectionString),
-  ACS_ENDPOINT: optional(serviceUrl),
+  // Managed-identity tokens are only ever sent over https.
+  ACS_ENDPOINT: optional(serviceUrl.refine((v) => v.startsWith('https://'), 'must be an https URL')),
   EMAIL_SENDER_ADDRESS: optional(z.email('must be an email address')),
   /** Client ID of the user-assigned managed identity (Azure only). */
   AZURE_CLIENT_ID: optional(z.uuid('must be a client ID (a UUID)')),

@@ -181,7 +181,7 @@ export const ATTESTATION_STATEMENT =
 
 export const RemoveRelationshipBody = z
   .strictObject({
-    attestGoodFaith: z.literal(true, { error: `must be true: ${ATTESTATION_STATEMENT}` }),
+    attestGoodFaith: z.boolean({ error: `must be true: ${ATTESTATION_STATEMENT}` }).optional().describe(`Must be true: ${ATTESTATION_STATEMENT}`),
     reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
   })
   .meta({ id: 'RemoveRelationshipRequest' });

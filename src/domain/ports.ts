@@ -24,7 +24,7 @@ export type WriteOp =
   | { kind: 'delete'; rk: string };
 
 /** A property condition applied by the store, server side. */
-export type Condition = { prop: string; op: 'eq' | 'ne' | 'lt' | 'ge'; value: Value };
+export type Condition = { prop: string; op: 'eq' | 'ne' | 'lt' | 'ge' | 'gt'; value: Value };
 
 export interface RangeQuery {
   /** Row keys from here (inclusive) ... */

@@ -15,7 +15,7 @@ import {
 } from '@azure/data-tables';
 import type { Config } from '../config';
 import { UnavailableError, WriteConflict } from '../domain/errors';
-import type { RangeQuery, RowData, Store, StoredRow, TableName, WriteOp } from '../domain/ports';
+import type { Condition, RangeQuery, RowData, Store, StoredRow, TableName, Value, WriteOp } from '../domain/ports';
 import { azureCredential } from '../identity';
 
 type StorageConfig = Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId'>;
@@ -70,6 +70,15 @@ function unavailable(err: unknown): UnavailableError {
   return new UnavailableError('Storage is not reachable right now; try again shortly.', err);
 }
 
+/** Each comparison through the odata tag, which quotes and escapes the value. */
+const COMPARE: Record<Condition['op'], (v: Value) => string> = {
+  eq: (v) => odata` eq ${v}`,
+  ne: (v) => odata` ne ${v}`,
+  lt: (v) => odata` lt ${v}`,
+  ge: (v) => odata` ge ${v}`,
+  gt: (v) => odata` gt ${v}`,
+};
+
 const SYSTEM_PROPS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata', 'Timestamp']);
 
 function toRow(entity: TableEntityResult<Record<string, unknown>>): StoredRow {
@@ -100,7 +109,7 @@ export class TableStore implements Store {
   static fromConfig(config: StorageConfig, options: TableStoreOptions = {}): TableStore {
     const t = config.tables;
     if ('connectionString' in t) {
-      const allowInsecureConnection = /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(t.connectionString);
+      const allowInsecureConnection = /DefaultEndpointsProtocol=http;|TableEndpoint=http:|UseDevelopmentStorage=true/i.test(t.connectionString);
       const opts = { ...CLIENT_OPTIONS, allowInsecureConnection };
       return new TableStore(
         TableServiceClient.fromConnectionString(t.connectionString, opts),
@@ -170,7 +179,7 @@ export class TableStore implements Store {
     for (const c of q.where ?? []) {
       // The property name is ours (never client input); the value goes through odata escaping.
       if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c.prop)) throw new Error(`bad property name ${c.prop}`);
-      filter += ` and ${c.prop} ${c.op} ${odata`${c.value}`}`;
+      filter += ` and ${c.prop}${COMPARE[c.op](c.value)}`;
     }
     const rows: StoredRow[] = [];
     try {

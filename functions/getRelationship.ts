@@ -1,0 +1,11 @@
+import { operations } from '../src/api/operations';
+import { getRelationship as get } from '../src/domain/relationships';
+import { endpoint } from '../src/http/endpoint';
+import { register } from '../src/http/register';
+
+export const getRelationship = endpoint(operations.getRelationship, async ({ deps, partner, params }) => {
+  const relationship = await get(deps.store, partner, params.customerId);
+  return { status: 200, headers: { ETag: relationship.etag }, json: relationship };
+});
+
+register(operations.getRelationship, getRelationship);

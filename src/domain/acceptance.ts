@@ -1,0 +1,202 @@
+/**
+ * The customer's answer to an invitation (see docs/storage.md for why it cannot be half-applied).
+ *
+ * 1. The commit point is ONE entity group transaction in the reseller's partition: the
+ *    invitation (guarded by its ETag) becomes accepted by this tenant, the reseller's
+ *    relationship and its index rows are written, and the audit events are added. Of several
+ *    concurrent posts exactly one can win the invitation's ETag; the others re-read and see it
+ *    accepted (same tenant: the same 200; another tenant: 409).
+ * 2. For the combined kind, the provider's relationship lives in the provider's partition. It
+ *    is written by a second transaction that also inserts a marker row `acc|{invitationId}`, so
+ *    it is applied at most once; the invitation says `providerStep: pending` until it is done.
+ *    If that step fails (storage down), the customer's retry (the same POST) or the repair
+ *    timer completes it: it depends only on the accepted invitation.
+ */
+import type { Locale } from '../api/schemas';
+import { authorizeCustomerAdmin } from './access';
+import { auditEvent, auditOps } from './audit';
+import { AppError, conflict, forbidden, gone, WriteConflict } from './errors';
+import { effectiveStatus, expireIfDue, fromRow, invitationRow, invitationRowKey, loadInvitation, transition, type Invitation, type StoredInvitation } from './invitations';
+import { ACCEPTANCE_MARK } from './keys';
+import { actorOf, type Principal } from './model';
+import type { Clock, Store } from './ports';
+import { establish, loadRelationship, type Relationship } from './relationships';
+import { linkTokenMatches, parseLinkToken } from './tokens';
+
+export interface AcceptDeps {
+  store: Store;
+  clock: Clock;
+  signingKey: string;
+}
+
+export const invalidLink = () => gone('This invitation link is no longer valid: it expired, was revoked or declined, or is not a valid link.', 'invitation-link-invalid');
+
+/** The invitation a token designates, if the token is genuine; never says which check failed. */
+export async function resolveToken(deps: AcceptDeps, token: string): Promise<StoredInvitation | undefined> {
+  const ref = parseLinkToken(token);
+  if (!ref) return undefined;
+  const found = await loadInvitation(deps.store, ref.partnerId, ref.invitationId);
+  if (!found || !linkTokenMatches(deps.signingKey, ref, found.invitation.nonce)) return undefined;
+  return found;
+}
+
+export interface Answer {
+  status: 'accepted' | 'declined';
+  invitation: Invitation;
+  relationships: Relationship[];
+}
+
+export async function answerInvitation(deps: AcceptDeps, principal: Principal, token: string, decision: 'accept' | 'decline'): Promise<Answer> {
+  authorizeCustomerAdmin(principal);
+  const found = await resolveToken(deps, token);
+  if (!found) throw invalidLink();
+  const tenant = principal.tenantId;
+  const actor = actorOf(principal);
+
+  let current = found;
+  for (let attempt = 0; ; attempt++) {
+    const inv = current.invitation;
+    const now = deps.clock.now();
+    if (inv.status === 'accepted') {
+      if (inv.customerId !== tenant) throw conflict('This invitation has already been accepted by another organisation.', 'invitation-already-accepted');
+      if (decision === 'decline') throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
+      return { status: 'accepted', invitation: inv, relationships: await completeAcceptance(deps, inv) };
+    }
+    if (effectiveStatus(inv, now) !== 'pending') {
+      await transition(deps.store, inv.partnerId, current, (i) => expireIfDue(i, now));
+      throw invalidLink();
+    }
+    if (inv.customer.tenantId && inv.customer.tenantId !== tenant) {
+      throw forbidden('This invitation was sent to another organisation; sign in with an account of the invited tenant.', 'wrong-tenant');
+    }
+    if (tenant === inv.partnerId || tenant === inv.indirectProviderId) {
+      throw forbidden('A partner cannot accept its own invitation.', 'wrong-tenant');
+    }
+    const at = now.toISOString();
+    const base = { invitationId: inv.id, customerId: tenant };
+
+    if (decision === 'decline') {
+      const done = await transition(deps.store, inv.partnerId, current, (i) => {
+        if (i.status !== 'pending') return undefined;
+        return {
+          next: { ...i, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant },
+          events: [auditEvent(i.partnerId, 'invitation.declined', actor, now, base)],
+        };
+      });
+      if (done.invitation.status !== 'declined') {
+        current = done;
+        continue;
+      }
+      return { status: 'declined', invitation: done.invitation, relationships: [] };
+    }
+
+    // Accept: one transaction in the reseller's partition.
+    const before = await loadRelationship(deps.store, inv.partnerId, tenant);
+    const rel = establish(
+      before,
+      {
+        partnerId: inv.partnerId,
+        customerId: tenant,
+        companyName: inv.customer.companyName,
+        domain: inv.customer.domain,
+        role: 'reseller',
+        indirectProviderId: inv.indirectProviderId,
+        invitationId: inv.id,
+        actor,
+      },
+      now,
+    );
+    const accepted: Invitation = {
+      ...inv,
+      status: 'accepted',
+      acceptedAt: at,
+      acceptedBy: actor,
+      customerId: tenant,
+      ...(inv.kind === 'resellerAndIndirectProvider' ? { providerStep: 'pending' } : {}),
+    };
+    const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
+    try {
+      await deps.store.commit('data', inv.partnerId, [
+        { kind: 'replace', rk: invitationRowKey(inv.id), data: invitationRow(accepted), etag: current.etag },
+        ...rel.ops,
+        ...auditOps(event),
+      ]);
+    } catch (err) {
+      if (!(err instanceof WriteConflict) || attempt >= 8) throw err;
+      // Lost a race (the invitation or the relationship changed): read again and decide again.
+      const again = await loadInvitation(deps.store, inv.partnerId, inv.id);
+      if (!again) throw invalidLink();
+      current = again;
+      continue;
+    }
+    return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, accepted) };
+  }
+}
+
+/**
+ * Everything an accepted invitation implies beyond its commit point (the provider's
+ * relationship), applied at most once and safe to run again; returns the relationships.
+ */
+export async function completeAcceptance(deps: AcceptDeps, inv: Invitation): Promise<Relationship[]> {
+  const customerId = inv.customerId;
+  if (inv.status !== 'accepted' || !customerId) throw new Error('completeAcceptance needs an accepted invitation');
+  const reseller = await loadRelationship(deps.store, inv.partnerId, customerId);
+  const relationships = reseller ? [reseller.relationship] : [];
+  const providerId = inv.indirectProviderId;
+  if (!providerId) return relationships;
+
+  const marker = `${ACCEPTANCE_MARK}${inv.id}`;
+  for (let attempt = 0; ; attempt++) {
+    const [mark, before] = await Promise.all([deps.store.get('data', providerId, marker), loadRelationship(deps.store, providerId, customerId)]);
+    if (mark) {
+      if (before) relationships.push(before.relationship);
+      break;
+    }
+    const now = deps.clock.now();
+    const actor = inv.acceptedBy ?? { id: 'system', name: 'system', tenantId: customerId };
+    const rel = establish(
+      before,
+      { partnerId: providerId, customerId, companyName: inv.customer.companyName, domain: inv.customer.domain, role: 'indirectProvider', resellerId: inv.partnerId, invitationId: inv.id, actor },
+      now,
+    );
+    try {
+      await deps.store.commit('data', providerId, [{ kind: 'insert', rk: marker, data: { invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() } }, ...rel.ops]);
+      relationships.push(rel.relationship);
+      break;
+    } catch (err) {
+      if (!(err instanceof WriteConflict) || attempt >= 8) throw err;
+    }
+  }
+  if (inv.providerStep === 'pending') await markProviderStepDone(deps.store, inv);
+  return relationships;
+}
+
+/** Bookkeeping only (not a state change of the domain): lets the repair job skip it. */
+async function markProviderStepDone(store: Store, inv: Invitation): Promise<void> {
+  const row = await store.get('data', inv.partnerId, invitationRowKey(inv.id));
+  if (!row) return;
+  const { invitation, etag } = fromRow(row);
+  if (invitation.providerStep !== 'pending') return;
+  try {
+    await store.commit('data', inv.partnerId, [{ kind: 'replace', rk: invitationRowKey(inv.id), data: invitationRow({ ...invitation, providerStep: 'done' }), etag }]);
+  } catch (err) {
+    if (!(err instanceof WriteConflict)) throw err; // someone else marked it
+  }
+}
+
+export type PageState =
+  | { kind: 'invalid'; locale: Locale }
+  | { kind: 'accepted'; invitation: Invitation }
+  | { kind: 'open'; invitation: Invitation };
+
+/** What the link's page shows. Reads only: mail scanners open links. */
+export async function pageState(deps: AcceptDeps, token: string): Promise<PageState> {
+  const found = await resolveToken(deps, token);
+  if (!found) return { kind: 'invalid', locale: 'en' };
+  const inv = found.invitation;
+  if (inv.status === 'accepted') return { kind: 'accepted', invitation: inv };
+  if (effectiveStatus(inv, deps.clock.now()) !== 'pending') return { kind: 'invalid', locale: inv.locale };
+  return { kind: 'open', invitation: inv };
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

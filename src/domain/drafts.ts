@@ -1,0 +1,46 @@
+/** The invitation email draft, in the invitation's language, from the translator's templates. */
+import type { Locale } from '../api/schemas';
+import { fill, formatExpiry, texts } from '../i18n';
+import { escapeHtml } from './html';
+
+export interface DraftInput {
+  locale: Locale;
+  to: string;
+  resellerName: string;
+  providerName?: string | undefined;
+  companyName: string;
+  url: string;
+  expiresAt: string;
+}
+
+export interface Draft {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function buildDraft(d: DraftInput): Draft {
+  const t = texts[d.locale].email;
+  const both = d.providerName !== undefined;
+  const values = { reseller: d.resellerName, provider: d.providerName ?? '', company: d.companyName, url: d.url, expiry: formatExpiry(d.expiresAt, d.locale) };
+  const paragraphs = [t.greeting, both ? t.introWithProvider : t.intro, both ? t.grantsWithProvider : t.grants, t.action];
+  const after = [t.expiry, t.ignore, t.signature];
+
+  const text = [...paragraphs.map((p) => fill(p, values)), d.url, ...after.map((p) => fill(p, values))].join('\n\n');
+  const p = (s: string) => `<p>${fill(s, values, escapeHtml).replaceAll('\n', '<br>')}</p>`;
+  const href = escapeHtml(d.url);
+  const html = [
+    '<!doctype html>',
+    `<html lang="${d.locale}"><head><meta charset="utf-8"><title>${escapeHtml(fill(both ? t.subjectWithProvider : t.subject, values))}</title></head>`,
+    '<body style="font-family:Segoe UI,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1b1b1b">',
+    ...paragraphs.map(p),
+    `<p><a href="${href}" style="display:inline-block;padding:10px 18px;background:#0f6cbd;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(t.button)}</a></p>`,
+    `<p style="word-break:break-all"><a href="${href}">${href}</a></p>`,
+    ...after.map(p),
+    '</body></html>',
+  ].join('\n');
+  // A subject is one line: user values cannot inject headers (the schemas refuse CR/LF too).
+  const subject = fill(both ? t.subjectWithProvider : t.subject, values).replace(/[\r\n]+/g, ' ');
+  return { to: d.to, subject, text, html };
+}

@@ -1,0 +1,93 @@
+/**
+ * Invitation links, ids and continuation tokens.
+ *
+ * An invitation link token is base64url( partnerId(16) | invitationId(16) | HMAC-SHA256(key,
+ * "invitation-link:v1" | partnerId | invitationId | nonce)(32) ). The first 32 bytes only say
+ * where to look; the 256-bit MAC is what makes the link unguessable. Nothing of the token is
+ * stored: the invitation keeps a random nonce, so the link can be derived again for the inviting
+ * partner while the invitation is pending, and a new nonce (or a new key) kills every old link.
+ * The MAC is compared in constant time.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { badRequest } from './errors';
+
+const uuidBytes = (id: string) => Buffer.from(id.replaceAll('-', ''), 'hex');
+const bytesUuid = (b: Buffer) => {
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const newNonce = () => randomBytes(16).toString('base64url');
+
+/**
+ * A new invitation id: a UUID (version 8, RFC 9562 custom) whose first 48 bits are the
+ * inverted creation time, so ids sort newest first; the other 74 bits are random.
+ */
+export function newInvitationId(now: Date): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(0xffff_ffff_ffff - now.getTime(), 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  return bytesUuid(b);
+}
+
+function mac(key: string, partnerId: string, invitationId: string, nonce: string): Buffer {
+  return createHmac('sha256', key).update(`invitation-link:v1|${partnerId}|${invitationId}|${nonce}`).digest();
+}
+
+export function makeLinkToken(key: string, partnerId: string, invitationId: string, nonce: string): string {
+  return Buffer.concat([uuidBytes(partnerId), uuidBytes(invitationId), mac(key, partnerId, invitationId, nonce)]).toString('base64url');
+}
+
+export interface LinkRef {
+  partnerId: string;
+  invitationId: string;
+  mac: Buffer;
+}
+
+/** Where a token points, or undefined when it cannot be one of ours. Says nothing about validity. */
+export function parseLinkToken(token: string): LinkRef | undefined {
+  if (!/^[A-Za-z0-9_-]{86}$/.test(token)) return undefined;
+  const b = Buffer.from(token, 'base64url');
+  if (b.length !== 64) return undefined;
+  const partnerId = bytesUuid(b.subarray(0, 16));
+  const invitationId = bytesUuid(b.subarray(16, 32));
+  if (!UUID.test(partnerId) || !UUID.test(invitationId)) return undefined;
+  return { partnerId, invitationId, mac: b.subarray(32) };
+}
+
+/** Constant-time check of a token's MAC against the invitation's nonce. */
+export function linkTokenMatches(key: string, ref: LinkRef, nonce: string): boolean {
+  const expected = mac(key, ref.partnerId, ref.invitationId, nonce);
+  return ref.mac.length === expected.length && timingSafeEqual(ref.mac, expected);
+}
+
+/** A short, non-reversible fingerprint of a token, safe to log. */
+export const tokenFingerprint = (token: string) => createHash('sha256').update(token).digest('base64url').slice(0, 10);
+
+/**
+ * Continuation tokens: opaque, signed, bound to the query they continue. A tampered token, or
+ * one reused with other filters, is a 400.
+ */
+export function encodeContinuation(key: string, scope: string, position: string): string {
+  const payload = Buffer.from(JSON.stringify({ p: position })).toString('base64url');
+  const sig = createHmac('sha256', key).update(`continuation:v1|${scope}|${payload}`).digest('base64url').slice(0, 22);
+  return `${payload}.${sig}`;
+}
+
+export function decodeContinuation(key: string, scope: string, token: string | undefined): string | undefined {
+  if (token === undefined || token === '') return undefined;
+  const invalid = () => badRequest('The continuation token is not valid for this query.', { continuationToken: ['is not valid for this query'] }, 'invalid-continuation-token');
+  const [payload, sig, extra] = token.split('.');
+  if (!payload || !sig || extra !== undefined) throw invalid();
+  const expected = createHmac('sha256', key).update(`continuation:v1|${scope}|${payload}`).digest('base64url').slice(0, 22);
+  if (sig.length !== expected.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) throw invalid();
+  try {
+    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { p?: unknown };
+    if (typeof parsed.p !== 'string') throw new Error('no position');
+    return parsed.p;
+  } catch {
+    throw invalid();
+  }
+}
