@@ -47,7 +47,8 @@ export const settingsSchema = z.object({
   PUBLIC_BASE_URL: serviceUrl,
   INVITATION_SIGNING_KEY: z
     .string({ error: 'is required (a secret of at least 32 characters)' })
-    .min(32, 'must be at least 32 characters long'),
+    .min(32, 'must be at least 32 characters long')
+    .refine((v) => !v.startsWith('@Microsoft.KeyVault('), 'is an unresolved Key Vault reference: check the identity and the secret URI'),
   INVITATION_TTL_DAYS: intSetting(1, 90, 30),
   ACS_CONNECTION_STRING: optional(connectionString),
   // Managed-identity tokens are only ever sent over https.

@@ -228,9 +228,7 @@ module apiAuthSettings 'br/public:avm/res/web/site/config:0.2.2' = {
             disableWWWAuthenticate: false
           }
           validation: {
-            allowedAudiences: concat([
-              'api://${authClientId}'
-            ], authAllowedAudiences)
+            allowedAudiences: concat(['api://${authClientId}'], authAllowedAudiences)
           }
         }
       }

@@ -14,6 +14,9 @@ const OBJECT_ID_CLAIMS = ['http://schemas.microsoft.com/identity/claims/objectid
 const ROLE_CLAIMS = ['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role'];
 const NAME_CLAIMS = ['name', 'preferred_username', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name'];
 
+/** The role template ID of Microsoft Entra's built-in Global Administrator role. */
+export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = '62e90394-69f5-4237-9190-012177145e10';
+
 const claimsPrincipal = z.object({
   auth_typ: z.string().optional(),
   name_typ: z.string().optional(),
@@ -46,6 +49,11 @@ export function readPrincipal(headers: { get(name: string): string | null }): Pr
 
   const roleTypes = role_typ ? [role_typ] : ROLE_CLAIMS;
   const roles = claims.filter((c) => roleTypes.includes(c.typ)).map((c) => c.val);
+  // A tenant's own Global Administrator (directory role, `wids` claim) counts as GlobalAdmin,
+  // so a customer's admin needs no app role assignment in the customer tenant.
+  if (claims.some((c) => c.typ === 'wids' && c.val.toLowerCase() === GLOBAL_ADMINISTRATOR_TEMPLATE_ID) && !roles.includes('GlobalAdmin')) {
+    roles.push('GlobalAdmin');
+  }
   const name =
     first(name_typ ? [name_typ, ...NAME_CLAIMS] : NAME_CLAIMS) ?? headers.get('x-ms-client-principal-name') ?? userId;
   return { tenantId, userId: userId.slice(0, 128), name: name.slice(0, 256), roles };

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SETTING_NAMES } from '../../src/config';
+import { SETTING_NAMES, loadConfig } from '../../src/config';
 
 const ROOT = resolve(__dirname, '../..');
 const INFRA = join(ROOT, 'infra');
@@ -327,5 +327,8 @@ describe('azd wiring', () => {
     expect(apiBicep).toMatch(/'azd-service-name':\s*serviceName/);
   });
 
-  it.todo('config rejects an unresolved Key Vault reference as INVITATION_SIGNING_KEY (src/config.ts)');
+  it('config rejects an unresolved Key Vault reference as INVITATION_SIGNING_KEY', () => {
+    const env = { TABLES_ENDPOINT: 'https://a.table.core.windows.net', PUBLIC_BASE_URL: 'https://x.example' };
+    expect(() => loadConfig({ ...env, INVITATION_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/invitation-signing-key/)' })).toThrow(/INVITATION_SIGNING_KEY.*Key Vault/);
+  });
 });

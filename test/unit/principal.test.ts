@@ -56,6 +56,15 @@ describe('Easy Auth principal', () => {
     expect(p).toEqual({ tenantId: T, userId: 'oid-from-header', name: 'bob@contoso.example', roles: ['GlobalAdmin'] });
   });
 
+  it("maps the directory's Global Administrator role (wids) to GlobalAdmin", () => {
+    const p = readPrincipal(
+      headers({
+        'x-ms-client-principal': b64({ claims: [{ typ: 'tid', val: T }, { typ: 'oid', val: 'u' }, { typ: 'wids', val: '62e90394-69f5-4237-9190-012177145e10' }] }),
+      }),
+    );
+    expect(p?.roles).toEqual(['GlobalAdmin']);
+  });
+
   it('absent header: no principal (and 401 where one is required)', () => {
     expect(readPrincipal(headers({}))).toBeUndefined();
     expect(status(() => requirePrincipal(headers({})))).toBe(401);
