@@ -4,16 +4,17 @@ import { AppError } from '../src/domain/errors';
 import { PAGE_HEADERS, answeredPage, errorPage, invalidLinkPage } from '../src/domain/pages';
 import { toView } from '../src/domain/relationships';
 import { endpoint } from '../src/http/endpoint';
+import { requirePrincipal } from '../src/http/principal';
 import { register } from '../src/http/register';
 import { assertSameSite, isFormPost } from '../src/http/sameSite';
 
 /** The customer's global admin accepts or declines. Browsers get a page, API clients JSON. */
-export const acceptInvitation = endpoint(operations.acceptInvitation, async ({ deps, params, principal, body, request }) => {
+export const acceptInvitation = endpoint(operations.acceptInvitation, async ({ deps, params, body, request }) => {
   const acceptDeps = { store: deps.store, clock: deps.clock, signingKey: deps.config.signingKey };
   const browser = isFormPost(request);
   try {
     assertSameSite(request, deps.config.publicBaseUrl);
-    const answer = await answerInvitation(acceptDeps, principal, params.token, body.decision);
+    const answer = await answerInvitation(acceptDeps, requirePrincipal(request.headers), params.token, body.decision);
     if (browser) return { status: 200, headers: PAGE_HEADERS, html: answeredPage(answer.invitation, answer.status) };
     return {
       status: 200,

@@ -20,7 +20,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 function errorStatuses(op: Operation): number[] {
   const s = new Set<number>([503]);
-  if (op.access !== 'anonymous') s.add(401);
+  if (op.access !== 'anonymous' || op.name === 'acceptInvitation') s.add(401);
   if (op.access === 'partner' || op.name === 'acceptInvitation') s.add(403);
   if (op.params) s.add(404);
   if (op.query || op.body) s.add(400);

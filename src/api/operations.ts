@@ -116,7 +116,8 @@ export const operations = {
     name: 'acceptInvitation',
     methods: ['POST'],
     route: 'accept/{token}',
-    access: 'principal',
+    // The handler requires the principal itself, so that a browser gets every error as a page.
+    access: 'anonymous',
     summary: "Accept or decline an invitation as the customer's global admin",
     params: AcceptParams,
     body: AcceptBody,

@@ -17,6 +17,6 @@ export async function authorizePartner(store: Store, principal: Principal): Prom
 /** Only the customer tenant's global admin may accept or decline an invitation. */
 export function authorizeCustomerAdmin(principal: Principal): void {
   if (!hasAnyRole(principal, [CUSTOMER_ADMIN_ROLE])) {
-    throw forbidden(`Only the customer's ${CUSTOMER_ADMIN_ROLE} can accept or decline an invitation.`, 'role-required');
+    throw forbidden(`Only the customer's global admin (${CUSTOMER_ADMIN_ROLE}) can accept or decline an invitation.`, 'role-required');
   }
 }

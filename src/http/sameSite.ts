@@ -1,7 +1,10 @@
 /**
  * Cross-site request forgery guard for the accept form: a browser tells where a form post comes
- * from (Origin, Sec-Fetch-Site); a post from any other site is refused. API clients send
+ * from (Sec-Fetch-Site, else Origin); a post from any other site is refused. API clients send
  * neither header and are let through (they carry their own bearer token).
+ *
+ * Sec-Fetch-Site decides when present: the accept page's `Referrer-Policy: no-referrer` makes
+ * browsers send `Origin: null` on its own form posts, so Origin alone would refuse them.
  */
 import type { HttpRequest } from '@azure/functions';
 import { forbidden } from '../domain/errors';
@@ -10,9 +13,9 @@ export function assertSameSite(request: HttpRequest, publicBaseUrl: string): voi
   const allowed = new Set([new URL(publicBaseUrl).origin, new URL(request.url).origin]);
   const origin = request.headers.get('origin');
   const fetchSite = request.headers.get('sec-fetch-site');
-  const crossOrigin = origin !== null && (origin === 'null' || !allowed.has(origin));
-  const crossSite = fetchSite !== null && fetchSite !== 'same-origin' && fetchSite !== 'none';
-  if (crossOrigin || crossSite) {
+  const refused =
+    fetchSite !== null ? fetchSite !== 'same-origin' && fetchSite !== 'none' : origin !== null && (origin === 'null' || !allowed.has(origin));
+  if (refused) {
     throw forbidden('Cross-site requests cannot accept or decline invitations; open the invitation link itself.', 'cross-site-request');
   }
 }
