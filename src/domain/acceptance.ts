@@ -21,7 +21,7 @@ import { ACCEPTANCE_MARK } from './keys';
 import { actorOf, type Principal } from './model';
 import type { Clock, Store } from './ports';
 import { establish, loadRelationship, type Relationship } from './relationships';
-import { linkTokenMatches, parseLinkToken } from './tokens';
+import { linkTokenMatches, parseLinkToken, type LinkRef } from './tokens';
 
 export interface AcceptDeps {
   store: Store;
@@ -34,10 +34,12 @@ export const invalidLink = () => gone('This invitation link is no longer valid: 
 /** The invitation a token designates, if the token is genuine; never says which check failed. */
 export async function resolveToken(deps: AcceptDeps, token: string): Promise<StoredInvitation | undefined> {
   const ref = parseLinkToken(token);
-  if (!ref) return undefined;
+  return ref ? verified(deps, ref) : undefined;
+}
+
+async function verified(deps: AcceptDeps, ref: LinkRef): Promise<StoredInvitation | undefined> {
   const found = await loadInvitation(deps.store, ref.partnerId, ref.invitationId);
-  if (!found || !linkTokenMatches(deps.signingKey, ref, found.invitation.nonce)) return undefined;
-  return found;
+  return found && linkTokenMatches(deps.signingKey, ref, found.invitation.nonce) ? found : undefined;
 }
 
 export interface Answer {
@@ -48,11 +50,15 @@ export interface Answer {
 
 export async function answerInvitation(deps: AcceptDeps, principal: Principal, token: string, decision: 'accept' | 'decline'): Promise<Answer> {
   authorizeCustomerAdmin(principal);
-  const found = await resolveToken(deps, token);
-  if (!found) throw invalidLink();
+  const ref = parseLinkToken(token);
+  if (!ref) throw invalidLink();
   const tenant = principal.tenantId;
   const actor = actorOf(principal);
 
+  // The invitation and this tenant's relationship with the reseller, read at once.
+  const read = () => Promise.all([verified(deps, ref), loadRelationship(deps.store, ref.partnerId, tenant)]);
+  let [found, before] = await read();
+  if (!found) throw invalidLink();
   let current = found;
   for (let attempt = 0; ; attempt++) {
     const inv = current.invitation;
@@ -91,7 +97,6 @@ export async function answerInvitation(deps: AcceptDeps, principal: Principal, t
     }
 
     // Accept: one transaction in the reseller's partition.
-    const before = await loadRelationship(deps.store, inv.partnerId, tenant);
     const rel = establish(
       before,
       {
@@ -124,12 +129,12 @@ export async function answerInvitation(deps: AcceptDeps, principal: Principal, t
     } catch (err) {
       if (!(err instanceof WriteConflict) || attempt >= 8) throw err;
       // Lost a race (the invitation or the relationship changed): read again and decide again.
-      const again = await loadInvitation(deps.store, inv.partnerId, inv.id);
-      if (!again) throw invalidLink();
-      current = again;
+      [found, before] = await read();
+      if (!found) throw invalidLink();
+      current = found;
       continue;
     }
-    return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, accepted) };
+    return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, accepted, rel.relationship) };
   }
 }
 
@@ -137,11 +142,11 @@ export async function answerInvitation(deps: AcceptDeps, principal: Principal, t
  * Everything an accepted invitation implies beyond its commit point (the provider's
  * relationship), applied at most once and safe to run again; returns the relationships.
  */
-export async function completeAcceptance(deps: AcceptDeps, inv: Invitation): Promise<Relationship[]> {
+export async function completeAcceptance(deps: AcceptDeps, inv: Invitation, reseller?: Relationship): Promise<Relationship[]> {
   const customerId = inv.customerId;
   if (inv.status !== 'accepted' || !customerId) throw new Error('completeAcceptance needs an accepted invitation');
-  const reseller = await loadRelationship(deps.store, inv.partnerId, customerId);
-  const relationships = reseller ? [reseller.relationship] : [];
+  const own = reseller ?? (await loadRelationship(deps.store, inv.partnerId, customerId))?.relationship;
+  const relationships = own ? [own] : [];
   const providerId = inv.indirectProviderId;
   if (!providerId) return relationships;
 

@@ -21,9 +21,25 @@ function toPartner(row: StoredRow): Partner | undefined {
   };
 }
 
+/**
+ * Enrolled partners are looked up on every partner request; a found entry is kept for a short
+ * while per store (a change to the directory reaches a running instance within this time). An
+ * unknown tenant is never cached, so a newly seeded partner works at once.
+ */
+export const PARTNER_CACHE_MS = 30_000;
+const cache = new WeakMap<Store, Map<string, { partner: Partner; until: number }>>();
+
 export async function findPartner(store: Store, tenantId: string): Promise<Partner | undefined> {
+  let entries = cache.get(store);
+  if (!entries) cache.set(store, (entries = new Map<string, { partner: Partner; until: number }>()));
+  const hit = entries.get(tenantId);
+  if (hit && hit.until > Date.now()) return hit.partner;
   const row = await store.get('partners', tenantId, PROFILE);
-  return row ? toPartner(row) : undefined;
+  const partner = row ? toPartner(row) : undefined;
+  if (partner) entries.set(tenantId, { partner, until: Date.now() + PARTNER_CACHE_MS });
+  else entries.delete(tenantId);
+  if (entries.size > 10_000) entries.clear();
+  return partner;
 }
 
 /** Inserts or updates partners (idempotent). A directory entry is reference data, not state. */
@@ -35,6 +51,7 @@ export async function upsertPartners(store: Store, partners: Partner[]): Promise
       data: { name: p.name, kind: p.kind, indirectProviderIds: JSON.stringify(p.indirectProviderIds) },
     };
     await store.commit('partners', p.id, [op]);
+    cache.get(store)?.delete(p.id);
   }
 }
 

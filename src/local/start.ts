@@ -7,35 +7,39 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, loadRunnerSettings } from '../config';
 import { buildDeps, setDeps } from '../deps';
 import { encodePrincipal } from '../http/principal';
-import { startAzurite, type RunningAzurite } from './azurite';
+import { azuriteConnectionString, startAzurite, type RunningAzurite } from './azurite';
 import { loadFunctions, startRunner } from './runner';
 import { seedFile } from './seed';
 
 const DEMO_FILE = join(__dirname, '..', '..', '..', 'demo', 'partners.json');
 const DEMO_RESELLER = '8c2f4a51-3b7e-4d1a-9f60-2b5e7c9d1a01';
 
+let azurite: RunningAzurite | undefined;
+
+async function stop(code: number): Promise<never> {
+  await azurite?.stop();
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const env = process.env;
   const runner = loadRunnerSettings(env);
-  let azurite: RunningAzurite | undefined;
-
-  const stop = async (code: number) => {
-    await azurite?.stop();
-    process.exit(code);
-  };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  if (!env.TABLES_CONNECTION_STRING && !env.TABLES_ENDPOINT) {
-    azurite = await startAzurite({ port: runner.AZURITE_TABLE_PORT });
-    env.TABLES_CONNECTION_STRING = azurite.connectionString;
-    console.log(`Azurite (Table, in memory) on 127.0.0.1:${azurite.port}`);
-  }
+  const embedded = !env.TABLES_CONNECTION_STRING && !env.TABLES_ENDPOINT;
   env.PUBLIC_BASE_URL ||= `http://localhost:${runner.PORT}`;
   if (!env.INVITATION_SIGNING_KEY) {
     env.INVITATION_SIGNING_KEY = randomBytes(32).toString('base64url');
     console.log('INVITATION_SIGNING_KEY not set: using a random key for this run (links die with it).');
+  }
+  // Every setting is checked before anything starts.
+  loadConfig(embedded ? { ...env, TABLES_CONNECTION_STRING: azuriteConnectionString(runner.AZURITE_TABLE_PORT) } : env);
+  if (embedded) {
+    azurite = await startAzurite({ port: runner.AZURITE_TABLE_PORT });
+    env.TABLES_CONNECTION_STRING = azurite.connectionString;
+    console.log(`Azurite (Table, in memory) on 127.0.0.1:${azurite.port}`);
   }
   const config = loadConfig(env);
   const deps = buildDeps(config);
@@ -58,5 +62,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err instanceof ConfigError ? err.message : err instanceof Error ? `Start-up failed: ${err.message}` : String(err));
-  process.exit(1);
+  void stop(1);
 });

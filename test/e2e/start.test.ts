@@ -1,0 +1,73 @@
+/** `npm start` as a newcomer runs it: the built runner in its own process, with its own Azurite. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../src/local/azurite';
+import { principalHeader } from '../support/harness';
+
+const START = join(__dirname, '..', '..', 'dist', 'src', 'local', 'start.js');
+const DEMO_RESELLER = '8c2f4a51-3b7e-4d1a-9f60-2b5e7c9d1a01';
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  return env;
+}
+
+function run(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [START], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+describe.skipIf(!existsSync(START))('npm start', () => {
+  it('starts Azurite, seeds the demo partners, serves the API, and Ctrl-C stops everything', async () => {
+    const [port, azurite] = [await freePort(), await freePort()];
+    const t0 = Date.now();
+    const { child, output, exited } = run(cleanEnv({ PORT: String(port), AZURITE_TABLE_PORT: String(azurite) }));
+    try {
+      while (!output().includes('Ctrl-C stops everything')) {
+        if (child.exitCode !== null) throw new Error(output());
+        if (Date.now() - t0 > 60_000) throw new Error(`not ready within 60 s:\n${output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const ready = Date.now() - t0;
+      console.log(`npm start (without the build) ready in ${ready} ms`);
+      expect(output()).toContain(`curl http://localhost:${port}/api/health`);
+      const health = await fetch(`http://localhost:${port}/api/health`);
+      expect(health.status).toBe(200);
+      const me = await fetch(`http://localhost:${port}/api/partners/me`, { headers: { 'x-ms-client-principal': principalHeader({ tenantId: DEMO_RESELLER }) } });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { name: string }).name).toBe('Fabrikam Cloud Resellers');
+      expect(await portOpen(azurite)).toBe(true);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+    expect(await portOpen(port)).toBe(false);
+    expect(await portOpen(azurite)).toBe(false);
+  });
+
+  it.each([
+    [{ INVITATION_TTL_DAYS: '0' }, 'INVITATION_TTL_DAYS'],
+    [{ PORT: 'http' }, 'PORT'],
+    [{ PUBLIC_BASE_URL: 'http://public.example.com' }, 'PUBLIC_BASE_URL'],
+    [{ CORS_ALLOWED_ORIGINS: 'not an origin' }, 'CORS_ALLOWED_ORIGINS'],
+  ])('a bad setting %j stops start-up with a message naming %s', async (patch, name) => {
+    const { output, exited } = run(cleanEnv({ PORT: String(await freePort()), AZURITE_TABLE_PORT: String(await freePort()), ...patch }));
+    expect(await exited).toBe(1);
+    expect(output()).toContain(name);
+    expect(output()).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+});
