@@ -226,7 +226,7 @@ export const ListAuditQuery = z.object({
 // ---------- misc ----------
 
 export const HealthSchema = z
-  .object({ status: z.enum(['ok', 'unavailable']), storage: z.enum(['ok', 'unavailable']), email: z.enum(['configured', 'notConfigured']) })
+  .object({ status: z.literal('ok'), storage: z.literal('ok'), email: z.enum(['configured', 'notConfigured']) })
   .meta({ id: 'Health' });
 
 export const ProblemSchema = z

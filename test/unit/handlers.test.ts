@@ -90,6 +90,8 @@ describe('storage down', () => {
       const h = await health(get('/api/health'), context().ctx);
       expect(h.status).toBe(503);
       expect((h.headers as Record<string, string>)['Retry-After']).toBe('5');
+      expect((h.headers as Record<string, string>)['Content-Type']).toBe('application/problem+json');
+      expect(h.jsonBody).toMatchObject({ status: 503, type: expect.stringMatching(/storage-unavailable$/) });
       const { ctx, lines } = context();
       const p = await getPartner(get('/api/partners/me', { 'x-ms-client-principal': principalHeader({ tenantId: partnerId }) }), ctx);
       expect(p.status).toBe(503);
