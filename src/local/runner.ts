@@ -2,8 +2,8 @@
  * The local runner: serves the registered HTTP functions with the routes, methods and route
  * parameters they declare, through the real HttpRequest/InvocationContext of @azure/functions,
  * as `func start` would. It also stands in for the platform where the platform does the work:
- * App Service Authentication (the sign-in form and the x-ms-client-principal headers) and CORS.
- * Never deployed.
+ * App Service Authentication (the sign-in form, local bearer tokens and the x-ms-client-principal
+ * headers) and CORS. Never deployed.
  */
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -67,6 +67,14 @@ const API_METHODS = 'GET, POST, DELETE, HEAD, OPTIONS';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Accept-Language';
 const EXPOSED_HEADERS = 'ETag, Location, Retry-After, x-request-id';
 const SESSION_COOKIE = 'AppServiceAuthSession';
+/**
+ * The local stand-in for a validated bearer token: `Authorization: Bearer local.<base64 of the
+ * x-ms-client-principal JSON>` (see src/client/localToken.ts). In Azure, Easy Auth validates the
+ * portal's Entra access token and sets x-ms-client-principal itself; such a token is no JWT and
+ * Azure refuses it. It lets a portal on another origin sign in locally through the headers CORS
+ * allows (Authorization, not x-ms-client-principal).
+ */
+const LOCAL_BEARER = /^Bearer\s+local\.([A-Za-z0-9+/_-]+={0,2})$/i;
 
 interface Session {
   tenantId: string;
@@ -226,7 +234,12 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
     const session = sessions.get(cookies(req)[SESSION_COOKIE] ?? '');
-    if (session && !headers[PRINCIPAL_HEADER]) {
+    const localBearer = LOCAL_BEARER.exec(headers.authorization ?? '')?.[1];
+    if (localBearer && !headers[PRINCIPAL_HEADER]) {
+      // readPrincipal validates it as it does the header (401 when malformed).
+      headers[PRINCIPAL_HEADER] = localBearer;
+      headers['x-ms-client-principal-idp'] = 'aad';
+    } else if (session && !headers[PRINCIPAL_HEADER]) {
       headers[PRINCIPAL_HEADER] = encodePrincipal(session);
       headers['x-ms-client-principal-id'] = session.userId;
       headers['x-ms-client-principal-name'] = session.name;

@@ -1,0 +1,231 @@
+/**
+ * The portal's typed client of the API, built from the same declarations as the service: routes
+ * and methods come from `operations` (src/api/operations.ts), request and response types are the
+ * zod schemas' own (`z.input`/`z.output`). It runs in browsers and in Node 20 (only `fetch`); it
+ * imports no Azure SDK and no Node module.
+ *
+ *   const api = createClient({ baseUrl: 'https://func-api-….azurewebsites.net', getToken });
+ *   const invitation = await api.createInvitation({ customer: { companyName, email } });
+ *   for await (const r of api.relationships({ q: 'con' })) show(r);
+ *   await api.removeRelationship(r.customerId, { attestGoodFaith: true }, { ifMatch: r.etag });
+ *
+ * Every answer outside 2xx is thrown as an ApiError carrying the RFC 9457 problem document.
+ */
+import type { z } from 'zod';
+import { operations } from '../api/operations';
+import type {
+  AuditEventSchema,
+  CreateInvitationBody,
+  HealthSchema,
+  InvitationSchema,
+  ListAuditQuery,
+  ListInvitationsQuery,
+  ListRelationshipsQuery,
+  PartnerSchema,
+  RelationshipSchema,
+  RemovalResultSchema,
+  RemoveRelationshipBody,
+  SendInvitationBody,
+} from '../api/schemas';
+import { errorFromResponse } from './errors';
+
+export { ApiError, isApiError, type Problem } from './errors';
+export { localDevToken, localPrincipal, type LocalIdentity } from './localToken';
+
+// ---------- types, all derived from the schemas ----------
+
+type Ops = typeof operations;
+/** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
+export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi'>;
+
+type ResponseOf<K extends ClientOperation> = Ops[K] extends { response: infer S extends z.ZodType } ? z.output<S> : never;
+type QueryOf<K extends ClientOperation> = Ops[K] extends { query: infer S extends z.ZodType } ? Partial<z.output<S>> : never;
+type BodyOf<K extends ClientOperation> = Ops[K] extends { body: infer S extends z.ZodType } ? z.input<S> : never;
+
+type ParamNames<R extends string> = R extends `${string}{${infer P}}${infer Rest}` ? P | ParamNames<Rest> : never;
+/** `{ id: string }` for `invitations/{id}`; nothing for routes without parameters. */
+export type PathParams<K extends ClientOperation> = { [P in ParamNames<Ops[K]['route']>]: string };
+
+export type Invitation = z.output<typeof InvitationSchema>;
+export type Relationship = z.output<typeof RelationshipSchema>;
+export type RemovalResult = z.output<typeof RemovalResultSchema>;
+export type AuditEvent = z.output<typeof AuditEventSchema>;
+export type Partner = z.output<typeof PartnerSchema>;
+export type Health = z.output<typeof HealthSchema>;
+export type AcceptResult = ResponseOf<'acceptInvitation'>;
+export interface Page<T> {
+  items: T[];
+  /** Absent on the last page. */
+  continuationToken?: string | undefined;
+}
+
+export type CreateInvitationInput = z.input<typeof CreateInvitationBody>;
+export type SendInvitationInput = z.input<typeof SendInvitationBody>;
+/** The attestation is required by the type too (the service answers 400 without it). */
+export type RemoveRelationshipInput = Omit<z.input<typeof RemoveRelationshipBody>, 'attestGoodFaith'> & { attestGoodFaith: true };
+
+type Filter<S extends z.ZodType> = Partial<Omit<z.output<S>, 'continuationToken'>>;
+export type InvitationFilter = Filter<typeof ListInvitationsQuery>;
+export type RelationshipFilter = Filter<typeof ListRelationshipsQuery>;
+export type AuditFilter = Filter<typeof ListAuditQuery>;
+type Paged<F> = { [K in keyof (F & { continuationToken?: string | undefined })]: (F & { continuationToken?: string | undefined })[K] };
+
+// ---------- options ----------
+
+type Awaitable<T> = T | Promise<T>;
+
+export interface ClientOptions {
+  /** The Function App's URL without `/api`, e.g. `https://func-api-abc.azurewebsites.net` or `http://localhost:7071`; `''` for the page's own origin. */
+  baseUrl: string;
+  /** The bearer token for `Authorization` (an Entra access token for the API in Azure, `localDevToken(…)` locally); nothing is sent when it returns undefined or ''. */
+  getToken?: () => Awaitable<string | undefined>;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Extra headers on every request, e.g. `Accept-Language`, or `x-ms-client-principal` from Node against the local runner. */
+  headers?: Record<string, string> | (() => Awaitable<Record<string, string>>);
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+export interface RemoveOptions extends RequestOptions {
+  /** The relationship's `etag`: the removal fails with 412 if it changed since. */
+  ifMatch?: string;
+}
+
+export type CallInput<K extends ClientOperation> = RequestOptions & {
+  query?: QueryOf<K>;
+  body?: BodyOf<K>;
+  ifMatch?: string;
+} & ([ParamNames<Ops[K]['route']>] extends [never] ? { params?: undefined } : { params: PathParams<K> });
+
+/** A 2xx answer with its headers (ETag, Location, x-request-id are exposed to cross-origin pages). */
+export interface ApiResponse<T> {
+  status: number;
+  headers: Headers;
+  data: T;
+}
+
+// ---------- building requests ----------
+
+/** `invitations/{id}/send` + `{ id }` → `invitations/<id, URL-encoded>/send`. */
+export function expandRoute(route: string, params: Record<string, string> = {}): string {
+  return route.replace(/\{([A-Za-z0-9_]+)(?::[^}]*)?\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === '') throw new TypeError(`Missing path parameter "${name}" for route ${route}.`);
+    return encodeURIComponent(value);
+  });
+}
+
+function queryString(query: object | undefined): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  if (/[/+]json\b/i.test(response.headers.get('content-type') ?? '')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** Yields every item of every page, requesting the next page only when the previous one is used up. */
+export async function* paginate<T>(
+  listPage: (continuationToken: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<T, void, undefined> {
+  let token: string | undefined;
+  do {
+    const page = await listPage(token);
+    yield* page.items;
+    token = page.continuationToken;
+  } while (token);
+}
+
+// ---------- the client ----------
+
+export function createClient(options: ClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  /** Any client operation by name, with its status and headers. */
+  async function call<K extends ClientOperation>(name: K, input: CallInput<K>): Promise<ApiResponse<ResponseOf<K>>> {
+    const op: Ops[ClientOperation] = operations[name];
+    const url = `${base}/api/${expandRoute(op.route, input.params)}${queryString(input.query)}`;
+    const headers = new Headers({ Accept: 'application/json' });
+    const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
+    for (const [k, v] of Object.entries({ ...extra, ...input.headers })) headers.set(k, v);
+    const token = await options.getToken?.();
+    if (token) headers.set('Authorization', `Bearer ${token}`);
+    if (input.ifMatch) headers.set('If-Match', input.ifMatch);
+    let body: string | undefined;
+    if (input.body !== undefined) {
+      body = JSON.stringify(input.body);
+      headers.set('Content-Type', 'application/json');
+    }
+    const response = await doFetch(url, { method: op.methods[0], headers, body, signal: input.signal });
+    const data = await readBody(response);
+    // Health reports an unreachable store as a 503 with its own document, not as a problem.
+    const healthReport = name === 'health' && response.status === 503 && typeof data === 'object' && data !== null && 'storage' in data;
+    if (!response.ok && !healthReport) throw errorFromResponse(response, data);
+    return { status: response.status, headers: response.headers, data: data as ResponseOf<K> };
+  }
+
+  const get = async <K extends ClientOperation>(name: K, input: CallInput<K>): Promise<ResponseOf<K>> => (await call(name, input)).data;
+
+  const listInvitations = (query: Paged<InvitationFilter> = {}, o: RequestOptions = {}) => get('listInvitations', { ...o, query });
+  const listRelationships = (query: Paged<RelationshipFilter> = {}, o: RequestOptions = {}) => get('listRelationships', { ...o, query });
+  const listAuditEvents = (query: Paged<AuditFilter> = {}, o: RequestOptions = {}) => get('listAuditEvents', { ...o, query });
+
+  return {
+    call,
+
+    // invitations
+    createInvitation: (body: CreateInvitationInput, o: RequestOptions = {}): Promise<Invitation> => get('createInvitation', { ...o, body }),
+    listInvitations: (query?: Paged<InvitationFilter>, o?: RequestOptions): Promise<Page<Invitation>> => listInvitations(query, o),
+    /** Every invitation (newest first), page after page. */
+    invitations: (filter: InvitationFilter = {}, o: RequestOptions = {}): AsyncGenerator<Invitation, void, undefined> =>
+      paginate((continuationToken) => listInvitations({ ...filter, continuationToken }, o)),
+    getInvitation: (id: string, o: RequestOptions = {}): Promise<Invitation> => get('getInvitation', { ...o, params: { id } }),
+    /** Sends the draft, or the partner's edited `subject`/`text`/`html` (each must still contain the invitation URL). */
+    sendInvitation: (id: string, draft: SendInvitationInput = {}, o: RequestOptions = {}): Promise<Invitation> =>
+      get('sendInvitation', { ...o, params: { id }, body: draft }),
+    revokeInvitation: (id: string, o: RequestOptions = {}): Promise<Invitation> => get('revokeInvitation', { ...o, params: { id } }),
+    /** As the customer's GlobalAdmin. Browsers may do this only from the API's own origin (cross-site posts are 403). */
+    acceptInvitation: (token: string, decision: 'accept' | 'decline' = 'accept', o: RequestOptions = {}): Promise<AcceptResult> =>
+      get('acceptInvitation', { ...o, params: { token }, body: { decision } }),
+
+    // relationships
+    listRelationships: (query?: Paged<RelationshipFilter>, o?: RequestOptions): Promise<Page<Relationship>> => listRelationships(query, o),
+    /** Every relationship (by company name), page after page. */
+    relationships: (filter: RelationshipFilter = {}, o: RequestOptions = {}): AsyncGenerator<Relationship, void, undefined> =>
+      paginate((continuationToken) => listRelationships({ ...filter, continuationToken }, o)),
+    getRelationship: (customerId: string, o: RequestOptions = {}): Promise<Relationship> =>
+      get('getRelationship', { ...o, params: { customerId } }),
+    /** Revokes delegated admin; the customer is not notified. Pass `ifMatch: relationship.etag` to refuse (412) if it changed meanwhile. */
+    removeRelationship: (customerId: string, body: RemoveRelationshipInput, o: RemoveOptions = {}): Promise<RemovalResult> =>
+      get('removeRelationship', { ...o, params: { customerId }, body }),
+
+    // audit, profile, health
+    listAuditEvents: (query?: Paged<AuditFilter>, o?: RequestOptions): Promise<Page<AuditEvent>> => listAuditEvents(query, o),
+    /** Every audit event (newest first), page after page. */
+    auditEvents: (filter: AuditFilter = {}, o: RequestOptions = {}): AsyncGenerator<AuditEvent, void, undefined> =>
+      paginate((continuationToken) => listAuditEvents({ ...filter, continuationToken }, o)),
+    getPartner: (o: RequestOptions = {}): Promise<Partner> => get('getPartner', o),
+    /** `{ status: 'ok' }`, or `{ status: 'unavailable' }` (a 503) when storage does not answer. */
+    health: (o: RequestOptions = {}): Promise<Health> => get('health', o),
+  };
+}
+
+export type Client = ReturnType<typeof createClient>;
