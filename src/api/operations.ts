@@ -3,6 +3,7 @@
  * the local runner), the OpenAPI document lists them and the portal client calls them.
  */
 import { z } from 'zod';
+import { routes } from './routes';
 import {
   AcceptBody,
   AcceptParams,
@@ -29,7 +30,7 @@ export type Access = 'anonymous' | 'principal' | 'partner';
 
 export interface Operation {
   name: string;
-  methods: HttpMethod[];
+  methods: readonly HttpMethod[];
   /** Route as the Functions host declares it, without the `api/` prefix. */
   route: string;
   access: Access;
@@ -52,8 +53,7 @@ const op = <const O extends Operation>(o: O): O => o;
 export const operations = {
   createInvitation: op({
     name: 'createInvitation',
-    methods: ['POST'],
-    route: 'invitations',
+    ...routes.createInvitation,
     access: 'partner',
     summary: 'Create an invitation (and its email draft) for a customer',
     body: CreateInvitationBody,
@@ -62,8 +62,7 @@ export const operations = {
   }),
   listInvitations: op({
     name: 'listInvitations',
-    methods: ['GET'],
-    route: 'invitations',
+    ...routes.listInvitations,
     access: 'partner',
     summary: "List the caller's invitations, newest first",
     query: ListInvitationsQuery,
@@ -72,8 +71,7 @@ export const operations = {
   }),
   getInvitation: op({
     name: 'getInvitation',
-    methods: ['GET'],
-    route: 'invitations/{id}',
+    ...routes.getInvitation,
     access: 'partner',
     summary: 'Get an invitation, with its link and draft while pending',
     params: InvitationParams,
@@ -82,8 +80,7 @@ export const operations = {
   }),
   sendInvitation: op({
     name: 'sendInvitation',
-    methods: ['POST'],
-    route: 'invitations/{id}/send',
+    ...routes.sendInvitation,
     access: 'partner',
     summary: 'Send the (optionally edited) draft through Azure Communication Services',
     params: InvitationParams,
@@ -94,8 +91,7 @@ export const operations = {
   }),
   revokeInvitation: op({
     name: 'revokeInvitation',
-    methods: ['DELETE'],
-    route: 'invitations/{id}',
+    ...routes.revokeInvitation,
     access: 'partner',
     summary: 'Revoke a pending invitation; its link stops working',
     params: InvitationParams,
@@ -104,8 +100,7 @@ export const operations = {
   }),
   acceptPage: op({
     name: 'acceptPage',
-    methods: ['GET', 'HEAD'],
-    route: 'accept/{token}',
+    ...routes.acceptPage,
     access: 'anonymous',
     summary: "The customer's page for an invitation link (HTML; changes nothing)",
     params: AcceptParams,
@@ -114,8 +109,7 @@ export const operations = {
   }),
   acceptInvitation: op({
     name: 'acceptInvitation',
-    methods: ['POST'],
-    route: 'accept/{token}',
+    ...routes.acceptInvitation,
     // The handler requires the principal itself, so that a browser gets every error as a page.
     access: 'anonymous',
     summary: "Accept or decline an invitation as the customer's global admin",
@@ -128,8 +122,7 @@ export const operations = {
   }),
   listRelationships: op({
     name: 'listRelationships',
-    methods: ['GET'],
-    route: 'relationships',
+    ...routes.listRelationships,
     access: 'partner',
     summary: "List the caller's customers by company name",
     query: ListRelationshipsQuery,
@@ -138,8 +131,7 @@ export const operations = {
   }),
   getRelationship: op({
     name: 'getRelationship',
-    methods: ['GET'],
-    route: 'relationships/{customerId}',
+    ...routes.getRelationship,
     access: 'partner',
     summary: 'Get one relationship (ETag header = etag)',
     params: CustomerParams,
@@ -148,8 +140,7 @@ export const operations = {
   }),
   removeRelationship: op({
     name: 'removeRelationship',
-    methods: ['POST'],
-    route: 'relationships/{customerId}/remove',
+    ...routes.removeRelationship,
     access: 'partner',
     summary: 'Remove a relationship with a good-faith attestation (no notice is sent to the customer)',
     params: CustomerParams,
@@ -159,8 +150,7 @@ export const operations = {
   }),
   listAuditEvents: op({
     name: 'listAuditEvents',
-    methods: ['GET'],
-    route: 'audit',
+    ...routes.listAuditEvents,
     access: 'partner',
     summary: "The caller's audit events, newest first",
     query: ListAuditQuery,
@@ -169,8 +159,7 @@ export const operations = {
   }),
   getPartner: op({
     name: 'getPartner',
-    methods: ['GET'],
-    route: 'partners/me',
+    ...routes.getPartner,
     access: 'partner',
     summary: "The caller's partner profile",
     status: 200,
@@ -178,8 +167,7 @@ export const operations = {
   }),
   health: op({
     name: 'health',
-    methods: ['GET'],
-    route: 'health',
+    ...routes.health,
     access: 'anonymous',
     summary: 'Health: 200 when storage answers, 503 when not',
     status: 200,
@@ -187,8 +175,7 @@ export const operations = {
   }),
   openapi: op({
     name: 'openapi',
-    methods: ['GET'],
-    route: 'openapi.json',
+    ...routes.openapi,
     access: 'anonymous',
     summary: 'This OpenAPI 3.1 document',
     status: 200,

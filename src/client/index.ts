@@ -12,7 +12,8 @@
  * Every answer outside 2xx is thrown as an ApiError carrying the RFC 9457 problem document.
  */
 import type { z } from 'zod';
-import { operations } from '../api/operations';
+import type { operations } from '../api/operations';
+import { routes } from '../api/routes';
 import type {
   AuditEventSchema,
   CreateInvitationBody,
@@ -161,7 +162,7 @@ export function createClient(options: ClientOptions) {
 
   /** Any client operation by name, with its status and headers. */
   async function call<K extends ClientOperation>(name: K, input: CallInput<K>): Promise<ApiResponse<ResponseOf<K>>> {
-    const op: Ops[ClientOperation] = operations[name];
+    const op = routes[name];
     const url = `${base}/api/${expandRoute(op.route, input.params)}${queryString(input.query)}`;
     const headers = new Headers({ Accept: 'application/json' });
     const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
@@ -176,9 +177,7 @@ export function createClient(options: ClientOptions) {
     }
     const response = await doFetch(url, { method: op.methods[0], headers, body, signal: input.signal });
     const data = await readBody(response);
-    // Health reports an unreachable store as a 503 with its own document, not as a problem.
-    const healthReport = name === 'health' && response.status === 503 && typeof data === 'object' && data !== null && 'storage' in data;
-    if (!response.ok && !healthReport) throw errorFromResponse(response, data);
+    if (!response.ok) throw errorFromResponse(response, data);
     return { status: response.status, headers: response.headers, data: data as ResponseOf<K> };
   }
 

@@ -26,7 +26,7 @@ export function register(operation: Operation, handler: HttpHandler): void {
   registry.set(operation.name, { operation, handler });
   if (!underFunctionsHost()) return;
   const options: HttpFunctionOptions = {
-    methods: operation.methods,
+    methods: [...operation.methods],
     route: operation.route,
     // App Service Authentication vouches for the caller; the function checks roles itself.
     authLevel: 'anonymous',

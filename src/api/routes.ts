@@ -1,0 +1,22 @@
+/**
+ * Every route's methods and path, with nothing else: the portal client imports this (and no zod)
+ * at run time. src/api/operations.ts adds the schemas and access rules.
+ */
+export const routes = {
+  createInvitation: { methods: ['POST'], route: 'invitations' },
+  listInvitations: { methods: ['GET'], route: 'invitations' },
+  getInvitation: { methods: ['GET'], route: 'invitations/{id}' },
+  sendInvitation: { methods: ['POST'], route: 'invitations/{id}/send' },
+  revokeInvitation: { methods: ['DELETE'], route: 'invitations/{id}' },
+  acceptPage: { methods: ['GET', 'HEAD'], route: 'accept/{token}' },
+  acceptInvitation: { methods: ['POST'], route: 'accept/{token}' },
+  listRelationships: { methods: ['GET'], route: 'relationships' },
+  getRelationship: { methods: ['GET'], route: 'relationships/{customerId}' },
+  removeRelationship: { methods: ['POST'], route: 'relationships/{customerId}/remove' },
+  listAuditEvents: { methods: ['GET'], route: 'audit' },
+  getPartner: { methods: ['GET'], route: 'partners/me' },
+  health: { methods: ['GET'], route: 'health' },
+  openapi: { methods: ['GET'], route: 'openapi.json' },
+} as const;
+
+export type RouteName = keyof typeof routes;
