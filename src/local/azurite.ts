@@ -79,7 +79,10 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      // SIGINT, not SIGTERM: Azurite's Table server saves its on-disk database (`location`)
+      // only on SIGINT; SIGTERM ends it at once, losing what it acknowledged since its last
+      // autosave (every 5 s), tables included (test/reliability/outage.test.ts).
+      child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(timer);

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, notFound } from '../domain/errors';
+import { AppError, badRequest, notFound } from '../domain/errors';
 import { MAX_BODY_BYTES } from '../http/endpoint';
 import { PRINCIPAL_HEADER, encodePrincipal } from '../http/principal';
 import { toProblem } from '../http/problem';
@@ -108,7 +108,15 @@ function cookies(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    const value = part.slice(i + 1).trim();
+    // A malformed escape (`%ZZ`) is kept as sent: decodeURIComponent would throw, and a
+    // client's cookie must never turn into a 500 (test/reliability/fuzz.test.ts).
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(value);
+    } catch {
+      out[part.slice(0, i).trim()] = value;
+    }
   }
   return out;
 }
@@ -182,6 +190,9 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A request target such as "//" is no URL (new URL throws): the client's error (400), not a
+    // 500 (test/reliability/fuzz.test.ts).
+    if (!URL.canParse(req.url ?? '/', 'http://localhost')) return sendProblem(res, badRequest('The request target is not a valid URL path.'));
     const url = new URL(req.url ?? '/', 'http://localhost');
     const origin = req.headers.origin;
     const corsHeaders: Record<string, string> =
@@ -246,6 +257,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
       headers['x-ms-client-principal-idp'] = 'aad';
     }
     const host = req.headers.host ?? `localhost:${options.port}`;
+    // A Host that is no host[:port] ("a b", "localhost:99999") would make the request URL
+    // unparseable: the client's error (400), not a 500 (test/reliability/fuzz.test.ts).
+    if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host) || !URL.canParse(`http://${host}/`)) {
+      return sendProblem(res, badRequest('The Host header is not a valid host[:port].', { host: ['is not a valid host[:port]'] }), corsHeaders);
+    }
     const request = new HttpRequest({
       method,
       url: `http://${host}${url.pathname}${url.search}`,

@@ -66,6 +66,12 @@ function isUnavailable(err: unknown): boolean {
   return status === undefined || status === 408 || status >= 500;
 }
 
+/** The table itself is gone (storage was wiped or re-created while this instance ran). */
+function tableMissing(err: unknown): boolean {
+  const { status, code } = storageErrorInfo(err);
+  return status === 404 && code === 'TableNotFound';
+}
+
 function unavailable(err: unknown): UnavailableError {
   return new UnavailableError('Storage is not reachable right now; try again shortly.', err);
 }
@@ -127,6 +133,16 @@ export class TableStore implements Store {
     );
   }
 
+  /**
+   * A table that vanished under us is created again by the next call; this call is a 503
+   * (retry), not a missing row, a write conflict or a 500 (test/reliability/outage.test.ts).
+   */
+  private lost(table: TableName, err: unknown): UnavailableError | undefined {
+    if (!tableMissing(err)) return undefined;
+    this.ready.delete(table);
+    return unavailable(err);
+  }
+
   private count(op: string): void {
     this.options.onRoundTrip?.(op);
   }
@@ -168,6 +184,8 @@ export class TableStore implements Store {
       return toRow(await client.getEntity<Record<string, unknown>>(pk, rk));
     } catch (err) {
       const { status } = storageErrorInfo(err);
+      const gone = this.lost(table, err);
+      if (gone) throw gone;
       if (status === 404) return undefined;
       throw isUnavailable(err) ? unavailable(err) : err;
     }
@@ -194,7 +212,7 @@ export class TableStore implements Store {
         }
       }
     } catch (err) {
-      throw isUnavailable(err) ? unavailable(err) : err;
+      throw this.lost(table, err) ?? (isUnavailable(err) ? unavailable(err) : err);
     }
     return rows;
   }
@@ -226,7 +244,7 @@ export class TableStore implements Store {
       }
       return etags;
     } catch (err) {
-      throw this.commitError(err);
+      throw this.lost(table, err) ?? this.commitError(err);
     }
   }
 
