@@ -189,6 +189,24 @@ async function markProviderStepDone(store: Store, inv: Invitation): Promise<void
   }
 }
 
+/**
+ * The repair job: completes the provider's step of accepted invitations whose customer did not
+ * retry after a failure between the two transactions. Safe to run anywhere, any number of times.
+ * Skips acceptances younger than `graceMs` (their own request is most likely still finishing).
+ */
+export async function repairPendingAcceptances(deps: AcceptDeps, graceMs = 60_000, limit = 200): Promise<{ found: number; repaired: number }> {
+  const rows = await deps.store.scan('data', { where: [{ prop: 'providerStep', op: 'eq', value: 'pending' }], limit });
+  const cutoff = deps.clock.now().getTime() - graceMs;
+  let repaired = 0;
+  for (const row of rows) {
+    const { invitation } = fromRow(row);
+    if (invitation.status !== 'accepted' || Date.parse(invitation.acceptedAt ?? '') > cutoff) continue;
+    await completeAcceptance(deps, invitation);
+    repaired++;
+  }
+  return { found: rows.length, repaired };
+}
+
 export type PageState =
   | { kind: 'invalid'; locale: Locale }
   | { kind: 'accepted'; invitation: Invitation }

@@ -52,7 +52,7 @@ export interface Settings {
 export const invitationRowKey = (id: string) => `${INVITATION}${id}`;
 
 export function invitationRow(inv: Invitation) {
-  return { doc: JSON.stringify(inv), status: inv.status, expiresAt: inv.expiresAt };
+  return { doc: JSON.stringify(inv), status: inv.status, expiresAt: inv.expiresAt, ...(inv.providerStep ? { providerStep: inv.providerStep } : {}) };
 }
 
 export function fromRow(row: StoredRow): StoredInvitation {

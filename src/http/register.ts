@@ -3,7 +3,7 @@
  * Under the host, `@azure/functions-core` is provided by the worker; anywhere else (the local
  * runner, tests) the host is absent and only the runner's registry is filled.
  */
-import { app, type HttpFunctionOptions, type HttpHandler } from '@azure/functions';
+import { app, type HttpFunctionOptions, type HttpHandler, type TimerHandler } from '@azure/functions';
 import type { Operation } from '../api/operations';
 
 export interface RegisteredFunction {
@@ -33,6 +33,18 @@ export function register(operation: Operation, handler: HttpHandler): void {
     handler,
   };
   app.http(operation.name, options);
+}
+
+/** A timer function: registered with the host; the local runner runs it on its own schedule. */
+export function registerTimer(name: string, schedule: string, handler: TimerHandler): void {
+  timers.set(name, handler);
+  if (underFunctionsHost()) app.timer(name, { schedule, handler });
+}
+
+const timers = new Map<string, TimerHandler>();
+
+export function registeredTimers(): [string, TimerHandler][] {
+  return [...timers.entries()];
 }
 
 export function registeredFunctions(): RegisteredFunction[] {

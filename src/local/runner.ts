@@ -15,7 +15,7 @@ import { AppError, badRequest, notFound } from '../domain/errors';
 import { MAX_BODY_BYTES } from '../http/endpoint';
 import { PRINCIPAL_HEADER, encodePrincipal } from '../http/principal';
 import { toProblem } from '../http/problem';
-import { registeredFunctions, type RegisteredFunction } from '../http/register';
+import { registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
 import { escapeHtml } from '../domain/html';
 
 export interface RunnerOptions {
@@ -303,6 +303,21 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Runs the registered timer functions every `intervalMs` (the host runs them on their CRON
+ * schedules); a failed run is logged and tried again at the next tick.
+ */
+export function startTimers(intervalMs: number, log: (level: string, message: string) => void): () => void {
+  const handles = registeredTimers().map(([name, handler]) =>
+    setInterval(() => {
+      const context = new InvocationContext({ invocationId: randomUUID(), functionName: name, logHandler: (level, ...args) => log(level, `${name}: ${args.map(String).join(' ')}`) });
+      const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+      Promise.resolve(handler(timer, context)).catch((err: unknown) => log('warning', `${name}: ${err instanceof Error ? err.message : String(err)}`));
+    }, intervalMs).unref(),
+  );
+  return () => handles.forEach(clearInterval);
 }
 
 function writeResult(res: ServerResponse, result: HttpResponseInit, extra: Record<string, string>): void {

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, loadRunnerSettings } from '../config';
 import { buildDeps, setDeps } from '../deps';
 import { encodePrincipal } from '../http/principal';
 import { azuriteConnectionString, startAzurite, type RunningAzurite } from './azurite';
-import { loadFunctions, startRunner } from './runner';
+import { loadFunctions, startRunner, startTimers } from './runner';
 import { seedFile } from './seed';
 
 const DEMO_FILE = join(__dirname, '..', '..', '..', 'demo', 'partners.json');
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const n = await seedFile(deps.store, DEMO_FILE);
   const functions = await loadFunctions();
   const server = await startRunner({ port: runner.PORT, corsOrigins: runner.CORS_ALLOWED_ORIGINS });
+  startTimers(60_000, (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`));
 
   const principal = encodePrincipal({ tenantId: DEMO_RESELLER, userId: 'demo-user', name: 'ana@fabrikam.example', roles: ['AdminAgent'] });
   console.log(`Seeded ${n} demo partners.`);

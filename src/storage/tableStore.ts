@@ -85,6 +85,14 @@ const COMPARE: Record<Condition['op'], (v: Value) => string> = {
   gt: (v) => odata` gt ${v}`,
 };
 
+/** Property conditions as OData; property names are ours (never client input). */
+function conditions(where: Condition[]): string[] {
+  return where.map((c) => {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c.prop)) throw new Error(`bad property name ${c.prop}`);
+    return `${c.prop}${COMPARE[c.op](c.value)}`;
+  });
+}
+
 const SYSTEM_PROPS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata', 'Timestamp']);
 
 function toRow(entity: TableEntityResult<Record<string, unknown>>): StoredRow {
@@ -192,23 +200,26 @@ export class TableStore implements Store {
   }
 
   async range(table: TableName, pk: string, q: RangeQuery): Promise<StoredRow[]> {
+    const filter = [odata`PartitionKey eq ${pk} and RowKey ge ${q.from} and RowKey lt ${q.to}`, ...conditions(q.where ?? [])].join(' and ');
+    return this.query(table, filter, q.limit);
+  }
+
+  async scan(table: TableName, q: { where: Condition[]; limit: number }): Promise<StoredRow[]> {
+    return this.query(table, conditions(q.where).join(' and '), q.limit);
+  }
+
+  private async query(table: TableName, filter: string, limit: number): Promise<StoredRow[]> {
     const client = await this.client(table);
-    let filter = odata`PartitionKey eq ${pk} and RowKey ge ${q.from} and RowKey lt ${q.to}`;
-    for (const c of q.where ?? []) {
-      // The property name is ours (never client input); the value goes through odata escaping.
-      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c.prop)) throw new Error(`bad property name ${c.prop}`);
-      filter += ` and ${c.prop}${COMPARE[c.op](c.value)}`;
-    }
     const rows: StoredRow[] = [];
     try {
       const pages = client
         .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-        .byPage({ maxPageSize: Math.min(1000, q.limit) });
+        .byPage({ maxPageSize: Math.min(1000, limit) });
       for await (const page of pages) {
         this.count('query');
         for (const e of page) {
           rows.push(toRow(e));
-          if (rows.length >= q.limit) return rows;
+          if (rows.length >= limit) return rows;
         }
       }
     } catch (err) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/domain/ports';
 import { UnavailableError } from '../../src/domain/errors';
+import { repairPendingAcceptances } from '../../src/domain/acceptance';
 import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type Who, type World } from '../support/harness';
 
 let svc: Service;
@@ -266,6 +267,7 @@ describe('acceptInvitation', () => {
     const flaky: Store = {
       get: (...a) => real.get(...a),
       range: (...a) => real.range(...a),
+      scan: (...a) => real.scan(...a),
       ping: () => real.ping(),
       commit: async (table, pk, ops) => {
         if (pk === w.provider.id && failures === 0) {
@@ -291,5 +293,35 @@ describe('acceptInvitation', () => {
     } finally {
       svc.deps.store = real;
     }
+  });
+
+  it("the repair job completes the provider's step when the customer never retries", async () => {
+    const { id, path } = await invite({ indirectProviderId: w.provider.id });
+    const ga = customerAdmin();
+    const real = svc.deps.store;
+    svc.deps.store = {
+      ...real,
+      get: (...a) => real.get(...a),
+      range: (...a) => real.range(...a),
+      scan: (...a) => real.scan(...a),
+      ping: () => real.ping(),
+      commit: (table, pk, ops) => (pk === w.provider.id ? Promise.reject(new UnavailableError('simulated outage')) : real.commit(table, pk, ops)),
+    };
+    try {
+      expect((await accept(path, ga)).status).toBe(503);
+    } finally {
+      svc.deps.store = real;
+    }
+    const deps = { store: real, clock: svc.deps.clock, signingKey: svc.deps.config.signingKey };
+    // Within the grace period the job leaves it to the request; after it, the job completes it, once.
+    expect((await repairPendingAcceptances(deps)).repaired).toBe(0);
+    const later = { ...deps, clock: { now: () => new Date(Date.now() + 120_000) } };
+    expect((await repairPendingAcceptances(later)).repaired).toBeGreaterThanOrEqual(1);
+    expect((await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.provider) })).body).toMatchObject({ status: 'active', invitationId: id });
+    expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
+    const again = await repairPendingAcceptances(later);
+    expect(again.found).toBe(0);
+    // The customer's own retry now finds it done.
+    expect((await accept(path, ga)).body.relationships).toHaveLength(2);
   });
 });

@@ -123,6 +123,7 @@ describe('link tokens', () => {
     const failing = (make: () => Error): Store => ({
       get: () => Promise.reject(make()),
       range: () => Promise.reject(make()),
+      scan: () => Promise.reject(make()),
       commit: () => Promise.reject(make()),
       ping: () => Promise.reject(make()),
     });
