@@ -82,14 +82,17 @@ export async function answerInvitation(deps: AcceptDeps, principal: Principal, t
     const base = { invitationId: inv.id, customerId: tenant };
 
     if (decision === 'decline') {
+      let declined = false;
       const done = await transition(deps.store, inv.partnerId, current, (i) => {
-        if (i.status !== 'pending') return undefined;
+        // Called again after a lost race: only the last call's decision counts.
+        declined = i.status === 'pending';
+        if (!declined) return undefined; // someone else answered first: decide again
         return {
           next: { ...i, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant },
           events: [auditEvent(i.partnerId, 'invitation.declined', actor, now, base)],
         };
       });
-      if (done.invitation.status !== 'declined') {
+      if (!declined) {
         current = done;
         continue;
       }

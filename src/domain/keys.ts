@@ -6,7 +6,8 @@
  *   inv|{invitationId}                     an invitation (ids sort newest first)
  *   rel|{customerId}                       a relationship
  *   ixn|{status}|{nameKey}!{customerId}     name index (status = active | removed | all)
- *   ixd|{status}|{domain}!{customerId}      domain index, for prefix search by domain
+ *   ixq|{status}|{term}|{nameKey}!{customerId}  search index: one row per 1- and 2-character
+ *                                          prefix of the name and of the domain, in name order
  *   aud|{invertedTime}|{eventId}            audit event, newest first
  *   auc|{customerId}|{invertedTime}|{id}    the same event, by customer
  *   acc|{invitationId}                      marker: this invitation's step in THIS partition is applied
@@ -14,7 +15,7 @@
 export const INVITATION = 'inv|';
 export const RELATIONSHIP = 'rel|';
 export const NAME_INDEX = 'ixn|';
-export const DOMAIN_INDEX = 'ixd|';
+export const SEARCH_INDEX = 'ixq|';
 export const AUDIT = 'aud|';
 export const AUDIT_BY_CUSTOMER = 'auc|';
 export const ACCEPTANCE_MARK = 'acc|';
@@ -36,6 +37,21 @@ export const NAME_KEY_CHARS = 64;
  */
 export function nameKey(name: string): string {
   return Buffer.from([...foldName(name)].slice(0, NAME_KEY_CHARS).join(''), 'utf8').toString('hex');
+}
+
+/** Search buckets hold the relationships whose name or domain starts with 1 or 2 given characters. */
+export const SEARCH_BUCKET_CHARS = 2;
+
+/** Hex of the UTF-8 bytes of a folded text's first `n` characters. */
+export const hexPrefix = (folded: string, n: number) => Buffer.from([...folded].slice(0, n).join(''), 'utf8').toString('hex');
+
+/** The search buckets of a name and a domain (distinct). */
+export function searchTerms(name: string, domain: string | undefined): string[] {
+  const terms = new Set<string>();
+  for (const text of [foldName(name), domain ? foldName(domain) : '']) {
+    for (let n = 1; n <= SEARCH_BUCKET_CHARS && n <= [...text].length; n++) terms.add(hexPrefix(text, n));
+  }
+  return [...terms];
 }
 
 /** '!' sorts below every hex digit, so "ab" + '!' comes before "abc". */

@@ -33,6 +33,8 @@ export interface RangeQuery {
   to: string;
   /** All conditions must hold. */
   where?: Condition[];
+  /** And, when given, all conditions of at least one of these groups. */
+  anyOf?: Condition[][];
   limit: number;
 }
 

@@ -11,9 +11,9 @@ import type { RelationshipView } from '../api/schemas';
 import { ATTESTATION_STATEMENT } from '../api/schemas';
 import { auditEvent, auditOps, type AuditEvent } from './audit';
 import { badRequest, notFound, preconditionFailed, WriteConflict } from './errors';
-import { DOMAIN_INDEX, KEY_SEPARATOR, NAME_INDEX, NAME_KEY_CHARS, RELATIONSHIP, foldName, nameKey, prefixEnd } from './keys';
+import { KEY_SEPARATOR, NAME_INDEX, RELATIONSHIP, SEARCH_BUCKET_CHARS, SEARCH_INDEX, foldName, hexPrefix, nameKey, prefixEnd, searchTerms } from './keys';
 import { actorOf, type Actor, type Partner, type Principal } from './model';
-import type { Clock, Store, StoredRow, WriteOp } from './ports';
+import type { Clock, Condition, Store, StoredRow, WriteOp } from './ports';
 import { decodeContinuation, encodeContinuation } from './tokens';
 
 export interface Relationship {
@@ -59,12 +59,20 @@ export async function loadRelationship(store: Store, partnerId: string, customer
 /** The sort key of a relationship: folded company name, then customer ID. */
 export const sortKey = (r: Pick<Relationship, 'companyName' | 'customerId'>) => `${nameKey(r.companyName)}${KEY_SEPARATOR}${r.customerId}`;
 
-function indexRows(r: Relationship): Map<string, Record<string, string>> {
+/**
+ * A relationship's index rows: the name index (`ixn|`) and its search buckets (`ixq|`), each
+ * under its status and under `all`, all carrying the relationship itself.
+ */
+export function indexRows(r: Relationship): Map<string, Record<string, string>> {
   const rows = new Map<string, Record<string, string>>();
-  const data = { doc: JSON.stringify(r), sk: sortKey(r) };
+  const sk = sortKey(r);
+  const data = { doc: JSON.stringify(r), sk };
+  // nf/df: the folded name and domain, compared server-side when the search is longer than a bucket.
+  const searchable = { ...data, nf: foldName(r.companyName), df: r.domain ? foldName(r.domain) : '' };
+  const terms = searchTerms(r.companyName, r.domain);
   for (const s of [r.status, 'all']) {
-    rows.set(`${NAME_INDEX}${s}|${sortKey(r)}`, data);
-    if (r.domain) rows.set(`${DOMAIN_INDEX}${s}|${r.domain}${KEY_SEPARATOR}${r.customerId}`, data);
+    rows.set(`${NAME_INDEX}${s}|${sk}`, data);
+    for (const term of terms) rows.set(`${SEARCH_INDEX}${s}|${term}|${sk}`, searchable);
   }
   return rows;
 }
@@ -135,50 +143,29 @@ export interface ListQuery {
   continuationToken?: string | undefined;
 }
 
-/** Domain matches are read whole (they cannot be read in name order); this bounds that read. */
-export const MAX_DOMAIN_MATCHES = 5000;
-
 export async function listRelationships(
   deps: { store: Store; signingKey: string },
   partner: Partner,
   query: ListQuery,
 ): Promise<{ items: RelationshipView[]; continuationToken?: string }> {
-  const { store } = deps;
   const q = query.q ? foldName(query.q) : '';
   const scope = `relationships|${partner.id}|${query.status}|${q}`;
   const after = decodeContinuation(deps.signingKey, scope, query.continuationToken);
-  const limit = query.pageSize + 1;
-  const namePrefix = `${NAME_INDEX}${query.status}|`;
 
-  let rows: StoredRow[];
-  if (!q) {
-    rows = await store.range('data', partner.id, { from: after ? `${namePrefix}${after}\u0000` : namePrefix, to: prefixEnd(namePrefix), limit });
-  } else {
-    const qKey = `${namePrefix}${nameKey(q)}`;
-    const needsRecheck = [...q].length > NAME_KEY_CHARS;
-    const from = after && after >= nameKey(q) ? `${namePrefix}${after}\u0000` : qKey;
-    const byName = store.range('data', partner.id, { from, to: prefixEnd(qKey), limit: needsRecheck ? limit * 4 : limit });
-    const domainPrefix = `${DOMAIN_INDEX}${query.status}|${q}`;
-    const byDomain = /^[a-z0-9.-]+$/.test(q)
-      ? store.range('data', partner.id, {
-          from: domainPrefix,
-          to: prefixEnd(domainPrefix),
-          ...(after ? { where: [{ prop: 'sk', op: 'gt' as const, value: after }] } : {}),
-          limit: MAX_DOMAIN_MATCHES,
-        })
-      : Promise.resolve([]);
-    const [n, d] = await Promise.all([byName, byDomain]);
-    const seen = new Set<string>();
-    rows = [...n.filter((r) => !needsRecheck || foldName(docOf(r).companyName).startsWith(q)), ...d]
-      .filter((r) => {
-        const sk = String(r.data.sk);
-        if (seen.has(sk)) return false;
-        seen.add(sk);
-        return true;
-      })
-      .sort((a, b) => (String(a.data.sk) < String(b.data.sk) ? -1 : 1))
-      .slice(0, limit);
-  }
+  // Without q: the name index. With q: the bucket of its first characters, in name order; when q
+  // is longer than a bucket, storage keeps the rows whose folded name or domain starts with q.
+  const chars = [...q].length;
+  const prefix = q ? `${SEARCH_INDEX}${query.status}|${hexPrefix(q, SEARCH_BUCKET_CHARS)}|` : `${NAME_INDEX}${query.status}|`;
+  const startsWithQ = (prop: string): Condition[] => [
+    { prop, op: 'ge', value: q },
+    { prop, op: 'lt', value: `${q}\uffff` },
+  ];
+  const rows = await deps.store.range('data', partner.id, {
+    from: after ? `${prefix}${after}\u0000` : prefix,
+    to: prefixEnd(prefix),
+    ...(chars > SEARCH_BUCKET_CHARS ? { anyOf: [startsWithQ('nf'), startsWithQ('df')] } : {}),
+    limit: query.pageSize + 1,
+  });
   const page = rows.slice(0, query.pageSize);
   const items = page.map((r) => toView(docOf(r)));
   const last = page.at(-1);

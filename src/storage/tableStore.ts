@@ -200,7 +200,8 @@ export class TableStore implements Store {
   }
 
   async range(table: TableName, pk: string, q: RangeQuery): Promise<StoredRow[]> {
-    const filter = [odata`PartitionKey eq ${pk} and RowKey ge ${q.from} and RowKey lt ${q.to}`, ...conditions(q.where ?? [])].join(' and ');
+    const any = q.anyOf?.length ? [`(${q.anyOf.map((group) => `(${conditions(group).join(' and ')})`).join(' or ')})`] : [];
+    const filter = [odata`PartitionKey eq ${pk} and RowKey ge ${q.from} and RowKey lt ${q.to}`, ...conditions(q.where ?? []), ...any].join(' and ');
     return this.query(table, filter, q.limit);
   }
 

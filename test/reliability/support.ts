@@ -20,15 +20,14 @@ import {
   ACCEPTANCE_MARK,
   AUDIT,
   AUDIT_BY_CUSTOMER,
-  DOMAIN_INDEX,
   INVITATION,
-  KEY_SEPARATOR,
   NAME_INDEX,
+  SEARCH_INDEX,
   RELATIONSHIP,
   invertedTime,
 } from '../../src/domain/keys';
 import type { Store, StoredRow } from '../../src/domain/ports';
-import { sortKey, type Relationship } from '../../src/domain/relationships';
+import { indexRows as indexRowsOf, sortKey, type Relationship } from '../../src/domain/relationships';
 import { call, type CallOptions, type CallResult } from '../support/harness';
 
 // ------------------------------------------------------------------ requests
@@ -124,12 +123,7 @@ const parse = <T>(row: StoredRow): T => JSON.parse(String(row.data.doc)) as T;
 
 /** The index rows a relationship must have, exactly (see relationships.ts / docs/storage.md). */
 function expectedIndexKeys(r: Relationship): string[] {
-  const keys: string[] = [];
-  for (const s of [r.status, 'all']) {
-    keys.push(`${NAME_INDEX}${s}|${sortKey(r)}`);
-    if (r.domain) keys.push(`${DOMAIN_INDEX}${s}|${r.domain}${KEY_SEPARATOR}${r.customerId}`);
-  }
-  return keys;
+  return [...indexRowsOf(r).keys()];
 }
 
 export interface InvariantFigures {
@@ -167,11 +161,11 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
     const byKey = new Map(rows.map((r) => [r.rk, r]));
     const invRows = rows.filter((r) => r.rk.startsWith(INVITATION));
     const relRows = rows.filter((r) => r.rk.startsWith(RELATIONSHIP));
-    const indexRows = rows.filter((r) => r.rk.startsWith(NAME_INDEX) || r.rk.startsWith(DOMAIN_INDEX));
+    const indexRows = rows.filter((r) => r.rk.startsWith(NAME_INDEX) || r.rk.startsWith(SEARCH_INDEX));
     const audRows = rows.filter((r) => r.rk.startsWith(AUDIT));
     const aucRows = rows.filter((r) => r.rk.startsWith(AUDIT_BY_CUSTOMER));
     const marks = rows.filter((r) => r.rk.startsWith(ACCEPTANCE_MARK));
-    const known = [INVITATION, RELATIONSHIP, NAME_INDEX, DOMAIN_INDEX, AUDIT, AUDIT_BY_CUSTOMER, ACCEPTANCE_MARK];
+    const known = [INVITATION, RELATIONSHIP, NAME_INDEX, SEARCH_INDEX, AUDIT, AUDIT_BY_CUSTOMER, ACCEPTANCE_MARK];
     for (const r of rows) if (!known.some((p) => r.rk.startsWith(p))) bad(`${where(r.rk)} unknown row kind`);
 
     if (figures) {
