@@ -4,15 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/domain/ports';
 import { UnavailableError } from '../../src/domain/errors';
 import { repairPendingAcceptances } from '../../src/domain/acceptance';
-import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type Who, type World } from '../support/harness';
+import { adminOf, call, customerAdmin, startWorld, type Service, type Who, type World } from '../support/harness';
 
 let svc: Service;
 let w: World;
 
-beforeAll(async () => {
-  svc = await startService();
-  w = await seedWorld(svc.deps);
-});
+beforeAll(async () => ({ svc, w } = await startWorld()));
 afterAll(() => svc.close());
 
 async function invite(extra: Record<string, unknown> = {}, as = adminOf(w.reseller)) {

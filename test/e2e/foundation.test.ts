@@ -1,15 +1,12 @@
 /** The foundation through the local runner over real HTTP. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
+import { adminOf, call, startWorld, type Service, type World } from '../support/harness';
 
 let svc: Service;
 let world: World;
 
-beforeAll(async () => {
-  svc = await startService();
-  world = await seedWorld(svc.deps);
-});
+beforeAll(async () => ({ svc, w: world } = await startWorld()));
 afterAll(() => svc.close());
 
 describe('local runner', () => {

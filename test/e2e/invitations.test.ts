@@ -1,16 +1,13 @@
 /** Invitations through the local runner: create, drafts, list, get, revoke, send (no email configured). */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
+import { adminOf, call, startWorld, type Service, type World } from '../support/harness';
 
 let svc: Service;
 let w: World;
 const customer = (extra: Record<string, unknown> = {}) => ({ customer: { companyName: 'Contoso Ltd', email: 'it@contoso.example', ...extra } });
 
-beforeAll(async () => {
-  svc = await startService();
-  w = await seedWorld(svc.deps);
-});
+beforeAll(async () => ({ svc, w } = await startWorld()));
 afterAll(() => svc.close());
 
 describe('createInvitation', () => {

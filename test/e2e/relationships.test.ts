@@ -2,16 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTESTATION_STATEMENT } from '../../src/api/schemas';
-import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type World } from '../support/harness';
+import { adminOf, call, customerAdmin, startWorld, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
 
 let svc: Service;
 let w: World;
 
-beforeAll(async () => {
-  svc = await startService();
-  w = await seedWorld(svc.deps);
-});
+beforeAll(async () => ({ svc, w } = await startWorld()));
 afterAll(() => svc.close());
 
 async function pageAll(as: { tenantId: string; roles?: string[] }, query: string, pageSize: number) {

@@ -69,6 +69,12 @@ export async function seedWorld(deps: Deps): Promise<World> {
   return { reseller, provider, otherReseller, otherProvider };
 }
 
+/** The service with a fresh set of partners: `beforeAll(async () => ({ svc, w } = await startWorld()))`. */
+export async function startWorld(overrides: Partial<Config> = {}, corsOrigins: string[] = []): Promise<{ svc: Service; w: World }> {
+  const svc = await startService(overrides, corsOrigins);
+  return { svc, w: await seedWorld(svc.deps) };
+}
+
 export interface CallOptions {
   as?: Who;
   body?: unknown;
