@@ -12,7 +12,7 @@ import { authorizePartner } from '../domain/access';
 import { AppError, badRequest, notFound } from '../domain/errors';
 import type { Partner, Principal } from '../domain/model';
 import type { Logger } from '../domain/ports';
-import { fieldErrors, toProblem } from './problem';
+import { toProblem } from './problem';
 import { readPrincipal, requirePrincipal } from './principal';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -61,14 +61,6 @@ export function contextLogger(context: InvocationContext, requestId: string): Lo
 }
 
 const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
-
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: 'query' | 'body'): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const errors = fieldErrors(result.error);
-  const prefixed = where === 'query' ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v])) : errors;
-  throw badRequest(`Invalid ${where === 'query' ? 'query parameter' : 'field'}: ${Object.keys(prefixed).join(', ')}.`, prefixed);
-}
 
 /** Reads the body within the size limit and parses it as JSON or (where allowed) a form. */
 async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
@@ -138,8 +130,8 @@ export function endpoint<O extends Operation>(op: O, handler: Handler<O>) {
         if (!parsed.success) throw notFound('No such resource.');
         params = parsed.data;
       }
-      const query = op.query ? parseWith(op.query, Object.fromEntries(request.query), 'query') : undefined;
-      const body = op.body ? parseWith(op.body, await readBody(request, op), 'body') : undefined;
+      const query = op.query ? op.query.parse(Object.fromEntries(request.query)) : undefined;
+      const body = op.body ? op.body.parse(await readBody(request, op)) : undefined;
 
       const reply = await handler({ request, context, deps, requestId, log, params, query, body, principal, partner } as HandlerInput<O>);
       const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers, 'x-request-id': requestId };

@@ -1,7 +1,7 @@
 /**
  * The one error mapper: anything thrown while handling a request becomes an RFC 9457
  * application/problem+json response. AppError carries its own status and stable code; a
- * ZodError is a 400 with per-field errors; a ConfigError is an operator's problem (500 with a
+ * ZodError (the request's query or body against its schema) is a 400 with per-field errors; a ConfigError is an operator's problem (500 with a
  * message that names no secret); anything else is logged and answered as a 500 without detail.
  */
 import { z } from 'zod';
