@@ -90,7 +90,6 @@ export const runnerSettingsSchema = z.object({
 
 /** Names of every setting the code reads (the infrastructure test checks the Bicep against it). */
 export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof typeof settingsSchema.shape)[];
-export const RUNNER_SETTING_NAMES = Object.keys(runnerSettingsSchema.shape);
 
 export type Settings = z.output<typeof settingsSchema>;
 export type RunnerSettings = z.output<typeof runnerSettingsSchema>;

@@ -15,7 +15,7 @@
 import type { Locale } from '../api/schemas';
 import { authorizeCustomerAdmin } from './access';
 import { auditEvent, auditOps } from './audit';
-import { AppError, conflict, forbidden, gone, WriteConflict } from './errors';
+import { conflict, forbidden, gone, WriteConflict } from './errors';
 import { effectiveStatus, expireIfDue, fromRow, invitationRow, invitationRowKey, loadInvitation, transition, type Invitation, type StoredInvitation } from './invitations';
 import { ACCEPTANCE_MARK } from './keys';
 import { actorOf, type Principal } from './model';
@@ -225,4 +225,3 @@ export async function pageState(deps: AcceptDeps, token: string): Promise<PageSt
   return { kind: 'open', invitation: inv };
 }
 
-export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

@@ -8,7 +8,7 @@
  * partner while the invitation is pending, and a new nonce (or a new key) kills every old link.
  * The MAC is compared in constant time.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { badRequest } from './errors';
 
 const uuidBytes = (id: string) => Buffer.from(id.replaceAll('-', ''), 'hex');
@@ -62,9 +62,6 @@ export function linkTokenMatches(key: string, ref: LinkRef, nonce: string): bool
   const expected = mac(key, ref.partnerId, ref.invitationId, nonce);
   return ref.mac.length === expected.length && timingSafeEqual(ref.mac, expected);
 }
-
-/** A short, non-reversible fingerprint of a token, safe to log. */
-export const tokenFingerprint = (token: string) => createHash('sha256').update(token).digest('base64url').slice(0, 10);
 
 /**
  * Continuation tokens: opaque, signed, bound to the query they continue. A tampered token, or
