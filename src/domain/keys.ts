@@ -6,7 +6,7 @@
  *   inv|{invitationId}                     an invitation (ids sort newest first)
  *   rel|{customerId}                       a relationship
  *   ixn|{status}|{nameKey}!{customerId}     name index (status = active | removed | all)
- *   ixq|{status}|{term}|{nameKey}!{customerId}  search index: one row per 1- and 2-character
+ *   ixq|{status}|{term}|{nameKey}!{customerId}  search index: one row per 1- to 4-character
  *                                          prefix of the name and of the domain, in name order
  *   aud|{invertedTime}|{eventId}            audit event, newest first
  *   auc|{customerId}|{invertedTime}|{id}    the same event, by customer
@@ -39,8 +39,11 @@ export function nameKey(name: string): string {
   return Buffer.from([...foldName(name)].slice(0, NAME_KEY_CHARS).join(''), 'utf8').toString('hex');
 }
 
-/** Search buckets hold the relationships whose name or domain starts with 1 or 2 given characters. */
-export const SEARCH_BUCKET_CHARS = 2;
+/**
+ * Search buckets hold the relationships whose name or domain starts with 1 to 4 given characters.
+ * Four keeps a bucket small ("coho" and "cont" apart) for 16 index rows per relationship.
+ */
+export const SEARCH_BUCKET_CHARS = 4;
 
 /** Hex of the UTF-8 bytes of a folded text's first `n` characters. */
 export const hexPrefix = (folded: string, n: number) => Buffer.from([...folded].slice(0, n).join(''), 'utf8').toString('hex');
