@@ -6,7 +6,13 @@ import { useCaseDeps } from '../src/http/settings';
 import { localeFromAcceptLanguage } from '../src/i18n';
 
 export const createInvitation = endpoint(operations.createInvitation, async ({ deps, partner, principal, body, request }) => {
-  const invitation = await create(useCaseDeps(deps), partner, principal, body, localeFromAcceptLanguage(request.headers.get('accept-language')));
+  const invitation = await create(
+    useCaseDeps(deps),
+    partner,
+    principal,
+    body,
+    localeFromAcceptLanguage(request.headers.get('accept-language')),
+  );
   return { status: 201, headers: { Location: `/api/invitations/${invitation.id}` }, json: invitation };
 });
 

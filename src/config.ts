@@ -27,14 +27,16 @@ const serviceUrl = z
   }, 'must use https (plain http is allowed only for localhost)')
   .transform((v) => v.replace(/\/+$/, ''));
 
-const connectionString = z
-  .string()
-  .refine((v) => /[A-Za-z]+=[^;]+/.test(v), 'must be a connection string of key=value pairs');
+const connectionString = z.string().refine((v) => /[A-Za-z]+=[^;]+/.test(v), 'must be a connection string of key=value pairs');
 
 const intSetting = (min: number, max: number, fallback: number) =>
   z.preprocess(
     (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? fallback : Number(v)),
-    z.number({ error: `must be a whole number from ${min} to ${max}` }).int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`),
+    z
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int(`must be a whole number from ${min} to ${max}`)
+      .min(min, `must be a whole number from ${min} to ${max}`)
+      .max(max, `must be a whole number from ${min} to ${max}`),
   );
 
 /** The service's settings (SPEC "Configuration"), each on its own. */
@@ -67,8 +69,10 @@ function crossChecks(env: Env, names: readonly string[]): string[] {
   }
   if (names.includes('EMAIL_SENDER_ADDRESS')) {
     const acs = set('ACS_CONNECTION_STRING') || set('ACS_ENDPOINT');
-    if (acs && !set('EMAIL_SENDER_ADDRESS')) problems.push('  EMAIL_SENDER_ADDRESS: is required when ACS_CONNECTION_STRING or ACS_ENDPOINT is set');
-    if (!acs && set('EMAIL_SENDER_ADDRESS')) problems.push('  EMAIL_SENDER_ADDRESS: is set but neither ACS_CONNECTION_STRING nor ACS_ENDPOINT is');
+    if (acs && !set('EMAIL_SENDER_ADDRESS'))
+      problems.push('  EMAIL_SENDER_ADDRESS: is required when ACS_CONNECTION_STRING or ACS_ENDPOINT is set');
+    if (!acs && set('EMAIL_SENDER_ADDRESS'))
+      problems.push('  EMAIL_SENDER_ADDRESS: is set but neither ACS_CONNECTION_STRING nor ACS_ENDPOINT is');
   }
   return problems;
 }
@@ -78,11 +82,20 @@ export const runnerSettingsSchema = z.object({
   PORT: intSetting(1, 65535, 7071),
   AZURITE_TABLE_PORT: intSetting(1, 65535, 10002),
   CORS_ALLOWED_ORIGINS: z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : []),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : [],
     z.array(
       z
         .url({ protocol: /^https?$/, error: 'must be a comma-separated list of origins such as http://localhost:5173' })
-        .refine((o) => !URL.canParse(o) || new URL(o).origin === o.replace(/\/$/, ''), 'each entry must be an origin (scheme://host[:port]) without a path')
+        .refine(
+          (o) => !URL.canParse(o) || new URL(o).origin === o.replace(/\/$/, ''),
+          'each entry must be an origin (scheme://host[:port]) without a path',
+        )
         .transform((o) => new URL(o).origin),
     ),
   ),
@@ -129,9 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
   const sender = s.EMAIL_SENDER_ADDRESS ?? '';
   return {
     // A connection string wins: it is how local runs (Azurite) are configured.
-    tables: s.TABLES_CONNECTION_STRING
-      ? { connectionString: s.TABLES_CONNECTION_STRING }
-      : { endpoint: s.TABLES_ENDPOINT ?? '' },
+    tables: s.TABLES_CONNECTION_STRING ? { connectionString: s.TABLES_CONNECTION_STRING } : { endpoint: s.TABLES_ENDPOINT ?? '' },
     tablePrefix: s.TABLE_PREFIX ?? '',
     publicBaseUrl: s.PUBLIC_BASE_URL,
     signingKey: s.INVITATION_SIGNING_KEY,

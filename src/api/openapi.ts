@@ -53,22 +53,32 @@ export function buildOpenApi(): Json {
   for (const op of Object.values(operations) as Operation[]) {
     const path = `/api/${op.route}`;
     const parameters: Json[] = [];
-    for (const [where, schema] of [['path', op.params], ['query', op.query]] as const) {
+    for (const [where, schema] of [
+      ['path', op.params],
+      ['query', op.query],
+    ] as const) {
       if (!schema) continue;
       const obj = convert(schema, 'input');
       const props = (obj.properties ?? {}) as Record<string, unknown>;
       const required = new Set((obj.required ?? []) as string[]);
-      for (const [name, s] of Object.entries(props)) parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: s });
+      for (const [name, s] of Object.entries(props))
+        parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: s });
     }
     for (const method of op.methods) {
       if (method === 'HEAD') continue;
       const responses: Record<string, unknown> = {
         [op.status]: op.html
           ? { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } }
-          : { description: 'Success', ...(op.response ? { content: { 'application/json': { schema: convert(op.response, 'output') } } } : {}) },
+          : {
+              description: 'Success',
+              ...(op.response ? { content: { 'application/json': { schema: convert(op.response, 'output') } } } : {}),
+            },
       };
       for (const s of errorStatuses(op)) {
-        responses[s] = { description: STATUS_TEXT[s] ?? 'Error', content: { 'application/problem+json': { schema: convert(ProblemSchema, 'output') } } };
+        responses[s] = {
+          description: STATUS_TEXT[s] ?? 'Error',
+          content: { 'application/problem+json': { schema: convert(ProblemSchema, 'output') } },
+        };
       }
       const body = op.body
         ? {

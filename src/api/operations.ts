@@ -118,7 +118,14 @@ export const operations = {
     form: true,
     optionalBody: true,
     status: 200,
-    response: z.object({ status: z.enum(['accepted', 'declined']), invitationId: z.string(), customerId: z.uuid().optional(), relationships: z.array(RelationshipSchema.omit({ etag: true })) }).meta({ id: 'AcceptResult' }),
+    response: z
+      .object({
+        status: z.enum(['accepted', 'declined']),
+        invitationId: z.string(),
+        customerId: z.uuid().optional(),
+        relationships: z.array(RelationshipSchema.omit({ etag: true })),
+      })
+      .meta({ id: 'AcceptResult' }),
   }),
   listRelationships: op({
     name: 'listRelationships',

@@ -13,7 +13,10 @@ const Hostname = z
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a hostname such as contoso.com');
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    'must be a hostname such as contoso.com',
+  );
 
 export const Locale = z.enum(['es', 'en']);
 export type Locale = z.infer<typeof Locale>;
@@ -74,7 +77,10 @@ export const CreateInvitationBody = z
       tenantId: Uuid.optional(),
       companyName: SingleLine(256),
       domain: Hostname.optional(),
-      email: z.email('must be an email address').max(254).transform((v) => v.trim()),
+      email: z
+        .email('must be an email address')
+        .max(254)
+        .transform((v) => v.trim()),
     }),
     indirectProviderId: Uuid.optional(),
     locale: Locale.optional(),
@@ -181,7 +187,10 @@ export const ATTESTATION_STATEMENT =
 
 export const RemoveRelationshipBody = z
   .strictObject({
-    attestGoodFaith: z.boolean({ error: `must be true: ${ATTESTATION_STATEMENT}` }).optional().describe(`Must be true: ${ATTESTATION_STATEMENT}`),
+    attestGoodFaith: z
+      .boolean({ error: `must be true: ${ATTESTATION_STATEMENT}` })
+      .optional()
+      .describe(`Must be true: ${ATTESTATION_STATEMENT}`),
     reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
   })
   .meta({ id: 'RemoveRelationshipRequest' });

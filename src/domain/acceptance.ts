@@ -16,7 +16,17 @@ import type { Locale } from '../api/schemas';
 import { authorizeCustomerAdmin } from './access';
 import { auditEvent, auditOps } from './audit';
 import { conflict, forbidden, gone, WriteConflict } from './errors';
-import { effectiveStatus, expireIfDue, fromRow, invitationRow, invitationRowKey, loadInvitation, transition, type Invitation, type StoredInvitation } from './invitations';
+import {
+  effectiveStatus,
+  expireIfDue,
+  fromRow,
+  invitationRow,
+  invitationRowKey,
+  loadInvitation,
+  transition,
+  type Invitation,
+  type StoredInvitation,
+} from './invitations';
 import { ACCEPTANCE_MARK } from './keys';
 import { actorOf, type Principal } from './model';
 import type { Clock, Store } from './ports';
@@ -29,7 +39,8 @@ export interface AcceptDeps {
   signingKey: string;
 }
 
-export const invalidLink = () => gone('This invitation link is no longer valid: it expired, was revoked or declined, or is not a valid link.', 'invitation-link-invalid');
+export const invalidLink = () =>
+  gone('This invitation link is no longer valid: it expired, was revoked or declined, or is not a valid link.', 'invitation-link-invalid');
 
 /** The invitation a token designates, if the token is genuine; never says which check failed. */
 export async function resolveToken(deps: AcceptDeps, token: string): Promise<StoredInvitation | undefined> {
@@ -48,7 +59,12 @@ export interface Answer {
   relationships: Relationship[];
 }
 
-export async function answerInvitation(deps: AcceptDeps, principal: Principal, token: string, decision: 'accept' | 'decline'): Promise<Answer> {
+export async function answerInvitation(
+  deps: AcceptDeps,
+  principal: Principal,
+  token: string,
+  decision: 'accept' | 'decline',
+): Promise<Answer> {
   authorizeCustomerAdmin(principal);
   const ref = parseLinkToken(token);
   if (!ref) throw invalidLink();
@@ -64,8 +80,10 @@ export async function answerInvitation(deps: AcceptDeps, principal: Principal, t
     const inv = current.invitation;
     const now = deps.clock.now();
     if (inv.status === 'accepted') {
-      if (inv.customerId !== tenant) throw conflict('This invitation has already been accepted by another organisation.', 'invitation-already-accepted');
-      if (decision === 'decline') throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
+      if (inv.customerId !== tenant)
+        throw conflict('This invitation has already been accepted by another organisation.', 'invitation-already-accepted');
+      if (decision === 'decline')
+        throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
       return { status: 'accepted', invitation: inv, relationships: await completeAcceptance(deps, inv) };
     }
     if (effectiveStatus(inv, now) !== 'pending') {
@@ -155,7 +173,10 @@ export async function completeAcceptance(deps: AcceptDeps, inv: Invitation, rese
 
   const marker = `${ACCEPTANCE_MARK}${inv.id}`;
   for (let attempt = 0; ; attempt++) {
-    const [mark, before] = await Promise.all([deps.store.get('data', providerId, marker), loadRelationship(deps.store, providerId, customerId)]);
+    const [mark, before] = await Promise.all([
+      deps.store.get('data', providerId, marker),
+      loadRelationship(deps.store, providerId, customerId),
+    ]);
     if (mark) {
       if (before) relationships.push(before.relationship);
       break;
@@ -164,11 +185,23 @@ export async function completeAcceptance(deps: AcceptDeps, inv: Invitation, rese
     const actor = inv.acceptedBy ?? { id: 'system', name: 'system', tenantId: customerId };
     const rel = establish(
       before,
-      { partnerId: providerId, customerId, companyName: inv.customer.companyName, domain: inv.customer.domain, role: 'indirectProvider', resellerId: inv.partnerId, invitationId: inv.id, actor },
+      {
+        partnerId: providerId,
+        customerId,
+        companyName: inv.customer.companyName,
+        domain: inv.customer.domain,
+        role: 'indirectProvider',
+        resellerId: inv.partnerId,
+        invitationId: inv.id,
+        actor,
+      },
       now,
     );
     try {
-      await deps.store.commit('data', providerId, [{ kind: 'insert', rk: marker, data: { invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() } }, ...rel.ops]);
+      await deps.store.commit('data', providerId, [
+        { kind: 'insert', rk: marker, data: { invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() } },
+        ...rel.ops,
+      ]);
       relationships.push(rel.relationship);
       break;
     } catch (err) {
@@ -186,7 +219,9 @@ async function markProviderStepDone(store: Store, inv: Invitation): Promise<void
   const { invitation, etag } = fromRow(row);
   if (invitation.providerStep !== 'pending') return;
   try {
-    await store.commit('data', inv.partnerId, [{ kind: 'replace', rk: invitationRowKey(inv.id), data: invitationRow({ ...invitation, providerStep: 'done' }), etag }]);
+    await store.commit('data', inv.partnerId, [
+      { kind: 'replace', rk: invitationRowKey(inv.id), data: invitationRow({ ...invitation, providerStep: 'done' }), etag },
+    ]);
   } catch (err) {
     if (!(err instanceof WriteConflict)) throw err; // someone else marked it
   }
@@ -197,7 +232,11 @@ async function markProviderStepDone(store: Store, inv: Invitation): Promise<void
  * retry after a failure between the two transactions. Safe to run anywhere, any number of times.
  * Skips acceptances younger than `graceMs` (their own request is most likely still finishing).
  */
-export async function repairPendingAcceptances(deps: AcceptDeps, graceMs = 60_000, limit = 200): Promise<{ found: number; repaired: number }> {
+export async function repairPendingAcceptances(
+  deps: AcceptDeps,
+  graceMs = 60_000,
+  limit = 200,
+): Promise<{ found: number; repaired: number }> {
   const rows = await deps.store.scan('data', { where: [{ prop: 'providerStep', op: 'eq', value: 'pending' }], limit });
   const cutoff = deps.clock.now().getTime() - graceMs;
   let repaired = 0;
@@ -211,9 +250,7 @@ export async function repairPendingAcceptances(deps: AcceptDeps, graceMs = 60_00
 }
 
 export type PageState =
-  | { kind: 'invalid'; locale: Locale }
-  | { kind: 'accepted'; invitation: Invitation }
-  | { kind: 'open'; invitation: Invitation };
+  { kind: 'invalid'; locale: Locale } | { kind: 'accepted'; invitation: Invitation } | { kind: 'open'; invitation: Invitation };
 
 /** What the link's page shows. Reads only: mail scanners open links. */
 export async function pageState(deps: AcceptDeps, token: string): Promise<PageState> {
@@ -224,4 +261,3 @@ export async function pageState(deps: AcceptDeps, token: string): Promise<PageSt
   if (effectiveStatus(inv, deps.clock.now()) !== 'pending') return { kind: 'invalid', locale: inv.locale };
   return { kind: 'open', invitation: inv };
 }
-

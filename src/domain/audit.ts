@@ -20,7 +20,13 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-export function auditEvent(partnerId: string, action: AuditAction, actor: Actor, at: Date, fields: Partial<Pick<AuditEvent, 'customerId' | 'invitationId' | 'details'>> = {}): AuditEvent {
+export function auditEvent(
+  partnerId: string,
+  action: AuditAction,
+  actor: Actor,
+  at: Date,
+  fields: Partial<Pick<AuditEvent, 'customerId' | 'invitationId' | 'details'>> = {},
+): AuditEvent {
   return { id: randomUUID(), at: at.toISOString(), actor, action, partnerId, details: {}, ...fields };
 }
 
@@ -42,7 +48,11 @@ export async function listAuditEvents(
   const prefix = q.customerId ? `${AUDIT_BY_CUSTOMER}${q.customerId}|` : AUDIT;
   const scope = `audit|${partnerId}|${prefix}`;
   const after = decodeContinuation(signingKey, scope, q.continuationToken);
-  const rows = await store.range('data', partnerId, { from: after ? `${after}\u0000` : prefix, to: prefixEnd(prefix), limit: q.pageSize + 1 });
+  const rows = await store.range('data', partnerId, {
+    from: after ? `${after}\u0000` : prefix,
+    to: prefixEnd(prefix),
+    limit: q.pageSize + 1,
+  });
   const page = rows.slice(0, q.pageSize);
   const items = page.map((r) => JSON.parse(String(r.data.doc)) as AuditEvent);
   const last = page.at(-1);

@@ -23,7 +23,13 @@ export interface Draft {
 export function buildDraft(d: DraftInput): Draft {
   const t = texts[d.locale].email;
   const both = d.providerName !== undefined;
-  const values = { reseller: d.resellerName, provider: d.providerName ?? '', company: d.companyName, url: d.url, expiry: formatExpiry(d.expiresAt, d.locale) };
+  const values = {
+    reseller: d.resellerName,
+    provider: d.providerName ?? '',
+    company: d.companyName,
+    url: d.url,
+    expiry: formatExpiry(d.expiresAt, d.locale),
+  };
   const paragraphs = [t.greeting, both ? t.introWithProvider : t.intro, both ? t.grantsWithProvider : t.grants, t.action];
   const after = [t.expiry, t.ignore, t.signature];
 

@@ -37,10 +37,8 @@ export class AppError extends Error {
 
 export const badRequest = (detail: string, errors?: FieldErrors, code = 'validation-failed') =>
   new AppError({ status: 400, code, title: 'The request is not valid', detail, ...(errors ? { errors } : {}) });
-export const unauthorized = (detail: string) =>
-  new AppError({ status: 401, code: 'unauthenticated', title: 'Sign-in required', detail });
-export const forbidden = (detail: string, code = 'forbidden') =>
-  new AppError({ status: 403, code, title: 'Not allowed', detail });
+export const unauthorized = (detail: string) => new AppError({ status: 401, code: 'unauthenticated', title: 'Sign-in required', detail });
+export const forbidden = (detail: string, code = 'forbidden') => new AppError({ status: 403, code, title: 'Not allowed', detail });
 export const notFound = (detail: string) => new AppError({ status: 404, code: 'not-found', title: 'Not found', detail });
 export const conflict = (detail: string, code = 'conflict') =>
   new AppError({ status: 409, code, title: 'Conflict with the current state', detail });
@@ -65,7 +63,10 @@ export class UnavailableError extends AppError {
 /** A storage write lost an optimistic-concurrency race (ETag mismatch) or hit an existing key. */
 export class WriteConflict extends Error {
   override name = 'WriteConflict';
-  constructor(readonly reason: 'etag' | 'exists' | 'missing', message?: string) {
+  constructor(
+    readonly reason: 'etag' | 'exists' | 'missing',
+    message?: string,
+  ) {
     super(message ?? `storage write conflict (${reason})`);
   }
 }

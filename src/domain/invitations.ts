@@ -52,7 +52,12 @@ export interface Settings {
 export const invitationRowKey = (id: string) => `${INVITATION}${id}`;
 
 export function invitationRow(inv: Invitation) {
-  return { doc: JSON.stringify(inv), status: inv.status, expiresAt: inv.expiresAt, ...(inv.providerStep ? { providerStep: inv.providerStep } : {}) };
+  return {
+    doc: JSON.stringify(inv),
+    status: inv.status,
+    expiresAt: inv.expiresAt,
+    ...(inv.providerStep ? { providerStep: inv.providerStep } : {}),
+  };
 }
 
 export function fromRow(row: StoredRow): StoredInvitation {
@@ -178,12 +183,26 @@ export async function createInvitation(
   const event = auditEvent(partner.id, 'invitation.created', inv.createdBy, now, {
     invitationId: inv.id,
     ...(tenantId ? { customerId: tenantId } : {}),
-    details: { kind: inv.kind, companyName: inv.customer.companyName, ...(inv.indirectProviderId ? { indirectProviderId: inv.indirectProviderId } : {}) },
+    details: {
+      kind: inv.kind,
+      companyName: inv.customer.companyName,
+      ...(inv.indirectProviderId ? { indirectProviderId: inv.indirectProviderId } : {}),
+    },
   });
-  const etags = await deps.store.commit('data', partner.id, [{ kind: 'insert', rk: invitationRowKey(inv.id), data: invitationRow(inv) }, ...auditOps(event)]);
+  const etags = await deps.store.commit('data', partner.id, [
+    { kind: 'insert', rk: invitationRowKey(inv.id), data: invitationRow(inv) },
+    ...auditOps(event),
+  ]);
   if (body.send) {
     try {
-      return await sendInvitation(deps, partner, principal, inv.id, {}, { invitation: inv, etag: etags.get(invitationRowKey(inv.id)) ?? '' });
+      return await sendInvitation(
+        deps,
+        partner,
+        principal,
+        inv.id,
+        {},
+        { invitation: inv, etag: etags.get(invitationRowKey(inv.id)) ?? '' },
+      );
     } catch (err) {
       // The invitation exists: answer 201 with the failure recorded on it, not an error.
       if (!(err instanceof AppError) || err.code !== 'email-send-failed') throw err;
@@ -238,10 +257,16 @@ export async function listInvitations(
   const page = rows.slice(0, q.pageSize);
   const items = page.map((r) => toView(deps.settings, fromRow(r).invitation, now));
   const last = page.at(-1);
-  return rows.length > q.pageSize && last ? { items, continuationToken: encodeContinuation(deps.settings.signingKey, scope, last.rk) } : { items };
+  return rows.length > q.pageSize && last
+    ? { items, continuationToken: encodeContinuation(deps.settings.signingKey, scope, last.rk) }
+    : { items };
 }
 
-export async function getInvitation(deps: { store: Store; clock: Clock; settings: Settings }, partner: Partner, id: string): Promise<InvitationView> {
+export async function getInvitation(
+  deps: { store: Store; clock: Clock; settings: Settings },
+  partner: Partner,
+  id: string,
+): Promise<InvitationView> {
   const { invitation } = await requireInvitation(deps.store, partner.id, id);
   return toView(deps.settings, invitation, deps.clock.now());
 }
@@ -290,7 +315,12 @@ export function expireIfDue(inv: Invitation, now: Date): { next: Invitation; eve
 const notPending = (inv: Invitation, now: Date, verb: string) =>
   conflict(`Only pending invitations can be ${verb}; this one is ${effectiveStatus(inv, now)}.`, 'invitation-not-pending');
 
-export async function revokeInvitation(deps: { store: Store; clock: Clock; settings: Settings }, partner: Partner, principal: Principal, id: string): Promise<InvitationView> {
+export async function revokeInvitation(
+  deps: { store: Store; clock: Clock; settings: Settings },
+  partner: Partner,
+  principal: Principal,
+  id: string,
+): Promise<InvitationView> {
   const start = await requireInvitation(deps.store, partner.id, id);
   const now = deps.clock.now();
   const done = await transition(deps.store, partner.id, start, (inv) => {
@@ -301,7 +331,12 @@ export async function revokeInvitation(deps: { store: Store; clock: Clock; setti
     const actor = actorOf(principal);
     return {
       next: { ...inv, status: 'revoked', closedAt: now.toISOString(), closedBy: actor },
-      events: [auditEvent(partner.id, 'invitation.revoked', actor, now, { invitationId: inv.id, ...(inv.customer.tenantId ? { customerId: inv.customer.tenantId } : {}) })],
+      events: [
+        auditEvent(partner.id, 'invitation.revoked', actor, now, {
+          invitationId: inv.id,
+          ...(inv.customer.tenantId ? { customerId: inv.customer.tenantId } : {}),
+        }),
+      ],
     };
   });
   if (done.invitation.status === 'expired') throw notPending(done.invitation, now, 'revoked');
@@ -312,7 +347,9 @@ export async function revokeInvitation(deps: { store: Store; clock: Clock; setti
 
 /** The email service's idempotency key: one per invitation, link nonce and exact draft. */
 export function sendOperationId(inv: Invitation, draft: Draft): string {
-  const h = createHash('sha256').update(JSON.stringify([inv.id, inv.nonce, draft.to, draft.subject, draft.text, draft.html])).digest();
+  const h = createHash('sha256')
+    .update(JSON.stringify([inv.id, inv.nonce, draft.to, draft.subject, draft.text, draft.html]))
+    .digest();
   h[6] = (h[6]! & 0x0f) | 0x80;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
@@ -346,7 +383,12 @@ export async function sendInvitation(
       'link-missing',
     );
   }
-  const draft: Draft = { to: original.to, subject: edits.subject ?? original.subject, text: edits.text ?? original.text, html: edits.html ?? original.html };
+  const draft: Draft = {
+    to: original.to,
+    subject: edits.subject ?? original.subject,
+    text: edits.text ?? original.text,
+    html: edits.html ?? original.html,
+  };
   const operationId = sendOperationId(inv, draft);
 
   // A retried send of the same draft that already went out is not sent again.

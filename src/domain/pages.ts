@@ -89,7 +89,8 @@ export function alreadyAcceptedPage(inv: Invitation): string {
 export function answeredPage(inv: Invitation, status: 'accepted' | 'declined'): string {
   const t = texts[inv.locale].page;
   const v = values(inv);
-  if (status === 'declined') return layout(inv.locale, t.declinedTitle, `<h1 role="status">${escapeHtml(t.declinedTitle)}</h1><p>${h(t.declinedBody, v)}</p>`);
+  if (status === 'declined')
+    return layout(inv.locale, t.declinedTitle, `<h1 role="status">${escapeHtml(t.declinedTitle)}</h1><p>${h(t.declinedBody, v)}</p>`);
   const body = inv.providerName !== undefined ? t.acceptedDoneBodyWithProvider : t.acceptedDoneBody;
   return layout(inv.locale, t.acceptedTitle, `<h1 role="status">${escapeHtml(t.acceptedTitle)}</h1><p>${h(body, v)}</p>`);
 }

@@ -68,8 +68,7 @@ export interface EmailMessage {
 }
 
 export type SendOutcome =
-  | { status: 'sent'; operationId: string }
-  | { status: 'failed'; operationId: string; error: string; retryable: boolean };
+  { status: 'sent'; operationId: string } | { status: 'failed'; operationId: string; error: string; retryable: boolean };
 
 /** Sends email. Resolves once the email service has accepted (or refused) the message. */
 export interface Mailer {

@@ -11,7 +11,18 @@ import type { RelationshipView } from '../api/schemas';
 import { ATTESTATION_STATEMENT } from '../api/schemas';
 import { auditEvent, auditOps, type AuditEvent } from './audit';
 import { badRequest, notFound, preconditionFailed, WriteConflict } from './errors';
-import { KEY_SEPARATOR, NAME_INDEX, RELATIONSHIP, SEARCH_BUCKET_CHARS, SEARCH_INDEX, foldName, hexPrefix, nameKey, prefixEnd, searchTerms } from './keys';
+import {
+  KEY_SEPARATOR,
+  NAME_INDEX,
+  RELATIONSHIP,
+  SEARCH_BUCKET_CHARS,
+  SEARCH_INDEX,
+  foldName,
+  hexPrefix,
+  nameKey,
+  prefixEnd,
+  searchTerms,
+} from './keys';
 import { actorOf, type Actor, type Partner, type Principal } from './model';
 import type { Clock, Condition, Store, StoredRow, WriteOp } from './ports';
 import { decodeContinuation, encodeContinuation } from './tokens';
@@ -109,7 +120,11 @@ export interface EstablishInput {
  * active again (delegated admin granted again, a new establishedAt), or an active one left as
  * it is (no writes).
  */
-export function establish(before: StoredRelationship | undefined, input: EstablishInput, now: Date): { relationship: Relationship; ops: WriteOp[]; events: AuditEvent[] } {
+export function establish(
+  before: StoredRelationship | undefined,
+  input: EstablishInput,
+  now: Date,
+): { relationship: Relationship; ops: WriteOp[]; events: AuditEvent[] } {
   if (before?.relationship.status === 'active') return { relationship: before.relationship, ops: [], events: [] };
   const at = now.toISOString();
   const relationship: Relationship = {
@@ -169,7 +184,9 @@ export async function listRelationships(
   const page = rows.slice(0, query.pageSize);
   const items = page.map((r) => toView(docOf(r)));
   const last = page.at(-1);
-  return rows.length > query.pageSize && last ? { items, continuationToken: encodeContinuation(deps.signingKey, scope, String(last.data.sk)) } : { items };
+  return rows.length > query.pageSize && last
+    ? { items, continuationToken: encodeContinuation(deps.signingKey, scope, String(last.data.sk)) }
+    : { items };
 }
 
 export async function getRelationship(store: Store, partner: Partner, customerId: string): Promise<RelationshipView> {
@@ -199,7 +216,11 @@ export async function removeRelationship(
   ifMatch: string | null,
 ): Promise<RelationshipView & { notice: string }> {
   if (body.attestGoodFaith !== true) {
-    throw badRequest(`Attest the removal: ${ATTESTATION_STATEMENT}`, { attestGoodFaith: [`must be true: ${ATTESTATION_STATEMENT}`] }, 'attestation-required');
+    throw badRequest(
+      `Attest the removal: ${ATTESTATION_STATEMENT}`,
+      { attestGoodFaith: [`must be true: ${ATTESTATION_STATEMENT}`] },
+      'attestation-required',
+    );
   }
   const tags = ifMatchTags(ifMatch);
   for (let attempt = 0; ; attempt++) {
@@ -226,7 +247,12 @@ export async function removeRelationship(
     const event = auditEvent(partner.id, 'relationship.removed', actor, now, {
       customerId,
       invitationId: r.invitationId,
-      details: { attestation: ATTESTATION_STATEMENT, ...(body.reason ? { reason: body.reason } : {}), delegatedAdmin: 'revoked', customerNotified: false },
+      details: {
+        attestation: ATTESTATION_STATEMENT,
+        ...(body.reason ? { reason: body.reason } : {}),
+        delegatedAdmin: 'revoked',
+        customerNotified: false,
+      },
     });
     try {
       await deps.store.commit('data', partner.id, [...relationshipOps(current, removed), ...auditOps(event)]);

@@ -75,7 +75,12 @@ export function encodeContinuation(key: string, scope: string, position: string)
 
 export function decodeContinuation(key: string, scope: string, token: string | undefined): string | undefined {
   if (token === undefined || token === '') return undefined;
-  const invalid = () => badRequest('The continuation token is not valid for this query.', { continuationToken: ['is not valid for this query'] }, 'invalid-continuation-token');
+  const invalid = () =>
+    badRequest(
+      'The continuation token is not valid for this query.',
+      { continuationToken: ['is not valid for this query'] },
+      'invalid-continuation-token',
+    );
   const [payload, sig, extra] = token.split('.');
   if (!payload || !sig || extra !== undefined) throw invalid();
   const expected = createHmac('sha256', key).update(`continuation:v1|${scope}|${payload}`).digest('base64url').slice(0, 22);

@@ -159,11 +159,17 @@ class AcsMailer implements Mailer {
         { operationId, abortSignal: AbortSignal.timeout(this.timeoutMs), onResponse: (raw) => observe(observed, raw) },
       );
     } catch (error) {
-      if (!observed.accepted) return failed(operationId, describeFailure(observed, error, this.timeoutMs), isRetryable(observed, error), message);
+      if (!observed.accepted)
+        return failed(operationId, describeFailure(observed, error, this.timeoutMs), isRetryable(observed, error), message);
     }
     if (isTerminallyFailed(observed.operationStatus)) {
       const code = observed.operationErrorCode ? ` (${observed.operationErrorCode})` : '';
-      return failed(operationId, `Communication Services accepted the message, then reported it ${observed.operationStatus}${code}`, false, message);
+      return failed(
+        operationId,
+        `Communication Services accepted the message, then reported it ${observed.operationStatus}${code}`,
+        false,
+        message,
+      );
     }
     return { status: 'sent', operationId };
   }
@@ -222,7 +228,7 @@ function describeFailure(observed: Observed, error: unknown, timeoutMs: number):
 }
 
 function hint(status: number): string {
-  if (status === 401 || status === 403) return ' (check the access key, or the identity\'s role on the resource)';
+  if (status === 401 || status === 403) return " (check the access key, or the identity's role on the resource)";
   if (status === 429) return ' (throttled: try again later)';
   if (status >= 500) return ' (the service is unavailable: try again later)';
   return '';

@@ -92,7 +92,12 @@ async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
 }
 
 const tooLarge = () =>
-  new AppError({ status: 413, code: 'payload-too-large', title: 'Request body too large', detail: `The body must be at most ${MAX_BODY_BYTES} bytes (64 KiB).` });
+  new AppError({
+    status: 413,
+    code: 'payload-too-large',
+    title: 'Request body too large',
+    detail: `The body must be at most ${MAX_BODY_BYTES} bytes (64 KiB).`,
+  });
 
 export function problemResponse(err: unknown, requestId: string, log: Logger): HttpResponseInit {
   const p = toProblem(err, requestId);
@@ -136,7 +141,11 @@ export function endpoint<O extends Operation>(op: O, handler: Handler<O>) {
       const reply = await handler({ request, context, deps, requestId, log, params, query, body, principal, partner } as HandlerInput<O>);
       const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers, 'x-request-id': requestId };
       if (reply.html !== undefined) {
-        return { status: reply.status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers }, body: request.method === 'HEAD' ? '' : reply.html };
+        return {
+          status: reply.status,
+          headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
+          body: request.method === 'HEAD' ? '' : reply.html,
+        };
       }
       return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
     } catch (err) {

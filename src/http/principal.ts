@@ -54,8 +54,7 @@ export function readPrincipal(headers: { get(name: string): string | null }): Pr
   if (claims.some((c) => c.typ === 'wids' && c.val.toLowerCase() === GLOBAL_ADMINISTRATOR_TEMPLATE_ID) && !roles.includes('GlobalAdmin')) {
     roles.push('GlobalAdmin');
   }
-  const name =
-    first(name_typ ? [name_typ, ...NAME_CLAIMS] : NAME_CLAIMS) ?? headers.get('x-ms-client-principal-name') ?? userId;
+  const name = first(name_typ ? [name_typ, ...NAME_CLAIMS] : NAME_CLAIMS) ?? headers.get('x-ms-client-principal-name') ?? userId;
   return { tenantId, userId: userId.slice(0, 128), name: name.slice(0, 256), roles };
 }
 

@@ -66,12 +66,22 @@ export function toProblem(err: unknown, requestId: string): ProblemResult {
   }
   if (err instanceof ConfigError) {
     return make(
-      new AppError({ status: 500, code: 'misconfigured', title: 'The service is misconfigured', detail: 'The service settings are invalid; the operator has been told.' }),
+      new AppError({
+        status: 500,
+        code: 'misconfigured',
+        title: 'The service is misconfigured',
+        detail: 'The service settings are invalid; the operator has been told.',
+      }),
       true,
     );
   }
   return make(
-    new AppError({ status: 500, code: 'internal', title: 'Unexpected error', detail: `Something went wrong on our side (request ${requestId}).` }),
+    new AppError({
+      status: 500,
+      code: 'internal',
+      title: 'Unexpected error',
+      detail: `Something went wrong on our side (request ${requestId}).`,
+    }),
     true,
   );
 }

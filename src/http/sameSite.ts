@@ -14,7 +14,9 @@ export function assertSameSite(request: HttpRequest, publicBaseUrl: string): voi
   const origin = request.headers.get('origin');
   const fetchSite = request.headers.get('sec-fetch-site');
   const refused =
-    fetchSite !== null ? fetchSite !== 'same-origin' && fetchSite !== 'none' : origin !== null && (origin === 'null' || !allowed.has(origin));
+    fetchSite !== null
+      ? fetchSite !== 'same-origin' && fetchSite !== 'none'
+      : origin !== null && (origin === 'null' || !allowed.has(origin));
   if (refused) {
     throw forbidden('Cross-site requests cannot accept or decline invitations; open the invitation link itself.', 'cross-site-request');
   }

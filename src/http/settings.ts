@@ -8,4 +8,9 @@ export const invitationSettings = (deps: Deps): Settings => ({
   invitationTtlDays: deps.config.invitationTtlDays,
 });
 
-export const useCaseDeps = (deps: Deps) => ({ store: deps.store, clock: deps.clock, mailer: deps.mailer, settings: invitationSettings(deps) });
+export const useCaseDeps = (deps: Deps) => ({
+  store: deps.store,
+  clock: deps.clock,
+  mailer: deps.mailer,
+  settings: invitationSettings(deps),
+});

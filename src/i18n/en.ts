@@ -11,7 +11,8 @@ export const en = {
     intro: '{reseller} invites {company} to a reseller relationship, so that it can sell you Microsoft cloud services and support you.',
     introWithProvider:
       '{reseller} invites {company} to a reseller relationship with itself and with its indirect provider, {provider}. One acceptance creates both relationships.',
-    grants: 'Accepting grants {reseller} delegated administrative privileges in your Microsoft Entra tenant, so that it can manage your services on your behalf.',
+    grants:
+      'Accepting grants {reseller} delegated administrative privileges in your Microsoft Entra tenant, so that it can manage your services on your behalf.',
     grantsWithProvider:
       'Accepting grants {reseller} and {provider} delegated administrative privileges in your Microsoft Entra tenant, so that they can manage your services on your behalf.',
     action: 'A global administrator of your organisation must open this personal link, sign in, and accept:',
@@ -26,7 +27,8 @@ export const en = {
     heading: '{reseller} invites {company} to a reseller relationship',
     headingWithProvider: '{reseller} and {provider} invite {company} to reseller relationships',
     grants: 'If you accept, {reseller} receives delegated administrative privileges in your tenant.',
-    grantsWithProvider: 'If you accept, {reseller} and its indirect provider {provider} receive delegated administrative privileges in your tenant.',
+    grantsWithProvider:
+      'If you accept, {reseller} and its indirect provider {provider} receive delegated administrative privileges in your tenant.',
     expiry: 'This invitation expires on {expiry}.',
     onlyGlobalAdmin: "Only a global administrator of the customer's tenant can accept or decline.",
     signInPrompt: 'Sign in with your work account to accept or decline.',
@@ -35,10 +37,12 @@ export const en = {
     accept: 'Accept',
     decline: 'Decline',
     invalidTitle: 'This link is no longer valid',
-    invalidBody: 'The invitation link has expired, was withdrawn, was declined or is not a valid link. Ask your partner for a new invitation.',
+    invalidBody:
+      'The invitation link has expired, was withdrawn, was declined or is not a valid link. Ask your partner for a new invitation.',
     acceptedTitle: 'This invitation has been accepted',
     acceptedBody: 'The reseller relationship is in place. There is nothing more to do.',
-    acceptedDoneBody: 'Thank you. {reseller} now has a reseller relationship with {company} and delegated administrative privileges in your tenant.',
+    acceptedDoneBody:
+      'Thank you. {reseller} now has a reseller relationship with {company} and delegated administrative privileges in your tenant.',
     acceptedDoneBodyWithProvider:
       'Thank you. {reseller} and {provider} now have reseller relationships with {company} and delegated administrative privileges in your tenant.',
     declinedTitle: 'You declined the invitation',

@@ -9,10 +9,12 @@ export const es: Texts = {
     subject: '{reseller} invita a {company} a una relación de revendedor',
     subjectWithProvider: '{reseller} y {provider} invitan a {company} a relaciones de revendedor',
     greeting: 'Hola:',
-    intro: '{reseller} invita a {company} a una relación de revendedor, para poder venderle servicios en la nube de Microsoft y darle soporte.',
+    intro:
+      '{reseller} invita a {company} a una relación de revendedor, para poder venderle servicios en la nube de Microsoft y darle soporte.',
     introWithProvider:
       '{reseller} invita a {company} a una relación de revendedor consigo y con su proveedor indirecto, {provider}. Una sola aceptación crea ambas relaciones.',
-    grants: 'Al aceptar, {reseller} obtiene privilegios de administrador delegado en su inquilino de Microsoft Entra, para administrar sus servicios en su nombre.',
+    grants:
+      'Al aceptar, {reseller} obtiene privilegios de administrador delegado en su inquilino de Microsoft Entra, para administrar sus servicios en su nombre.',
     grantsWithProvider:
       'Al aceptar, {reseller} y {provider} obtienen privilegios de administrador delegado en su inquilino de Microsoft Entra, para administrar sus servicios en su nombre.',
     action: 'Un administrador global de su organización debe abrir este enlace personal, iniciar sesión y aceptar:',
@@ -27,7 +29,8 @@ export const es: Texts = {
     heading: '{reseller} invita a {company} a una relación de revendedor',
     headingWithProvider: '{reseller} y {provider} invitan a {company} a relaciones de revendedor',
     grants: 'Si acepta, {reseller} recibe privilegios de administrador delegado en su inquilino.',
-    grantsWithProvider: 'Si acepta, {reseller} y su proveedor indirecto {provider} reciben privilegios de administrador delegado en su inquilino.',
+    grantsWithProvider:
+      'Si acepta, {reseller} y su proveedor indirecto {provider} reciben privilegios de administrador delegado en su inquilino.',
     expiry: 'Esta invitación caduca el {expiry}.',
     onlyGlobalAdmin: 'Solo un administrador global del inquilino del cliente puede aceptar o rechazar.',
     signInPrompt: 'Inicie sesión con su cuenta profesional para aceptar o rechazar.',
@@ -36,10 +39,12 @@ export const es: Texts = {
     accept: 'Aceptar',
     decline: 'Rechazar',
     invalidTitle: 'Este enlace ya no es válido',
-    invalidBody: 'El enlace de invitación ha caducado, fue retirado, fue rechazado o no es un enlace válido. Pida a su partner una nueva invitación.',
+    invalidBody:
+      'El enlace de invitación ha caducado, fue retirado, fue rechazado o no es un enlace válido. Pida a su partner una nueva invitación.',
     acceptedTitle: 'Esta invitación ya fue aceptada',
     acceptedBody: 'La relación de revendedor está establecida. No hay nada más que hacer.',
-    acceptedDoneBody: 'Gracias. {reseller} tiene ahora una relación de revendedor con {company} y privilegios de administrador delegado en su inquilino.',
+    acceptedDoneBody:
+      'Gracias. {reseller} tiene ahora una relación de revendedor con {company} y privilegios de administrador delegado en su inquilino.',
     acceptedDoneBodyWithProvider:
       'Gracias. {reseller} y {provider} tienen ahora relaciones de revendedor con {company} y privilegios de administrador delegado en su inquilino.',
     declinedTitle: 'Ha rechazado la invitación',

@@ -49,8 +49,10 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   }
   const args = [
     require.resolve('azurite/dist/src/table/main.js'),
-    '--tableHost', '127.0.0.1',
-    '--tablePort', String(options.port),
+    '--tableHost',
+    '127.0.0.1',
+    '--tablePort',
+    String(options.port),
     '--disableTelemetry',
     '--skipApiVersionCheck',
     '--silent',

@@ -35,7 +35,9 @@ export interface RunningServer {
 
 /** Loads every function file (compiled .js by default), so that each registers itself. */
 export async function loadFunctions(dir = join(__dirname, '..', '..', 'functions'), ext = '.js'): Promise<RegisteredFunction[]> {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
+    .sort()) {
     await import(join(dir, file));
   }
   return registeredFunctions();
@@ -144,7 +146,9 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
   const routes = registeredFunctions().map(compile);
   const sessions = new Map<string, Session>();
   const cors = new Set(options.corsOrigins ?? []);
-  const log = options.log ?? ((level, message) => (level === 'error' || level === 'warning' ? process.stderr : process.stdout).write(`[${level}] ${message}\n`));
+  const log =
+    options.log ??
+    ((level, message) => (level === 'error' || level === 'warning' ? process.stderr : process.stdout).write(`[${level}] ${message}\n`));
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer) => {
     res.writeHead(status, headers);
@@ -161,14 +165,22 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     const path = url.pathname.toLowerCase();
     if (path === '/.auth/login/aad' && req.method === 'GET') {
       const redirect = safeRedirect(url.searchParams.get('post_login_redirect_uri'));
-      return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' }, signInPage(redirect));
+      return send(
+        res,
+        200,
+        { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' },
+        signInPage(redirect),
+      );
     }
     if (path === '/.auth/login/aad' && req.method === 'POST') {
       const redirect = safeRedirect(url.searchParams.get('post_login_redirect_uri'));
       const form = new URLSearchParams((await readBody(req, 8 * 1024)).toString('utf8'));
       const tenantId = (form.get('tenantId') ?? '').trim().toLowerCase();
       const name = (form.get('name') ?? '').trim().slice(0, 256) || 'local user';
-      const roles = (form.get('roles') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+      const roles = (form.get('roles') ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tenantId)) {
         return send(res, 400, { 'Content-Type': 'text/html; charset=utf-8' }, signInPage(redirect, 'The tenant ID must be a UUID.'));
       }
@@ -184,7 +196,12 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     }
     if (path === '/.auth/me') {
       const s = sessions.get(cookies(req)[SESSION_COOKIE] ?? '');
-      return send(res, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, JSON.stringify(s ? [{ provider_name: 'aad', user_id: s.name, tenant_id: s.tenantId, user_roles: s.roles }] : []));
+      return send(
+        res,
+        200,
+        { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+        JSON.stringify(s ? [{ provider_name: 'aad', user_id: s.name, tenant_id: s.tenantId, user_roles: s.roles }] : []),
+      );
     }
     return sendProblem(res, notFound('No such route.'));
   }
@@ -192,11 +209,14 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // A request target such as "//" is no URL (new URL throws): the client's error (400), not a
     // 500 (test/reliability/fuzz.test.ts).
-    if (!URL.canParse(req.url ?? '/', 'http://localhost')) return sendProblem(res, badRequest('The request target is not a valid URL path.'));
+    if (!URL.canParse(req.url ?? '/', 'http://localhost'))
+      return sendProblem(res, badRequest('The request target is not a valid URL path.'));
     const url = new URL(req.url ?? '/', 'http://localhost');
     const origin = req.headers.origin;
     const corsHeaders: Record<string, string> =
-      origin && cors.has(origin) ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED_HEADERS, Vary: 'Origin' } : {};
+      origin && cors.has(origin)
+        ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED_HEADERS, Vary: 'Origin' }
+        : {};
 
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       if (!corsHeaders['Access-Control-Allow-Origin']) return send(res, 204, { Vary: 'Origin' });
@@ -235,7 +255,12 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
       res.setHeader('Connection', 'close');
       return sendProblem(
         res,
-        new AppError({ status: 413, code: 'payload-too-large', title: 'Request body too large', detail: `The body must be at most ${MAX_BODY_BYTES} bytes (64 KiB).` }),
+        new AppError({
+          status: 413,
+          code: 'payload-too-large',
+          title: 'Request body too large',
+          detail: `The body must be at most ${MAX_BODY_BYTES} bytes (64 KiB).`,
+        }),
         corsHeaders,
       );
     }
@@ -260,7 +285,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     // A Host that is no host[:port] ("a b", "localhost:99999") would make the request URL
     // unparseable: the client's error (400), not a 500 (test/reliability/fuzz.test.ts).
     if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host) || !URL.canParse(`http://${host}/`)) {
-      return sendProblem(res, badRequest('The Host header is not a valid host[:port].', { host: ['is not a valid host[:port]'] }), corsHeaders);
+      return sendProblem(
+        res,
+        badRequest('The Host header is not a valid host[:port].', { host: ['is not a valid host[:port]'] }),
+        corsHeaders,
+      );
     }
     const request = new HttpRequest({
       method,
@@ -312,9 +341,15 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
 export function startTimers(intervalMs: number, log: (level: string, message: string) => void): () => void {
   const handles = registeredTimers().map(([name, handler]) =>
     setInterval(() => {
-      const context = new InvocationContext({ invocationId: randomUUID(), functionName: name, logHandler: (level, ...args) => log(level, `${name}: ${args.map(String).join(' ')}`) });
+      const context = new InvocationContext({
+        invocationId: randomUUID(),
+        functionName: name,
+        logHandler: (level, ...args) => log(level, `${name}: ${args.map(String).join(' ')}`),
+      });
       const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
-      Promise.resolve(handler(timer, context)).catch((err: unknown) => log('warning', `${name}: ${err instanceof Error ? err.message : String(err)}`));
+      Promise.resolve(handler(timer, context)).catch((err: unknown) =>
+        log('warning', `${name}: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }, intervalMs).unref(),
   );
   return () => handles.forEach(clearInterval);

@@ -123,7 +123,9 @@ export class TableStore implements Store {
   static fromConfig(config: StorageConfig, options: TableStoreOptions = {}): TableStore {
     const t = config.tables;
     if ('connectionString' in t) {
-      const allowInsecureConnection = /DefaultEndpointsProtocol=http;|TableEndpoint=http:|UseDevelopmentStorage=true/i.test(t.connectionString);
+      const allowInsecureConnection = /DefaultEndpointsProtocol=http;|TableEndpoint=http:|UseDevelopmentStorage=true/i.test(
+        t.connectionString,
+      );
       const opts = { ...CLIENT_OPTIONS, allowInsecureConnection };
       return new TableStore(
         TableServiceClient.fromConnectionString(t.connectionString, opts),
@@ -201,7 +203,9 @@ export class TableStore implements Store {
 
   async range(table: TableName, pk: string, q: RangeQuery): Promise<StoredRow[]> {
     const any = q.anyOf?.length ? [`(${q.anyOf.map((group) => `(${conditions(group).join(' and ')})`).join(' or ')})`] : [];
-    const filter = [odata`PartitionKey eq ${pk} and RowKey ge ${q.from} and RowKey lt ${q.to}`, ...conditions(q.where ?? []), ...any].join(' and ');
+    const filter = [odata`PartitionKey eq ${pk} and RowKey ge ${q.from} and RowKey lt ${q.to}`, ...conditions(q.where ?? []), ...any].join(
+      ' and ',
+    );
     return this.query(table, filter, q.limit);
   }
 

@@ -25,7 +25,11 @@ afterAll(async () => {
 async function invite(locale: 'en' | 'es', indirectProviderId?: string) {
   const r = await call(svc, 'POST', '/api/invitations', {
     as: adminOf(w.reseller),
-    body: { customer: { companyName: 'Contoso <b>Bold</b>', email: 'it@contoso.example', domain: 'contoso.example' }, locale, ...(indirectProviderId ? { indirectProviderId } : {}) },
+    body: {
+      customer: { companyName: 'Contoso <b>Bold</b>', email: 'it@contoso.example', domain: 'contoso.example' },
+      locale,
+      ...(indirectProviderId ? { indirectProviderId } : {}),
+    },
   });
   expect(r.status).toBe(201);
   return r.body as { id: string; url: string };
@@ -115,7 +119,9 @@ describe('accepting in a browser', () => {
     const { createServer } = await import('node:http');
     const evil = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<form id="f" method="post" action="${inv.url}"><input name="decision" value="accept"></form><script>document.getElementById('f').submit()</script>`);
+      res.end(
+        `<form id="f" method="post" action="${inv.url}"><input name="decision" value="accept"></form><script>document.getElementById('f').submit()</script>`,
+      );
     });
     await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
     const port = (evil.address() as { port: number }).port;

@@ -13,15 +13,22 @@ beforeAll(async () => ({ svc, w } = await startWorld()));
 afterAll(() => svc.close());
 
 async function invite(extra: Record<string, unknown> = {}, as = adminOf(w.reseller)) {
-  const r = await call(svc, 'POST', '/api/invitations', { as, body: { customer: { companyName: 'Contoso', email: 'it@contoso.example', domain: 'contoso.example' }, ...extra } });
+  const r = await call(svc, 'POST', '/api/invitations', {
+    as,
+    body: { customer: { companyName: 'Contoso', email: 'it@contoso.example', domain: 'contoso.example' }, ...extra },
+  });
   expect(r.status).toBe(201);
   return { id: r.body.id as string, path: new URL(r.body.url as string).pathname, url: r.body.url as string };
 }
 
-const accept = (path: string, as?: Who, extra: Parameters<typeof call>[3] = {}) => call(svc, 'POST', path, { as, body: { decision: 'accept' }, ...extra });
+const accept = (path: string, as?: Who, extra: Parameters<typeof call>[3] = {}) =>
+  call(svc, 'POST', path, { as, body: { decision: 'accept' }, ...extra });
 const invitation = async (id: string) => (await call(svc, 'GET', `/api/invitations/${id}`, { as: adminOf(w.reseller) })).body;
 const auditOf = async (partnerId: string, invitationId: string) =>
-  (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf({ id: partnerId }) })).body.items.filter((e: any) => e.invitationId === invitationId).map((e: any) => e.action).sort();
+  (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf({ id: partnerId }) })).body.items
+    .filter((e: any) => e.invitationId === invitationId)
+    .map((e: any) => e.action)
+    .sort();
 
 describe('acceptPage', () => {
   it('shows who invites, what accepting grants and the expiry, with a sign-in link and no form when signed out', async () => {
@@ -92,7 +99,12 @@ describe('acceptInvitation', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'accepted', invitationId: id, customerId: ga.tenantId });
     expect(r.body.relationships).toHaveLength(1);
-    expect(r.body.relationships[0]).toMatchObject({ partnerId: w.reseller.id, role: 'reseller', status: 'active', delegatedAdmin: { status: 'granted' } });
+    expect(r.body.relationships[0]).toMatchObject({
+      partnerId: w.reseller.id,
+      role: 'reseller',
+      status: 'active',
+      delegatedAdmin: { status: 'granted' },
+    });
 
     const again = await accept(path, ga);
     expect(again.status).toBe(200);
@@ -112,7 +124,10 @@ describe('acceptInvitation', () => {
     expect(page.text).toContain('has been accepted');
     expect(page.text).not.toContain('<form');
     // The tenant now has an active relationship: binding a new invitation to it is 409.
-    const bound = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body: { customer: { tenantId: ga.tenantId, companyName: 'Contoso', email: 'a@contoso.example' } } });
+    const bound = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(w.reseller),
+      body: { customer: { tenantId: ga.tenantId, companyName: 'Contoso', email: 'a@contoso.example' } },
+    });
     expect(bound.status).toBe(409);
   });
 
@@ -127,7 +142,12 @@ describe('acceptInvitation', () => {
     ]);
     const provider = await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.provider) });
     expect(provider.status).toBe(200);
-    expect(provider.body).toMatchObject({ role: 'indirectProvider', resellerId: w.reseller.id, delegatedAdmin: { status: 'granted' }, invitationId: id });
+    expect(provider.body).toMatchObject({
+      role: 'indirectProvider',
+      resellerId: w.reseller.id,
+      delegatedAdmin: { status: 'granted' },
+      invitationId: id,
+    });
     const reseller = await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.reseller) });
     expect(reseller.body).toMatchObject({ role: 'reseller', indirectProviderId: w.provider.id });
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
@@ -179,7 +199,11 @@ describe('acceptInvitation', () => {
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(r.body.type).toMatch(/cross-site-request$/);
     }
-    const form = await call(svc, 'POST', path, { as: ga, rawBody: 'decision=accept', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } });
+    const form = await call(svc, 'POST', path, {
+      as: ga,
+      rawBody: 'decision=accept',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+    });
     expect(form.status).toBe(403);
     expect(form.headers.get('content-type')).toContain('text/html');
     // What a browser sends for the page's own form (no-referrer makes its Origin "null").
@@ -189,12 +213,20 @@ describe('acceptInvitation', () => {
 
   it('answers a browser form with a confirmation page in its language', async () => {
     const { path } = await invite({ locale: 'es' });
-    const r = await call(svc, 'POST', path, { as: customerAdmin(), rawBody: 'decision=accept', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await call(svc, 'POST', path, {
+      as: customerAdmin(),
+      rawBody: 'decision=accept',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/html');
     expect(r.text).toContain('<html lang="es"');
     expect(r.text).toContain('ya fue aceptada');
-    const bad = await call(svc, 'POST', '/api/accept/nonsense', { as: customerAdmin(), rawBody: 'decision=accept', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const bad = await call(svc, 'POST', '/api/accept/nonsense', {
+      as: customerAdmin(),
+      rawBody: 'decision=accept',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(bad.status).toBe(410);
     expect(bad.text).toContain('no longer valid');
   });
@@ -213,7 +245,10 @@ describe('acceptInvitation', () => {
     const first = await invite();
     const ga = customerAdmin();
     const a1 = await accept(first.path, ga);
-    const removed = await call(svc, 'POST', `/api/relationships/${ga.tenantId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true } });
+    const removed = await call(svc, 'POST', `/api/relationships/${ga.tenantId}/remove`, {
+      as: adminOf(w.reseller),
+      body: { attestGoodFaith: true },
+    });
     expect(removed.body.delegatedAdmin.status).toBe('revoked');
     await new Promise((r) => setTimeout(r, 5));
     const second = await invite();
@@ -242,7 +277,10 @@ describe('acceptInvitation', () => {
       const b = customerAdmin();
       const results = await Promise.all(Array.from({ length: 24 }, (_, i) => accept(path, i % 2 ? a : b)));
       const statuses = results.map((r) => r.status);
-      expect(statuses.every((s) => s === 200 || s === 409), statuses.join(',')).toBe(true);
+      expect(
+        statuses.every((s) => s === 200 || s === 409),
+        statuses.join(','),
+      ).toBe(true);
       const winners = new Set(results.filter((r) => r.status === 200).map((r) => r.body.customerId));
       expect(winners.size).toBe(1);
       const winner = [...winners][0];
@@ -302,7 +340,8 @@ describe('acceptInvitation', () => {
       range: (...a) => real.range(...a),
       scan: (...a) => real.scan(...a),
       ping: () => real.ping(),
-      commit: (table, pk, ops) => (pk === w.provider.id ? Promise.reject(new UnavailableError('simulated outage')) : real.commit(table, pk, ops)),
+      commit: (table, pk, ops) =>
+        pk === w.provider.id ? Promise.reject(new UnavailableError('simulated outage')) : real.commit(table, pk, ops),
     };
     try {
       expect((await accept(path, ga)).status).toBe(503);
@@ -314,7 +353,10 @@ describe('acceptInvitation', () => {
     expect((await repairPendingAcceptances(deps)).repaired).toBe(0);
     const later = { ...deps, clock: { now: () => new Date(Date.now() + 120_000) } };
     expect((await repairPendingAcceptances(later)).repaired).toBeGreaterThanOrEqual(1);
-    expect((await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.provider) })).body).toMatchObject({ status: 'active', invitationId: id });
+    expect((await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.provider) })).body).toMatchObject({
+      status: 'active',
+      invitationId: id,
+    });
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
     const again = await repairPendingAcceptances(later);
     expect(again.found).toBe(0);

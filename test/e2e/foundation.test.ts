@@ -18,11 +18,21 @@ describe('local runner', () => {
   });
 
   it('unknown routes and wrong methods are 404 problem+json', async () => {
-    for (const [m, p] of [['GET', '/api/nope'], ['PUT', '/api/health'], ['GET', '/'], ['GET', '/api/invitations/x/y/z']] as const) {
+    for (const [m, p] of [
+      ['GET', '/api/nope'],
+      ['PUT', '/api/health'],
+      ['GET', '/'],
+      ['GET', '/api/invitations/x/y/z'],
+    ] as const) {
       const r = await call(svc, m, p);
       expect(r.status, `${m} ${p}`).toBe(404);
       expect(r.headers.get('content-type')).toBe('application/problem+json');
-      expect(r.body).toMatchObject({ status: 404, title: expect.any(String), detail: expect.any(String), type: expect.stringMatching(/not-found$/) });
+      expect(r.body).toMatchObject({
+        status: 404,
+        title: expect.any(String),
+        detail: expect.any(String),
+        type: expect.stringMatching(/not-found$/),
+      });
       expect(r.headers.get('x-request-id')).toBeTruthy();
     }
   });
@@ -63,7 +73,11 @@ describe('local runner', () => {
   });
 
   it('oversized bodies are 413, before the handler runs', async () => {
-    const r = await call(svc, 'POST', '/api/invitations', { as: adminOf(world.reseller), rawBody: 'x'.repeat(70 * 1024), headers: { 'content-type': 'application/json' } });
+    const r = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(world.reseller),
+      rawBody: 'x'.repeat(70 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.status).toBe(413);
     expect(r.body).toMatchObject({ status: 413, type: expect.stringMatching(/payload-too-large$/) });
   });

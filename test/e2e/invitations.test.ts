@@ -5,7 +5,9 @@ import { adminOf, call, startWorld, type Service, type World } from '../support/
 
 let svc: Service;
 let w: World;
-const customer = (extra: Record<string, unknown> = {}) => ({ customer: { companyName: 'Contoso Ltd', email: 'it@contoso.example', ...extra } });
+const customer = (extra: Record<string, unknown> = {}) => ({
+  customer: { companyName: 'Contoso Ltd', email: 'it@contoso.example', ...extra },
+});
 
 beforeAll(async () => ({ svc, w } = await startWorld()));
 afterAll(() => svc.close());
@@ -40,19 +42,34 @@ describe('createInvitation', () => {
   });
 
   it('takes the language from Accept-Language, and the body wins over it', async () => {
-    const es = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body: customer(), headers: { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' } });
+    const es = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(w.reseller),
+      body: customer(),
+      headers: { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' },
+    });
     expect(es.body.locale).toBe('es');
     expect(es.body.draft.subject).toContain('invita a Contoso Ltd');
     expect(es.body.draft.text).toContain('privilegios de administrador delegado');
     expect(es.body.draft.text).toContain(es.body.url);
-    const en = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body: { ...customer(), locale: 'en' }, headers: { 'accept-language': 'es' } });
+    const en = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(w.reseller),
+      body: { ...customer(), locale: 'en' },
+      headers: { 'accept-language': 'es' },
+    });
     expect(en.body.locale).toBe('en');
-    const fr = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body: customer(), headers: { 'accept-language': 'fr-FR' } });
+    const fr = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(w.reseller),
+      body: customer(),
+      headers: { 'accept-language': 'fr-FR' },
+    });
     expect(fr.body.locale).toBe('en');
   });
 
   it('creates the combined kind with a linked provider, naming both', async () => {
-    const r = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller, ['GlobalAdmin']), body: { ...customer(), indirectProviderId: w.provider.id, locale: 'es' } });
+    const r = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(w.reseller, ['GlobalAdmin']),
+      body: { ...customer(), indirectProviderId: w.provider.id, locale: 'es' },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ kind: 'resellerAndIndirectProvider', indirectProviderId: w.provider.id });
     expect(r.body.draft.text).toContain('Northwind Distribución');
@@ -68,8 +85,13 @@ describe('createInvitation', () => {
   });
 
   it('only resellers invite; only partner admins', async () => {
-    expect((await call(svc, 'POST', '/api/invitations', { as: adminOf(w.provider), body: customer() })).body).toMatchObject({ status: 403, type: expect.stringMatching(/not-a-reseller$/) });
-    expect((await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller, ['Reader', 'GlobalReader']), body: customer() })).status).toBe(403);
+    expect((await call(svc, 'POST', '/api/invitations', { as: adminOf(w.provider), body: customer() })).body).toMatchObject({
+      status: 403,
+      type: expect.stringMatching(/not-a-reseller$/),
+    });
+    expect(
+      (await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller, ['Reader', 'GlobalReader']), body: customer() })).status,
+    ).toBe(403);
     expect((await call(svc, 'POST', '/api/invitations', { body: customer() })).status).toBe(401);
   });
 
@@ -80,7 +102,10 @@ describe('createInvitation', () => {
     expect(r.body.draft.html).not.toContain('<img');
     expect(r.body.draft.html).toContain('&lt;img src=x onerror=alert(1)&gt; &quot;Evil&quot; &amp; &#39;Co&#39;');
     expect(r.body.draft.subject).not.toMatch(/[\r\n]/);
-    const nl = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body: customer({ companyName: 'A\r\nBcc: x@evil.example' }) });
+    const nl = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(w.reseller),
+      body: customer({ companyName: 'A\r\nBcc: x@evil.example' }),
+    });
     expect(nl.status).toBe(400);
     expect(nl.body.errors).toHaveProperty(['customer.companyName']);
   });
@@ -103,7 +128,11 @@ describe('createInvitation', () => {
       ['empty body', { rawBody: '', headers: { 'content-type': 'application/json' } }, 400],
       ['wrong content type', { rawBody: JSON.stringify(customer()), headers: { 'content-type': 'text/plain' } }, 415],
       ['form post', { rawBody: 'customer=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415],
-      ['oversize', { rawBody: JSON.stringify(customer({ companyName: 'x'.repeat(70_000) })), headers: { 'content-type': 'application/json' } }, 413],
+      [
+        'oversize',
+        { rawBody: JSON.stringify(customer({ companyName: 'x'.repeat(70_000) })), headers: { 'content-type': 'application/json' } },
+        413,
+      ],
     ];
     for (const [label, opts, status, field] of cases) {
       const r = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), ...opts });
@@ -160,7 +189,9 @@ describe('get, list, revoke, send without email', () => {
     expect(r2.status).toBe(200);
     const page = await call(svc, 'GET', c.body.url.replace(svc.url, ''));
     expect(page.status).toBe(410);
-    const audit = (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf(w.reseller) })).body.items.filter((e: any) => e.invitationId === c.body.id);
+    const audit = (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf(w.reseller) })).body.items.filter(
+      (e: any) => e.invitationId === c.body.id,
+    );
     expect(audit.map((e: any) => e.action).sort()).toEqual(['invitation.created', 'invitation.revoked']);
     expect(audit.find((e: any) => e.action === 'invitation.revoked').actor.tenantId).toBe(w.reseller.id);
     expect((await call(svc, 'POST', `/api/invitations/${c.body.id}/send`, { as: adminOf(w.reseller), body: {} })).status).toBe(409);
@@ -168,12 +199,17 @@ describe('get, list, revoke, send without email', () => {
 
   it('lists newest first, filters by status, pages with signed tokens', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await call(svc, 'POST', '/api/invitations', { as: adminOf(w.otherReseller), body: customer({ companyName: `C${i}` }) })).body.id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (await call(svc, 'POST', '/api/invitations', { as: adminOf(w.otherReseller), body: customer({ companyName: `C${i}` }) })).body.id,
+      );
     await call(svc, 'DELETE', `/api/invitations/${ids[1]}`, { as: adminOf(w.otherReseller) });
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const r = await call(svc, 'GET', `/api/invitations?pageSize=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`, { as: adminOf(w.otherReseller) });
+      const r = await call(svc, 'GET', `/api/invitations?pageSize=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`, {
+        as: adminOf(w.otherReseller),
+      });
       expect(r.status).toBe(200);
       expect(r.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...r.body.items.map((i: any) => i.id));
@@ -190,7 +226,14 @@ describe('get, list, revoke, send without email', () => {
   });
 
   it('rejects bad list queries and tampered continuation tokens', async () => {
-    for (const q of ['status=open', 'pageSize=0', 'pageSize=501', 'pageSize=ten', 'continuationToken=abc', 'continuationToken=eyJwIjoiaW52fCJ9.AAAAAAAAAAAAAAAAAAAAAA']) {
+    for (const q of [
+      'status=open',
+      'pageSize=0',
+      'pageSize=501',
+      'pageSize=ten',
+      'continuationToken=abc',
+      'continuationToken=eyJwIjoiaW52fCJ9.AAAAAAAAAAAAAAAAAAAAAA',
+    ]) {
       const r = await call(svc, 'GET', `/api/invitations?${q}`, { as: adminOf(w.reseller) });
       expect(r.status, q).toBe(400);
     }
@@ -199,7 +242,9 @@ describe('get, list, revoke, send without email', () => {
     const p = await call(svc, 'GET', '/api/invitations?pageSize=1', { as: adminOf(w.reseller) });
     const t = encodeURIComponent(p.body.continuationToken);
     expect((await call(svc, 'GET', `/api/invitations?pageSize=1&continuationToken=${t}`, { as: adminOf(w.reseller) })).status).toBe(200);
-    expect((await call(svc, 'GET', `/api/invitations?status=revoked&continuationToken=${t}`, { as: adminOf(w.reseller) })).status).toBe(400);
+    expect((await call(svc, 'GET', `/api/invitations?status=revoked&continuationToken=${t}`, { as: adminOf(w.reseller) })).status).toBe(
+      400,
+    );
     expect((await call(svc, 'GET', `/api/invitations?continuationToken=${t}`, { as: adminOf(w.otherReseller) })).status).toBe(400);
   });
 
@@ -215,7 +260,9 @@ describe('get, list, revoke, send without email', () => {
       expect(expired.body.items.map((i: any) => i.id)).toContain(c.body.id);
       expect((await call(svc, 'DELETE', `/api/invitations/${c.body.id}`, { as: adminOf(w.reseller) })).status).toBe(409);
       expect((await call(svc, 'GET', c.body.url.replace(svc.url, ''))).status).toBe(410);
-      const audit = (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf(w.reseller) })).body.items.filter((e: any) => e.invitationId === c.body.id);
+      const audit = (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf(w.reseller) })).body.items.filter(
+        (e: any) => e.invitationId === c.body.id,
+      );
       expect(audit.map((e: any) => e.action)).toEqual(['invitation.expired', 'invitation.created']);
     } finally {
       svc.deps.clock = realClock;

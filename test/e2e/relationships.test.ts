@@ -16,7 +16,12 @@ async function pageAll(as: { tenantId: string; roles?: string[] }, query: string
   let token: string | undefined;
   let pages = 0;
   do {
-    const r = await call(svc, 'GET', `/api/relationships?${query}&pageSize=${pageSize}${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`, { as });
+    const r = await call(
+      svc,
+      'GET',
+      `/api/relationships?${query}&pageSize=${pageSize}${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`,
+      { as },
+    );
     expect(r.status, r.text).toBe(200);
     expect(r.body.items.length).toBeLessThanOrEqual(pageSize);
     items.push(...r.body.items);
@@ -27,7 +32,10 @@ async function pageAll(as: { tenantId: string; roles?: string[] }, query: string
 }
 
 async function accepted(partner: { id: string }, extra: Record<string, unknown> = {}) {
-  const inv = await call(svc, 'POST', '/api/invitations', { as: adminOf(partner), body: { customer: { companyName: 'Removable', email: 'a@r.example' }, ...extra } });
+  const inv = await call(svc, 'POST', '/api/invitations', {
+    as: adminOf(partner),
+    body: { customer: { companyName: 'Removable', email: 'a@r.example' }, ...extra },
+  });
   const ga = customerAdmin();
   const r = await call(svc, 'POST', new URL(inv.body.url).pathname, { as: ga, body: {} });
   expect(r.status).toBe(200);
@@ -35,14 +43,29 @@ async function accepted(partner: { id: string }, extra: Record<string, unknown> 
 }
 
 describe('listRelationships', () => {
-  const names = ['Álvarez Hermanos', 'alvarez y cía', 'ALVEAR SL', 'Zeta Corp', 'éclair SA', 'Eclipse Ltd', 'Ñandú SRL', 'nube sa', 'Contoso', 'contoso labs', 'Ábaco'];
+  const names = [
+    'Álvarez Hermanos',
+    'alvarez y cía',
+    'ALVEAR SL',
+    'Zeta Corp',
+    'éclair SA',
+    'Eclipse Ltd',
+    'Ñandú SRL',
+    'nube sa',
+    'Contoso',
+    'contoso labs',
+    'Ábaco',
+  ];
   let partner: { id: string };
 
   beforeAll(async () => {
     partner = w.otherReseller;
     const customers = [
       ...names.map((companyName, i) => ({ companyName, domain: `n${i}.example` })),
-      ...Array.from({ length: 260 }, (_, i) => ({ companyName: `Bulk ${String(i).padStart(3, '0')}`, domain: i % 10 === 0 ? `fabrikam${i}.example` : `bulk${i}.example` })),
+      ...Array.from({ length: 260 }, (_, i) => ({
+        companyName: `Bulk ${String(i).padStart(3, '0')}`,
+        domain: i % 10 === 0 ? `fabrikam${i}.example` : `bulk${i}.example`,
+      })),
     ];
     await seedRelationships(svc.deps.store, partner.id, customers);
   });
@@ -94,7 +117,10 @@ describe('listRelationships', () => {
     expect(theirs.items.every((i) => i.partnerId === partner.id)).toBe(true);
     const one = theirs.items[0];
     expect((await call(svc, 'GET', `/api/relationships/${one.customerId}`, { as: adminOf(w.reseller) })).status).toBe(404);
-    expect((await call(svc, 'POST', `/api/relationships/${one.customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true } })).status).toBe(404);
+    expect(
+      (await call(svc, 'POST', `/api/relationships/${one.customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true } }))
+        .status,
+    ).toBe(404);
   });
 
   it('rejects bad queries and tampered tokens with 400', async () => {
@@ -102,7 +128,19 @@ describe('listRelationships', () => {
     const token: string = first.body.continuationToken;
     const [payload, sig] = token.split('.');
     const forged = `${Buffer.from(JSON.stringify({ p: 'zzz' })).toString('base64url')}.${sig}`;
-    for (const q of ['status=gone', 'pageSize=0', 'pageSize=501', 'pageSize=-1', 'pageSize=1.5', `q=${'x'.repeat(300)}`, 'continuationToken=nope', `continuationToken=${forged}`, `continuationToken=${payload}.${sig!.replace(/.$/, sig!.endsWith('A') ? 'B' : 'A')}`, `q=alv&continuationToken=${encodeURIComponent(token)}`, `status=all&continuationToken=${encodeURIComponent(token)}`]) {
+    for (const q of [
+      'status=gone',
+      'pageSize=0',
+      'pageSize=501',
+      'pageSize=-1',
+      'pageSize=1.5',
+      `q=${'x'.repeat(300)}`,
+      'continuationToken=nope',
+      `continuationToken=${forged}`,
+      `continuationToken=${payload}.${sig!.replace(/.$/, sig!.endsWith('A') ? 'B' : 'A')}`,
+      `q=alv&continuationToken=${encodeURIComponent(token)}`,
+      `status=all&continuationToken=${encodeURIComponent(token)}`,
+    ]) {
       const r = await call(svc, 'GET', `/api/relationships?${q}`, { as: adminOf(partner) });
       expect(r.status, q).toBe(400);
       expect(r.headers.get('content-type')).toBe('application/problem+json');
@@ -128,27 +166,57 @@ describe('getRelationship and removeRelationship', () => {
       expect(r.body.detail).toContain(ATTESTATION_STATEMENT);
       expect(r.body.errors).toHaveProperty('attestGoodFaith');
     }
-    expect((await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: 'yes' } })).status).toBe(400);
-    const long = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true, reason: 'x'.repeat(501) } });
+    expect(
+      (await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: 'yes' } }))
+        .status,
+    ).toBe(400);
+    const long = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, {
+      as: adminOf(w.reseller),
+      body: { attestGoodFaith: true, reason: 'x'.repeat(501) },
+    });
     expect(long.status).toBe(400);
     expect(long.body.errors).toHaveProperty('reason');
-    expect((await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true, extra: 1 } })).status).toBe(400);
+    expect(
+      (
+        await call(svc, 'POST', `/api/relationships/${customerId}/remove`, {
+          as: adminOf(w.reseller),
+          body: { attestGoodFaith: true, extra: 1 },
+        })
+      ).status,
+    ).toBe(400);
     expect((await call(svc, 'GET', `/api/relationships/${customerId}`, { as: adminOf(w.reseller) })).body.status).toBe('active');
   });
 
   it('removes with If-Match, revokes delegated admin, audits, notifies nobody, and is idempotent', async () => {
     const customerId = await accepted(w.reseller);
     const g = await call(svc, 'GET', `/api/relationships/${customerId}`, { as: adminOf(w.reseller) });
-    const stale = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true }, headers: { 'if-match': '"stale"' } });
+    const stale = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, {
+      as: adminOf(w.reseller),
+      body: { attestGoodFaith: true },
+      headers: { 'if-match': '"stale"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.type).toMatch(/precondition-failed$/);
-    const r = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller, ['GlobalAdmin']), body: { attestGoodFaith: true, reason: 'Contract ended' }, headers: { 'if-match': g.body.etag } });
+    const r = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, {
+      as: adminOf(w.reseller, ['GlobalAdmin']),
+      body: { attestGoodFaith: true, reason: 'Contract ended' },
+      headers: { 'if-match': g.body.etag },
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'removed', delegatedAdmin: { status: 'revoked', revokedAt: expect.any(String) }, removedBy: { tenantId: w.reseller.id }, removedAt: expect.any(String) });
+    expect(r.body).toMatchObject({
+      status: 'removed',
+      delegatedAdmin: { status: 'revoked', revokedAt: expect.any(String) },
+      removedBy: { tenantId: w.reseller.id },
+      removedAt: expect.any(String),
+    });
     expect(r.body.notice).toMatch(/No notice was sent to the customer/);
     expect(r.headers.get('etag')).toBe(r.body.etag);
     expect(r.body.etag).not.toBe(g.body.etag);
-    const again = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true }, headers: { 'if-match': g.body.etag } });
+    const again = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, {
+      as: adminOf(w.reseller),
+      body: { attestGoodFaith: true },
+      headers: { 'if-match': g.body.etag },
+    });
     expect(again.status).toBe(200);
     expect(again.body.removedAt).toBe(r.body.removedAt);
     // Gone from the default list, present among the removed.
@@ -158,8 +226,14 @@ describe('getRelationship and removeRelationship', () => {
     expect(removed.items.map((i) => i.customerId)).toContain(customerId);
     const events = (await call(svc, 'GET', `/api/audit?customerId=${customerId}`, { as: adminOf(w.reseller) })).body.items;
     expect(events.filter((e: any) => e.action === 'relationship.removed')).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'relationship.removed', details: { reason: 'Contract ended', customerNotified: false, attestation: ATTESTATION_STATEMENT } });
-    expect((await call(svc, 'POST', `/api/relationships/${randomUUID()}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true } })).status).toBe(404);
+    expect(events[0]).toMatchObject({
+      action: 'relationship.removed',
+      details: { reason: 'Contract ended', customerNotified: false, attestation: ATTESTATION_STATEMENT },
+    });
+    expect(
+      (await call(svc, 'POST', `/api/relationships/${randomUUID()}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true } }))
+        .status,
+    ).toBe(404);
   });
 
   it("leaves the provider's own relationship, which the provider can remove itself", async () => {
@@ -167,7 +241,10 @@ describe('getRelationship and removeRelationship', () => {
     await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true } });
     const p = await call(svc, 'GET', `/api/relationships/${customerId}`, { as: adminOf(w.provider) });
     expect(p.body).toMatchObject({ status: 'active', delegatedAdmin: { status: 'granted' } });
-    const pr = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.provider), body: { attestGoodFaith: true } });
+    const pr = await call(svc, 'POST', `/api/relationships/${customerId}/remove`, {
+      as: adminOf(w.provider),
+      body: { attestGoodFaith: true },
+    });
     expect(pr.body.status).toBe('removed');
   });
 
@@ -176,10 +253,17 @@ describe('getRelationship and removeRelationship', () => {
     const etag = (await call(svc, 'GET', `/api/relationships/${customerId}`, { as: adminOf(w.reseller) })).body.etag;
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        call(svc, 'POST', `/api/relationships/${customerId}/remove`, { as: adminOf(w.reseller), body: { attestGoodFaith: true }, headers: i % 2 ? { 'if-match': etag } : {} }),
+        call(svc, 'POST', `/api/relationships/${customerId}/remove`, {
+          as: adminOf(w.reseller),
+          body: { attestGoodFaith: true },
+          headers: i % 2 ? { 'if-match': etag } : {},
+        }),
       ),
     );
-    expect(results.every((r) => r.status === 200 || r.status === 412), results.map((r) => r.status).join()).toBe(true);
+    expect(
+      results.every((r) => r.status === 200 || r.status === 412),
+      results.map((r) => r.status).join(),
+    ).toBe(true);
     const events = (await call(svc, 'GET', `/api/audit?customerId=${customerId}`, { as: adminOf(w.reseller) })).body.items;
     expect(events.filter((e: any) => e.action === 'relationship.removed')).toHaveLength(1);
     const removedAt = new Set(results.filter((r) => r.status === 200).map((r) => r.body.removedAt));
@@ -195,7 +279,9 @@ describe('listAuditEvents', () => {
     expect(all.body.continuationToken).toBeTruthy();
     const ats = all.body.items.map((e: any) => e.at);
     expect(ats).toEqual([...ats].sort().reverse());
-    const next = await call(svc, 'GET', `/api/audit?pageSize=3&continuationToken=${encodeURIComponent(all.body.continuationToken)}`, { as: adminOf(w.reseller) });
+    const next = await call(svc, 'GET', `/api/audit?pageSize=3&continuationToken=${encodeURIComponent(all.body.continuationToken)}`, {
+      as: adminOf(w.reseller),
+    });
     expect(next.body.items[0].at <= ats[2]).toBe(true);
     const byCustomer = await call(svc, 'GET', `/api/audit?customerId=${customerId}`, { as: adminOf(w.reseller) });
     expect(byCustomer.body.items.map((e: any) => e.action).sort()).toEqual(['invitation.accepted', 'relationship.established']);

@@ -17,7 +17,11 @@ const file = (name: string, content: unknown) => {
   return p;
 };
 // Only the storage settings: the seed needs nothing else.
-const env = () => ({ PATH: process.env.PATH, TABLES_CONNECTION_STRING: process.env.TABLES_CONNECTION_STRING, TABLE_PREFIX: process.env.TABLE_PREFIX });
+const env = () => ({
+  PATH: process.env.PATH,
+  TABLES_CONNECTION_STRING: process.env.TABLES_CONNECTION_STRING,
+  TABLE_PREFIX: process.env.TABLE_PREFIX,
+});
 const seed = (path: string) => spawnSync(process.execPath, [SEED, path], { env: env(), encoding: 'utf8' });
 
 describe.skipIf(!existsSync(SEED))('npm run seed', () => {
@@ -36,7 +40,12 @@ describe.skipIf(!existsSync(SEED))('npm run seed', () => {
       expect(r.stdout).toContain('Seeded 2 partner(s)');
     }
     const store = TableStore.fromConfig(loadConfig());
-    expect(await findPartner(store, reseller)).toEqual({ id: reseller, name: 'Reseller One', kind: 'reseller', indirectProviderIds: [provider] });
+    expect(await findPartner(store, reseller)).toEqual({
+      id: reseller,
+      name: 'Reseller One',
+      kind: 'reseller',
+      indirectProviderIds: [provider],
+    });
     // A changed file updates the entry.
     seed(file('renamed.json', { partners: [{ id: reseller, name: 'Reseller Renamed', kind: 'reseller', indirectProviderIds: [] }] }));
     expect((await findPartner(TableStore.fromConfig(loadConfig()), reseller))?.name).toBe('Reseller Renamed');

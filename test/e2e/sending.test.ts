@@ -31,7 +31,11 @@ describe('sendInvitation', () => {
     const inv = await create();
     const s = await call(svc, 'POST', `/api/invitations/${inv.id}/send`, { as: adminOf(w.reseller) });
     expect(s.status).toBe(200);
-    expect(s.body.email).toMatchObject({ status: 'sent', operationId: expect.stringMatching(/^[0-9a-f-]{36}$/), sentAt: expect.any(String) });
+    expect(s.body.email).toMatchObject({
+      status: 'sent',
+      operationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      sentAt: expect.any(String),
+    });
     expect(s.body.status).toBe('pending');
     expect(acs.sends).toHaveLength(1);
     const sent = acs.sends[0]!;
@@ -44,7 +48,9 @@ describe('sendInvitation', () => {
     const again = await call(svc, 'POST', `/api/invitations/${inv.id}/send`, { as: adminOf(w.reseller) });
     expect(again.status).toBe(200);
     expect(acs.sends).toHaveLength(1);
-    const audit = (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf(w.reseller) })).body.items.filter((e: any) => e.invitationId === inv.id);
+    const audit = (await call(svc, 'GET', '/api/audit?pageSize=500', { as: adminOf(w.reseller) })).body.items.filter(
+      (e: any) => e.invitationId === inv.id,
+    );
     expect(audit.map((e: any) => e.action)).toEqual(['invitation.sent', 'invitation.created']);
   });
 
@@ -57,7 +63,10 @@ describe('sendInvitation', () => {
     expect(lost.status).toBe(400);
     expect(lost.body.type).toMatch(/link-missing$/);
     expect(Object.keys(lost.body.errors)).toEqual(['text']);
-    const shortened = await call(svc, 'POST', `/api/invitations/${inv.id}/send`, { as: adminOf(w.reseller), body: { html: `<a href="${inv.url.slice(0, -1)}">x</a>` } });
+    const shortened = await call(svc, 'POST', `/api/invitations/${inv.id}/send`, {
+      as: adminOf(w.reseller),
+      body: { html: `<a href="${inv.url.slice(0, -1)}">x</a>` },
+    });
     expect(shortened.status).toBe(400);
     expect(acs.sends).toHaveLength(0);
 
@@ -66,7 +75,10 @@ describe('sendInvitation', () => {
     expect(ok.status).toBe(200);
     expect(acs.sends[0]!.body.content).toEqual({ subject: edited.subject, plainText: edited.text, html: inv.draft.html });
     // A different draft is a different message: it is sent.
-    const other = await call(svc, 'POST', `/api/invitations/${inv.id}/send`, { as: adminOf(w.reseller), body: { ...edited, subject: 'Recordatorio' } });
+    const other = await call(svc, 'POST', `/api/invitations/${inv.id}/send`, {
+      as: adminOf(w.reseller),
+      body: { ...edited, subject: 'Recordatorio' },
+    });
     expect(other.status).toBe(200);
     expect(acs.sends).toHaveLength(2);
     expect(other.body.email.operationId).not.toBe(ok.body.email.operationId);

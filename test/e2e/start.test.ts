@@ -47,7 +47,9 @@ describe.skipIf(!existsSync(START))('npm start', () => {
       expect(output()).toContain(`curl http://localhost:${port}/api/health`);
       const health = await fetch(`http://localhost:${port}/api/health`);
       expect(health.status).toBe(200);
-      const me = await fetch(`http://localhost:${port}/api/partners/me`, { headers: { 'x-ms-client-principal': principalHeader({ tenantId: DEMO_RESELLER }) } });
+      const me = await fetch(`http://localhost:${port}/api/partners/me`, {
+        headers: { 'x-ms-client-principal': principalHeader({ tenantId: DEMO_RESELLER }) },
+      });
       expect(me.status).toBe(200);
       expect(((await me.json()) as { name: string }).name).toBe('Fabrikam Cloud Resellers');
       expect(await portOpen(azurite)).toBe(true);

@@ -218,7 +218,13 @@ export async function startFakeAcs(): Promise<FakeAcs> {
   const operationLocation = (id: string, apiVersion: string) =>
     `${url}/emails/operations/${encodeURIComponent(id)}?api-version=${encodeURIComponent(apiVersion)}`;
 
-  const answerSend = (req: IncomingMessage, res: ServerResponse, raw: Buffer, operationId: string | undefined, apiVersion: string): number => {
+  const answerSend = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer,
+    operationId: string | undefined,
+    apiVersion: string,
+  ): number => {
     if (operationId !== undefined && !UUID.test(operationId)) {
       sendJson(res, 400, errorBody('InvalidOperationId', 'Operation-Id must be a GUID.'));
       return 400;
@@ -245,14 +251,23 @@ export async function startFakeAcs(): Promise<FakeAcs> {
       return 404;
     }
     const failed = operationStatus === 'Failed';
-    sendJson(res, 200, { id, status: operationStatus, ...(failed ? errorBody('EmailDroppedAllRecipientsSuppressed', 'Message was not delivered.') : {}) }, {
-      'retry-after': '0',
-    });
+    sendJson(
+      res,
+      200,
+      { id, status: operationStatus, ...(failed ? errorBody('EmailDroppedAllRecipientsSuppressed', 'Message was not delivered.') : {}) },
+      {
+        'retry-after': '0',
+      },
+    );
     return 200;
   };
 
   const answerFault = (res: ServerResponse, fault: Fault): void => {
-    const { retryAfter = '0', code = DEFAULT_CODES[fault.status] ?? 'Error', message = `Scripted failure ${fault.status}.` } = fault.options;
+    const {
+      retryAfter = '0',
+      code = DEFAULT_CODES[fault.status] ?? 'Error',
+      message = `Scripted failure ${fault.status}.`,
+    } = fault.options;
     sendJson(res, fault.status, errorBody(code, message), retryAfter === null ? {} : { 'retry-after': retryAfter });
   };
 

@@ -90,7 +90,12 @@ export interface CallResult<T = unknown> {
 }
 
 /** A fetch that returns status, headers and the parsed body (JSON when it is JSON). */
-export async function call<T = any>(service: { url: string }, method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T = any>(
+  service: { url: string },
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.as) headers['x-ms-client-principal'] = principalHeader(opts.as);
   let body: string | Buffer | undefined;
@@ -107,4 +112,8 @@ export async function call<T = any>(service: { url: string }, method: string, pa
 }
 
 export const adminOf = (partner: { id: string }, roles = ['AdminAgent']): Who => ({ tenantId: partner.id, roles });
-export const customerAdmin = (tenantId: string = randomUUID()): Who => ({ tenantId, roles: ['GlobalAdmin'], name: `ga@${tenantId.slice(0, 6)}.example` });
+export const customerAdmin = (tenantId: string = randomUUID()): Who => ({
+  tenantId,
+  roles: ['GlobalAdmin'],
+  name: `ga@${tenantId.slice(0, 6)}.example`,
+});

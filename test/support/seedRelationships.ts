@@ -16,7 +16,11 @@ export async function seedRelationships(store: Store, partnerId: string, custome
   for (const c of customers) {
     const customerId = c.customerId ?? randomUUID();
     ids.push(customerId);
-    const { ops } = establish(undefined, { partnerId, customerId, companyName: c.companyName, domain: c.domain, role: 'reseller', invitationId: 'seeded', actor }, new Date());
+    const { ops } = establish(
+      undefined,
+      { partnerId, customerId, companyName: c.companyName, domain: c.domain, role: 'reseller', invitationId: 'seeded', actor },
+      new Date(),
+    );
     if (batches.at(-1)!.length + ops.length > 100) batches.push([]);
     batches.at(-1)!.push(...ops);
   }

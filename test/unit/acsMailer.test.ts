@@ -56,9 +56,9 @@ describe('createMailer', () => {
 
   it('rejects a plain http endpoint that is not loopback, at construction', () => {
     const key = randomBytes(32).toString('base64');
-    expect(() => createMailer({ kind: 'connectionString', connectionString: `endpoint=http://acs.example.com/;accesskey=${key}`, sender: SENDER })).toThrow(
-      /ACS_CONNECTION_STRING.*https/,
-    );
+    expect(() =>
+      createMailer({ kind: 'connectionString', connectionString: `endpoint=http://acs.example.com/;accesskey=${key}`, sender: SENDER }),
+    ).toThrow(/ACS_CONNECTION_STRING.*https/);
     expect(() => createMailer({ kind: 'endpoint', endpoint: 'http://acs.example.com', sender: SENDER })).toThrow(/ACS_ENDPOINT.*https/);
   });
 
@@ -76,8 +76,12 @@ describe('createMailer', () => {
 
   it('accepts https and loopback http endpoints without network calls', () => {
     const key = randomBytes(32).toString('base64');
-    expect(createMailer({ kind: 'connectionString', connectionString: `endpoint=https://acs.example.com/;accesskey=${key}`, sender: SENDER })).toBeDefined();
-    expect(createMailer({ kind: 'connectionString', connectionString: `endpoint=http://localhost:1/;accesskey=${key}`, sender: SENDER })).toBeDefined();
+    expect(
+      createMailer({ kind: 'connectionString', connectionString: `endpoint=https://acs.example.com/;accesskey=${key}`, sender: SENDER }),
+    ).toBeDefined();
+    expect(
+      createMailer({ kind: 'connectionString', connectionString: `endpoint=http://localhost:1/;accesskey=${key}`, sender: SENDER }),
+    ).toBeDefined();
     expect(createMailer({ kind: 'endpoint', endpoint: 'https://acs.example.com', sender: SENDER })).toBeDefined();
   });
 });

@@ -38,7 +38,11 @@ describe('config', () => {
       AZURE_CLIENT_ID: '0b4a4a7e-3e36-4c3a-9d5f-1a2b3c4d5e6f',
     });
     expect(c.tables).toEqual({ endpoint: 'https://acct.table.core.windows.net' });
-    expect(c.email).toEqual({ kind: 'endpoint', endpoint: 'https://acs.communication.azure.com', sender: 'DoNotReply@example.azurecomm.net' });
+    expect(c.email).toEqual({
+      kind: 'endpoint',
+      endpoint: 'https://acs.communication.azure.com',
+      sender: 'DoNotReply@example.azurecomm.net',
+    });
     expect(c.invitationTtlDays).toBe(7);
     expect(c.managedIdentityClientId).toBe('0b4a4a7e-3e36-4c3a-9d5f-1a2b3c4d5e6f');
   });
@@ -92,7 +96,9 @@ describe('config', () => {
   });
 
   it('needs only storage settings for seeding', () => {
-    expect(loadStorageConfig({ TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).tables).toEqual({ connectionString: 'UseDevelopmentStorage=true' });
+    expect(loadStorageConfig({ TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).tables).toEqual({
+      connectionString: 'UseDevelopmentStorage=true',
+    });
     expect(() => loadStorageConfig({})).toThrow(/TABLES_CONNECTION_STRING/);
   });
 });

@@ -15,7 +15,14 @@ const providerId = randomUUID();
 
 function context() {
   const lines: string[] = [];
-  return { lines, ctx: new InvocationContext({ invocationId: randomUUID(), functionName: 'test', logHandler: (level, ...args) => lines.push(`${level}: ${args.join(' ')}`) }) };
+  return {
+    lines,
+    ctx: new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: 'test',
+      logHandler: (level, ...args) => lines.push(`${level}: ${args.join(' ')}`),
+    }),
+  };
 }
 
 function get(path: string, headers: Record<string, string> = {}) {
@@ -47,19 +54,33 @@ describe('handlers', () => {
   });
 
   it('getPartner returns the profile with provider names', async () => {
-    const res = await getPartner(get('/api/partners/me', { 'x-ms-client-principal': principalHeader({ tenantId: partnerId, roles: ['GlobalAdmin'] }) }), context().ctx);
+    const res = await getPartner(
+      get('/api/partners/me', { 'x-ms-client-principal': principalHeader({ tenantId: partnerId, roles: ['GlobalAdmin'] }) }),
+      context().ctx,
+    );
     expect(res.status).toBe(200);
-    expect(res.jsonBody).toMatchObject({ id: partnerId, name: 'Fabrikam', kind: 'reseller', indirectProviders: [{ id: providerId, name: 'Northwind' }] });
+    expect(res.jsonBody).toMatchObject({
+      id: partnerId,
+      name: 'Fabrikam',
+      kind: 'reseller',
+      indirectProviders: [{ id: providerId, name: 'Northwind' }],
+    });
   });
 
   it('getPartner: 401 without principal, 403 without role, 403 for an unknown tenant', async () => {
     const none = await getPartner(get('/api/partners/me'), context().ctx);
     expect(none.status).toBe(401);
     expect((none.headers as Record<string, string>)['Content-Type']).toBe('application/problem+json');
-    const noRole = await getPartner(get('/api/partners/me', { 'x-ms-client-principal': principalHeader({ tenantId: partnerId, roles: ['Reader'] }) }), context().ctx);
+    const noRole = await getPartner(
+      get('/api/partners/me', { 'x-ms-client-principal': principalHeader({ tenantId: partnerId, roles: ['Reader'] }) }),
+      context().ctx,
+    );
     expect(noRole.status).toBe(403);
     expect(noRole.jsonBody).toMatchObject({ type: expect.stringMatching(/role-required$/) });
-    const stranger = await getPartner(get('/api/partners/me', { 'x-ms-client-principal': principalHeader({ tenantId: randomUUID(), roles: ['GlobalAdmin'] }) }), context().ctx);
+    const stranger = await getPartner(
+      get('/api/partners/me', { 'x-ms-client-principal': principalHeader({ tenantId: randomUUID(), roles: ['GlobalAdmin'] }) }),
+      context().ctx,
+    );
     expect(stranger.status).toBe(403);
     expect(stranger.jsonBody).toMatchObject({ type: expect.stringMatching(/partner-not-enrolled$/), status: 403 });
   });
@@ -75,7 +96,22 @@ describe('handlers', () => {
     expect(doc.openapi).toBe('3.1.0');
     const ids = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
     expect(ids.sort()).toEqual(
-      ['acceptInvitation', 'acceptPage', 'createInvitation', 'getInvitation', 'getPartner', 'getRelationship', 'health', 'listAuditEvents', 'listInvitations', 'listRelationships', 'openapi', 'removeRelationship', 'revokeInvitation', 'sendInvitation'].sort(),
+      [
+        'acceptInvitation',
+        'acceptPage',
+        'createInvitation',
+        'getInvitation',
+        'getPartner',
+        'getRelationship',
+        'health',
+        'listAuditEvents',
+        'listInvitations',
+        'listRelationships',
+        'openapi',
+        'removeRelationship',
+        'revokeInvitation',
+        'sendInvitation',
+      ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
   });
@@ -83,7 +119,13 @@ describe('handlers', () => {
 
 describe('storage down', () => {
   it('health is 503 and partner routes are 503 problem+json with Retry-After, within a bounded time', async () => {
-    const dead = buildDeps(loadConfig({ ...process.env, TABLES_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;' }));
+    const dead = buildDeps(
+      loadConfig({
+        ...process.env,
+        TABLES_CONNECTION_STRING:
+          'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+      }),
+    );
     setDeps(dead);
     try {
       const t0 = Date.now();

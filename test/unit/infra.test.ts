@@ -329,6 +329,11 @@ describe('azd wiring', () => {
 
   it('config rejects an unresolved Key Vault reference as INVITATION_SIGNING_KEY', () => {
     const env = { TABLES_ENDPOINT: 'https://a.table.core.windows.net', PUBLIC_BASE_URL: 'https://x.example' };
-    expect(() => loadConfig({ ...env, INVITATION_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/invitation-signing-key/)' })).toThrow(/INVITATION_SIGNING_KEY.*Key Vault/);
+    expect(() =>
+      loadConfig({
+        ...env,
+        INVITATION_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/invitation-signing-key/)',
+      }),
+    ).toThrow(/INVITATION_SIGNING_KEY.*Key Vault/);
   });
 });

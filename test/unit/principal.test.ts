@@ -59,7 +59,13 @@ describe('Easy Auth principal', () => {
   it("maps the directory's Global Administrator role (wids) to GlobalAdmin", () => {
     const p = readPrincipal(
       headers({
-        'x-ms-client-principal': b64({ claims: [{ typ: 'tid', val: T }, { typ: 'oid', val: 'u' }, { typ: 'wids', val: '62e90394-69f5-4237-9190-012177145e10' }] }),
+        'x-ms-client-principal': b64({
+          claims: [
+            { typ: 'tid', val: T },
+            { typ: 'oid', val: 'u' },
+            { typ: 'wids', val: '62e90394-69f5-4237-9190-012177145e10' },
+          ],
+        }),
       }),
     );
     expect(p?.roles).toEqual(['GlobalAdmin']);
@@ -77,7 +83,15 @@ describe('Easy Auth principal', () => {
     ['claims not an array', b64({ claims: 'x' })],
     ['claim with a number', b64({ claims: [{ typ: 'tid', val: 5 }] })],
     ['no tenant', b64({ claims: [{ typ: 'oid', val: 'u' }] })],
-    ['tenant not a uuid', b64({ claims: [{ typ: 'tid', val: 'contoso' }, { typ: 'oid', val: 'u' }] })],
+    [
+      'tenant not a uuid',
+      b64({
+        claims: [
+          { typ: 'tid', val: 'contoso' },
+          { typ: 'oid', val: 'u' },
+        ],
+      }),
+    ],
     ['no object id', b64({ claims: [{ typ: 'tid', val: T }] })],
     ['JSON null', b64('null')],
     ['huge', 'A'.repeat(40_000)],
