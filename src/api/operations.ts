@@ -152,6 +152,8 @@ export const operations = {
     summary: 'Remove a relationship with a good-faith attestation (no notice is sent to the customer)',
     params: CustomerParams,
     body: RemoveRelationshipBody,
+    // An empty body is answered like a missing attestation: 400 quoting the statement.
+    optionalBody: true,
     status: 200,
     response: RemovalResultSchema,
   }),

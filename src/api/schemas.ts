@@ -175,7 +175,13 @@ export type RelationshipView = z.infer<typeof RelationshipSchema>;
 
 export const ListRelationshipsQuery = z.object({
   status: z.enum(['active', 'removed', 'all']).default('active'),
-  q: z.string().trim().max(256, 'must be at most 256 characters').optional(),
+  q: z
+    .string()
+    .trim()
+    .max(256, 'must be at most 256 characters')
+    // Compatibility forms can grow many times when folded (NFKD): bound what reaches storage.
+    .refine((v) => v.normalize('NFKD').length <= 256, 'must be at most 256 characters once normalised')
+    .optional(),
   pageSize: PageSize,
   continuationToken: Continuation,
 });
@@ -187,10 +193,8 @@ export const ATTESTATION_STATEMENT =
 
 export const RemoveRelationshipBody = z
   .strictObject({
-    attestGoodFaith: z
-      .boolean({ error: `must be true: ${ATTESTATION_STATEMENT}` })
-      .optional()
-      .describe(`Must be true: ${ATTESTATION_STATEMENT}`),
+    // Any value is read here; the use case answers anything but `true` with the statement quoted.
+    attestGoodFaith: z.unknown().optional().describe(`Must be true: ${ATTESTATION_STATEMENT}`),
     reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
   })
   .meta({ id: 'RemoveRelationshipRequest' });

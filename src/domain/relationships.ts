@@ -212,7 +212,7 @@ export async function removeRelationship(
   partner: Partner,
   principal: Principal,
   customerId: string,
-  body: { attestGoodFaith?: boolean | undefined; reason?: string | undefined },
+  body: { attestGoodFaith?: unknown; reason?: string | undefined },
   ifMatch: string | null,
 ): Promise<RelationshipView & { notice: string }> {
   if (body.attestGoodFaith !== true) {

@@ -84,7 +84,10 @@ export function decodeContinuation(key: string, scope: string, token: string | u
   const [payload, sig, extra] = token.split('.');
   if (!payload || !sig || extra !== undefined) throw invalid();
   const expected = createHmac('sha256', key).update(`continuation:v1|${scope}|${payload}`).digest('base64url').slice(0, 22);
-  if (sig.length !== expected.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) throw invalid();
+  // Compare bytes, not characters: a non-ASCII signature of the right length must not throw.
+  const given = Buffer.from(sig);
+  const wanted = Buffer.from(expected);
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw invalid();
   try {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { p?: unknown };
     if (typeof parsed.p !== 'string') throw new Error('no position');

@@ -14,6 +14,7 @@ import type { Partner, Principal } from '../domain/model';
 import type { Logger } from '../domain/ports';
 import { toProblem } from './problem';
 import { readPrincipal, requirePrincipal } from './principal';
+import { assertSameSite } from './sameSite';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -69,27 +70,32 @@ async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const json = type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+  const form = op.form === true && type === 'application/x-www-form-urlencoded';
+  // A declared type we do not take is refused even with an empty body (a cross-site form, say).
+  if (type !== '' && !json && !form) throw unsupportedType(op);
   if (bytes.length === 0) {
     if (op.optionalBody) return {};
     throw badRequest('The request body is empty; send a JSON object.', { '(body)': ['is required'] });
   }
-  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) {
+  if (json) {
     try {
       return JSON.parse(bytes.toString('utf8')) as unknown;
     } catch {
       throw badRequest('The request body is not valid JSON.', { '(body)': ['is not valid JSON'] }, 'malformed-json');
     }
   }
-  if (op.form && type === 'application/x-www-form-urlencoded') {
-    return Object.fromEntries(new URLSearchParams(bytes.toString('utf8')));
-  }
-  throw new AppError({
+  if (form) return Object.fromEntries(new URLSearchParams(bytes.toString('utf8')));
+  throw unsupportedType(op);
+}
+
+const unsupportedType = (op: Operation) =>
+  new AppError({
     status: 415,
     code: 'unsupported-media-type',
     title: 'Unsupported content type',
     detail: `Send the body as application/json${op.form ? ' or application/x-www-form-urlencoded' : ''}.`,
   });
-}
 
 const tooLarge = () =>
   new AppError({
@@ -115,12 +121,38 @@ function optionalPrincipal(request: HttpRequest): Principal | undefined {
   }
 }
 
-export function endpoint<O extends Operation>(op: O, handler: Handler<O>) {
+export interface EndpointOptions {
+  /** Answers an error itself (a page for a browser, say); undefined leaves it to the problem mapper. */
+  renderError?: (err: unknown, request: HttpRequest) => Promise<Reply | undefined>;
+}
+
+/** The portal (another origin) may read these response headers; inert without an allowed origin. */
+const EXPOSED = { 'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, x-request-id' };
+
+export function endpoint<O extends Operation>(op: O, handler: Handler<O>, options: EndpointOptions = {}) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const requestId = requestIdOf(request, context);
     const log = contextLogger(context, requestId);
+    const finish = (reply: Reply): HttpResponseInit => {
+      const headers: Record<string, string> = {
+        ...BASE_HEADERS,
+        ...(request.headers.has('origin') ? EXPOSED : {}),
+        ...reply.headers,
+        'x-request-id': requestId,
+      };
+      if (reply.html !== undefined) {
+        return {
+          status: reply.status,
+          headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
+          body: request.method === 'HEAD' ? '' : reply.html,
+        };
+      }
+      return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
+    };
     try {
       const deps = getDeps();
+      // Browser forms are refused from other sites before anything of theirs is read.
+      if (op.form) assertSameSite(request, deps.config.publicBaseUrl);
       let principal: Principal | undefined;
       let partner: Partner | undefined;
       if (op.access === 'anonymous') principal = optionalPrincipal(request);
@@ -138,18 +170,12 @@ export function endpoint<O extends Operation>(op: O, handler: Handler<O>) {
       const query = op.query ? op.query.parse(Object.fromEntries(request.query)) : undefined;
       const body = op.body ? op.body.parse(await readBody(request, op)) : undefined;
 
-      const reply = await handler({ request, context, deps, requestId, log, params, query, body, principal, partner } as HandlerInput<O>);
-      const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers, 'x-request-id': requestId };
-      if (reply.html !== undefined) {
-        return {
-          status: reply.status,
-          headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
-          body: request.method === 'HEAD' ? '' : reply.html,
-        };
-      }
-      return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
+      return finish(await handler({ request, context, deps, requestId, log, params, query, body, principal, partner } as HandlerInput<O>));
     } catch (err) {
-      return problemResponse(err, requestId, log);
+      const rendered = await options.renderError?.(err, request).catch(() => undefined);
+      if (rendered) return finish(rendered);
+      const problem = problemResponse(err, requestId, log);
+      return request.headers.has('origin') ? { ...problem, headers: { ...EXPOSED, ...problem.headers } } : problem;
     }
   };
 }

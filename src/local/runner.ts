@@ -151,7 +151,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     ((level, message) => (level === 'error' || level === 'warning' ? process.stderr : process.stdout).write(`[${level}] ${message}\n`));
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer) => {
-    res.writeHead(status, headers);
+    // Every response carries an x-request-id, the runner's own (preflights, sign-in) included.
+    res.writeHead(status, { 'x-request-id': randomUUID(), ...headers });
     res.end(body);
   };
 
@@ -174,7 +175,23 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     }
     if (path === '/.auth/login/aad' && req.method === 'POST') {
       const redirect = safeRedirect(url.searchParams.get('post_login_redirect_uri'));
-      const form = new URLSearchParams((await readBody(req, 8 * 1024)).toString('utf8'));
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, 8 * 1024);
+      } catch (err) {
+        if (!(err instanceof BodyTooLarge)) throw err;
+        res.setHeader('Connection', 'close');
+        return sendProblem(
+          res,
+          new AppError({
+            status: 413,
+            code: 'payload-too-large',
+            title: 'Request body too large',
+            detail: 'The sign-in form must be at most 8 KiB.',
+          }),
+        );
+      }
+      const form = new URLSearchParams(raw.toString('utf8'));
       const tenantId = (form.get('tenantId') ?? '').trim().toLowerCase();
       const name = (form.get('name') ?? '').trim().slice(0, 256) || 'local user';
       const roles = (form.get('roles') ?? '')
@@ -306,7 +323,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
       logHandler: (level, ...args) => log(level, `${functionName}: ${args.map(String).join(' ')}`),
     });
     const result: HttpResponseInit = await match.route.fn.handler(request, context);
-    writeResult(res, result, corsHeaders);
+    writeResult(res, result, corsHeaders, Boolean(corsHeaders['Access-Control-Allow-Origin']));
   }
 
   const server = createServer((req, res) => {
@@ -355,12 +372,13 @@ export function startTimers(intervalMs: number, log: (level: string, message: st
   return () => handles.forEach(clearInterval);
 }
 
-function writeResult(res: ServerResponse, result: HttpResponseInit, extra: Record<string, string>): void {
+/** Locally the runner is the CORS authority: a function's CORS headers reach allowed origins only. */
+function writeResult(res: ServerResponse, result: HttpResponseInit, extra: Record<string, string>, corsAllowed: boolean): void {
   const headers: Record<string, string> = { ...extra };
   const given = result.headers;
   if (given) {
     const entries = given instanceof Headers ? [...given.entries()] : Array.isArray(given) ? given : Object.entries(given);
-    for (const [k, v] of entries) headers[k] = String(v);
+    for (const [k, v] of entries) if (corsAllowed || !k.toLowerCase().startsWith('access-control-')) headers[k] = String(v);
   }
   let body: string | Buffer | undefined;
   if (result.jsonBody !== undefined) {
