@@ -54,7 +54,7 @@ async function errorAsPage(err: unknown, request: HttpRequest): Promise<Reply | 
   return {
     status: known.status,
     headers: PAGE_HEADERS,
-    html: known.status === 410 ? invalidLinkPage(locale) : errorPage(locale, known.detail),
+    html: known.status === 410 ? invalidLinkPage(locale) : errorPage(locale, known.code, known.detail),
   };
 }
 

@@ -95,7 +95,9 @@ export function answeredPage(inv: Invitation, status: 'accepted' | 'declined'): 
   return layout(inv.locale, t.acceptedTitle, `<h1 role="status">${escapeHtml(t.acceptedTitle)}</h1><p>${h(body, v)}</p>`);
 }
 
-export function errorPage(locale: Locale, detail: string): string {
+/** A refusal in the page's language (by its problem code), else the service's own detail. */
+export function errorPage(locale: Locale, code: string, detail: string): string {
   const t = texts[locale].page;
-  return layout(locale, t.errorTitle, `<h1>${escapeHtml(t.errorTitle)}</h1><p role="alert">${escapeHtml(detail)}</p>`);
+  const message = t.errors[code] ?? detail;
+  return layout(locale, t.errorTitle, `<h1>${escapeHtml(t.errorTitle)}</h1><p role="alert">${escapeHtml(message)}</p>`);
 }

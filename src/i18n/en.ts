@@ -48,6 +48,16 @@ export const en = {
     declinedTitle: 'You declined the invitation',
     declinedBody: 'Nothing was granted. {reseller} will see that the invitation was declined.',
     errorTitle: 'This could not be done',
+    /** Refusals, by problem code; any other refusal shows the service's own (English) detail. */
+    errors: {
+      unauthenticated: 'Sign in first, with a work account of the invited organisation.',
+      'role-required': "Only a global administrator of the customer's tenant can accept or decline an invitation.",
+      'wrong-tenant': 'This invitation was sent to another organisation: sign in with an account of the invited tenant.',
+      'cross-site-request': 'This answer did not come from the invitation page itself. Open the invitation link and answer there.',
+      'invitation-already-accepted':
+        'This invitation has already been accepted; it can no longer be declined or accepted by another organisation.',
+      'validation-failed': 'Choose Accept or Decline on the invitation page.',
+    } as Record<string, string>,
   },
 };
 

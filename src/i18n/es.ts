@@ -50,5 +50,14 @@ export const es: Texts = {
     declinedTitle: 'Ha rechazado la invitación',
     declinedBody: 'No se ha concedido nada. {reseller} verá que la invitación fue rechazada.',
     errorTitle: 'No se pudo completar',
+    errors: {
+      unauthenticated: 'Inicie sesión primero, con una cuenta profesional de la organización invitada.',
+      'role-required': 'Solo un administrador global del inquilino del cliente puede aceptar o rechazar una invitación.',
+      'wrong-tenant': 'Esta invitación se envió a otra organización: inicie sesión con una cuenta del inquilino invitado.',
+      'cross-site-request':
+        'Esta respuesta no llegó desde la propia página de la invitación. Abra el enlace de la invitación y responda allí.',
+      'invitation-already-accepted': 'Esta invitación ya fue aceptada; ya no puede rechazarse ni aceptarla otra organización.',
+      'validation-failed': 'Elija Aceptar o Rechazar en la página de la invitación.',
+    },
   },
 };

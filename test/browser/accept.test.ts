@@ -129,7 +129,7 @@ describe('accepting in a browser', () => {
     await page.goto(`http://127.0.0.1:${port}/`);
     await nav;
     await page.waitForLoadState();
-    expect(await page.locator('body').innerText()).toContain('Cross-site requests cannot accept');
+    expect(await page.locator('[role=alert]').innerText()).toContain('did not come from the invitation page');
     expect((await call(svc, 'GET', `/api/invitations/${inv.id}`, { as: adminOf(w.reseller) })).body.status).toBe('pending');
     evil.close();
     await context.close();

@@ -206,6 +206,7 @@ describe('acceptInvitation', () => {
     });
     expect(form.status).toBe(403);
     expect(form.headers.get('content-type')).toContain('text/html');
+    expect(form.text).toContain('did not come from the invitation page');
     // What a browser sends for the page's own form (no-referrer makes its Origin "null").
     const same = await accept(path, ga, { headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } });
     expect(same.status).toBe(200);

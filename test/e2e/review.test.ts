@@ -130,3 +130,20 @@ describe('headers', () => {
     expect((await fetch(`${svc.url}/api/relationships/${randomUUID()}`)).headers.get('x-request-id')).toBeTruthy();
   });
 });
+
+describe('refusal pages speak the invitation language', () => {
+  it('a Spanish invitation refuses a non-admin in Spanish', async () => {
+    const inv = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf(w.reseller),
+      body: { customer: { companyName: 'X', email: 'a@x.example' }, locale: 'es' },
+    });
+    const r = await call(svc, 'POST', new URL(inv.body.url).pathname, {
+      as: { tenantId: randomUUID(), roles: ['User'] },
+      rawBody: 'decision=accept',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+    });
+    expect(r.status).toBe(403);
+    expect(r.text).toContain('<html lang="es"');
+    expect(r.text).toContain('Solo un administrador global');
+  });
+});
