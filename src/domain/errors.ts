@@ -46,6 +46,14 @@ export const gone = (detail: string, code = 'gone') => new AppError({ status: 41
 export const preconditionFailed = (detail: string) =>
   new AppError({ status: 412, code: 'precondition-failed', title: 'The resource has changed', detail });
 
+export const payloadTooLarge = (limitBytes: number) =>
+  new AppError({
+    status: 413,
+    code: 'payload-too-large',
+    title: 'Request body too large',
+    detail: `The body must be at most ${limitBytes} bytes (${Math.round(limitBytes / 1024)} KiB).`,
+  });
+
 /** Storage (or another backing service) cannot be reached: 503 with Retry-After. */
 export class UnavailableError extends AppError {
   constructor(detail: string, cause?: unknown) {

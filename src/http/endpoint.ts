@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Operation } from '../api/operations';
 import { getDeps, type Deps } from '../deps';
 import { authorizePartner } from '../domain/access';
-import { AppError, badRequest, notFound } from '../domain/errors';
+import { AppError, badRequest, notFound, payloadTooLarge } from '../domain/errors';
 import type { Partner, Principal } from '../domain/model';
 import type { Logger } from '../domain/ports';
 import { toProblem } from './problem';
@@ -97,13 +97,7 @@ const unsupportedType = (op: Operation) =>
     detail: `Send the body as application/json${op.form ? ' or application/x-www-form-urlencoded' : ''}.`,
   });
 
-const tooLarge = () =>
-  new AppError({
-    status: 413,
-    code: 'payload-too-large',
-    title: 'Request body too large',
-    detail: `The body must be at most ${MAX_BODY_BYTES} bytes (64 KiB).`,
-  });
+const tooLarge = () => payloadTooLarge(MAX_BODY_BYTES);
 
 export function problemResponse(err: unknown, requestId: string, log: Logger): HttpResponseInit {
   const p = toProblem(err, requestId);

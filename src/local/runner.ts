@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, badRequest, notFound } from '../domain/errors';
+import { badRequest, notFound, payloadTooLarge } from '../domain/errors';
 import { MAX_BODY_BYTES } from '../http/endpoint';
 import { PRINCIPAL_HEADER, encodePrincipal } from '../http/principal';
 import { toProblem } from '../http/problem';
@@ -69,6 +69,7 @@ const API_METHODS = 'GET, POST, DELETE, HEAD, OPTIONS';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Accept-Language';
 const EXPOSED_HEADERS = 'ETag, Location, Retry-After, x-request-id';
 const SESSION_COOKIE = 'AppServiceAuthSession';
+const SIGN_IN_MAX_BYTES = 8 * 1024;
 /**
  * The local stand-in for a validated bearer token: `Authorization: Bearer local.<base64 of the
  * x-ms-client-principal JSON>` (see src/client/localToken.ts). In Azure, Easy Auth validates the
@@ -162,6 +163,18 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     send(res, p.status, { ...extra, ...p.headers, 'x-request-id': requestId }, JSON.stringify(p.body));
   };
 
+  /** The body, or undefined once a 413 has been answered (the rest of the upload is not read). */
+  async function readBodyWithin(req: IncomingMessage, res: ServerResponse, limit: number, extra: Record<string, string> = {}) {
+    try {
+      return await readBody(req, limit);
+    } catch (err) {
+      if (!(err instanceof BodyTooLarge)) throw err;
+      res.setHeader('Connection', 'close');
+      sendProblem(res, payloadTooLarge(limit), extra);
+      return undefined;
+    }
+  }
+
   async function handleAuth(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.toLowerCase();
     if (path === '/.auth/login/aad' && req.method === 'GET') {
@@ -175,22 +188,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     }
     if (path === '/.auth/login/aad' && req.method === 'POST') {
       const redirect = safeRedirect(url.searchParams.get('post_login_redirect_uri'));
-      let raw: Buffer;
-      try {
-        raw = await readBody(req, 8 * 1024);
-      } catch (err) {
-        if (!(err instanceof BodyTooLarge)) throw err;
-        res.setHeader('Connection', 'close');
-        return sendProblem(
-          res,
-          new AppError({
-            status: 413,
-            code: 'payload-too-large',
-            title: 'Request body too large',
-            detail: 'The sign-in form must be at most 8 KiB.',
-          }),
-        );
-      }
+      const raw = await readBodyWithin(req, res, SIGN_IN_MAX_BYTES);
+      if (!raw) return;
       const form = new URLSearchParams(raw.toString('utf8'));
       const tenantId = (form.get('tenantId') ?? '').trim().toLowerCase();
       const name = (form.get('name') ?? '').trim().slice(0, 256) || 'local user';
@@ -264,23 +263,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     }
     if (!match) return sendProblem(res, notFound(`No route ${method} ${url.pathname}.`), corsHeaders);
 
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_BODY_BYTES);
-    } catch (err) {
-      if (!(err instanceof BodyTooLarge)) throw err;
-      res.setHeader('Connection', 'close');
-      return sendProblem(
-        res,
-        new AppError({
-          status: 413,
-          code: 'payload-too-large',
-          title: 'Request body too large',
-          detail: `The body must be at most ${MAX_BODY_BYTES} bytes (64 KiB).`,
-        }),
-        corsHeaders,
-      );
-    }
+    const body = await readBodyWithin(req, res, MAX_BODY_BYTES, corsHeaders);
+    if (!body) return;
 
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
