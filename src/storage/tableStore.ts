@@ -254,10 +254,13 @@ export class TableStore implements Store {
         }
       });
       const result = await client.submitTransaction(actions);
+      // Sub-responses come back in the order of the operations. (Their `rowKey` is read from a
+      // URL-encoded Location header, and their etag keeps the header line's \r: use neither as is.)
       const etags = new Map<string, string>();
-      for (const r of result.subResponses) {
-        if (r.etag && r.rowKey) etags.set(r.rowKey, r.etag);
-      }
+      ops.forEach((op, i) => {
+        const etag = result.subResponses[i]?.etag?.trim();
+        if (etag && op.kind !== 'delete') etags.set(op.rk, etag);
+      });
       return etags;
     } catch (err) {
       throw this.lost(table, err) ?? this.commitError(err);
