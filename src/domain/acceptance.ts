@@ -84,7 +84,7 @@ export async function answerInvitation(
         throw conflict('This invitation has already been accepted by another organisation.', 'invitation-already-accepted');
       if (decision === 'decline')
         throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
-      return { status: 'accepted', invitation: inv, relationships: await completeAcceptance(deps, inv) };
+      return { status: 'accepted', invitation: inv, relationships: await completeAcceptance(deps, current) };
     }
     if (effectiveStatus(inv, now) !== 'pending') {
       await transition(deps.store, inv.partnerId, current, (i) => expireIfDue(i, now));
@@ -141,8 +141,9 @@ export async function answerInvitation(
       ...(inv.kind === 'resellerAndIndirectProvider' ? { providerStep: 'pending' } : {}),
     };
     const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
+    let etags: Map<string, string>;
     try {
-      await deps.store.commit('data', inv.partnerId, [
+      etags = await deps.store.commit('data', inv.partnerId, [
         { kind: 'replace', rk: invitationRowKey(inv.id), data: invitationRow(accepted), etag: current.etag },
         ...rel.ops,
         ...auditOps(event),
@@ -155,7 +156,8 @@ export async function answerInvitation(
       current = found;
       continue;
     }
-    return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, accepted, rel.relationship) };
+    const stored = { invitation: accepted, etag: etags.get(invitationRowKey(inv.id)) ?? '' };
+    return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, stored, rel.relationship) };
   }
 }
 
@@ -163,7 +165,8 @@ export async function answerInvitation(
  * Everything an accepted invitation implies beyond its commit point (the provider's
  * relationship), applied at most once and safe to run again; returns the relationships.
  */
-export async function completeAcceptance(deps: AcceptDeps, inv: Invitation, reseller?: Relationship): Promise<Relationship[]> {
+export async function completeAcceptance(deps: AcceptDeps, stored: StoredInvitation, reseller?: Relationship): Promise<Relationship[]> {
+  const inv = stored.invitation;
   const customerId = inv.customerId;
   if (inv.status !== 'accepted' || !customerId) throw new Error('completeAcceptance needs an accepted invitation');
   const own = reseller ?? (await loadRelationship(deps.store, inv.partnerId, customerId))?.relationship;
@@ -208,22 +211,23 @@ export async function completeAcceptance(deps: AcceptDeps, inv: Invitation, rese
       if (!(err instanceof WriteConflict) || attempt >= 8) throw err;
     }
   }
-  if (inv.providerStep === 'pending') await markProviderStepDone(deps.store, inv);
+  if (inv.providerStep === 'pending') await markProviderStepDone(deps.store, stored);
   return relationships;
 }
 
-/** Bookkeeping only (not a state change of the domain): lets the repair job skip it. */
-async function markProviderStepDone(store: Store, inv: Invitation): Promise<void> {
-  const row = await store.get('data', inv.partnerId, invitationRowKey(inv.id));
-  if (!row) return;
-  const { invitation, etag } = fromRow(row);
-  if (invitation.providerStep !== 'pending') return;
+/**
+ * Bookkeeping only (not a state change of the domain): lets the repair job skip it. Written
+ * with the etag already in hand; if the row changed meanwhile, someone else marked it or the
+ * repair job will find it again (the marker then makes the step a no-op).
+ */
+async function markProviderStepDone(store: Store, { invitation, etag }: StoredInvitation): Promise<void> {
+  const rk = invitationRowKey(invitation.id);
   try {
-    await store.commit('data', inv.partnerId, [
-      { kind: 'replace', rk: invitationRowKey(inv.id), data: invitationRow({ ...invitation, providerStep: 'done' }), etag },
+    await store.commit('data', invitation.partnerId, [
+      { kind: 'replace', rk, data: invitationRow({ ...invitation, providerStep: 'done' }), etag },
     ]);
   } catch (err) {
-    if (!(err instanceof WriteConflict)) throw err; // someone else marked it
+    if (!(err instanceof WriteConflict)) throw err;
   }
 }
 
@@ -241,9 +245,9 @@ export async function repairPendingAcceptances(
   const cutoff = deps.clock.now().getTime() - graceMs;
   let repaired = 0;
   for (const row of rows) {
-    const { invitation } = fromRow(row);
-    if (invitation.status !== 'accepted' || Date.parse(invitation.acceptedAt ?? '') > cutoff) continue;
-    await completeAcceptance(deps, invitation);
+    const stored = fromRow(row);
+    if (stored.invitation.status !== 'accepted' || Date.parse(stored.invitation.acceptedAt ?? '') > cutoff) continue;
+    await completeAcceptance(deps, stored);
     repaired++;
   }
   return { found: rows.length, repaired };

@@ -12,6 +12,7 @@ export interface RegisteredFunction {
 }
 
 const registry = new Map<string, RegisteredFunction>();
+const timers = new Map<string, TimerHandler>();
 
 function underFunctionsHost(): boolean {
   try {
@@ -40,8 +41,6 @@ export function registerTimer(name: string, schedule: string, handler: TimerHand
   timers.set(name, handler);
   if (underFunctionsHost()) app.timer(name, { schedule, handler });
 }
-
-const timers = new Map<string, TimerHandler>();
 
 export function registeredTimers(): [string, TimerHandler][] {
   return [...timers.entries()];

@@ -34,14 +34,14 @@ async function main(): Promise<void> {
     env.INVITATION_SIGNING_KEY = randomBytes(32).toString('base64url');
     console.log('INVITATION_SIGNING_KEY not set: using a random key for this run (links die with it).');
   }
-  // Every setting is checked before anything starts.
-  loadConfig(embedded ? { ...env, TABLES_CONNECTION_STRING: azuriteConnectionString(runner.AZURITE_TABLE_PORT) } : env);
+  // The embedded Azurite's connection string is known before it starts, so every setting is
+  // checked before anything is started.
+  if (embedded) env.TABLES_CONNECTION_STRING = azuriteConnectionString(runner.AZURITE_TABLE_PORT);
+  const config = loadConfig(env);
   if (embedded) {
     azurite = await startAzurite({ port: runner.AZURITE_TABLE_PORT });
-    env.TABLES_CONNECTION_STRING = azurite.connectionString;
     console.log(`Azurite (Table, in memory) on 127.0.0.1:${azurite.port}`);
   }
-  const config = loadConfig(env);
   const deps = buildDeps(config);
   setDeps(deps);
 

@@ -151,6 +151,9 @@ describe('acceptInvitation', () => {
     const reseller = await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.reseller) });
     expect(reseller.body).toMatchObject({ role: 'reseller', indirectProviderId: w.provider.id });
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
+    // Its bookkeeping says so, so the repair job will not look at it again.
+    const row = await svc.deps.store.get('data', w.reseller.id, `inv|${id}`);
+    expect(JSON.parse(String(row!.data.doc)).providerStep).toBe('done');
     // A retry changes nothing more.
     expect((await accept(path, ga)).status).toBe(200);
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
