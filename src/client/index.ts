@@ -13,6 +13,7 @@
  */
 import type { z } from 'zod';
 import type { operations } from '../api/operations';
+import { API_PREFIX } from '../api/paths';
 import { routes } from '../api/routes';
 import type {
   AuditEventSchema,
@@ -39,7 +40,9 @@ type Ops = typeof operations;
 /** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
 export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi'>;
 
-type ResponseOf<K extends ClientOperation> = Ops[K] extends { response: infer S extends z.ZodType } ? z.output<S> : never;
+/** The JSON of an operation's success (its 200 or 201 answer). */
+type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201>] : never;
+type ResponseOf<K extends ClientOperation> = SuccessOf<Ops[K]> extends { json: infer S extends z.ZodType } ? z.output<S> : never;
 type QueryOf<K extends ClientOperation> = Ops[K] extends { query: infer S extends z.ZodType } ? Partial<z.output<S>> : never;
 type BodyOf<K extends ClientOperation> = Ops[K] extends { body: infer S extends z.ZodType } ? z.input<S> : never;
 
@@ -163,7 +166,7 @@ export function createClient(options: ClientOptions) {
   /** Any client operation by name, with its status and headers. */
   async function call<K extends ClientOperation>(name: K, input: CallInput<K>): Promise<ApiResponse<ResponseOf<K>>> {
     const op = routes[name];
-    const url = `${base}/api/${expandRoute(op.route, input.params)}${queryString(input.query)}`;
+    const url = `${base}${API_PREFIX}/${expandRoute(op.route, input.params)}${queryString(input.query)}`;
     const headers = new Headers({ Accept: 'application/json' });
     const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
     for (const [k, v] of Object.entries({ ...extra, ...input.headers })) headers.set(k, v);

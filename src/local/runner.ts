@@ -16,7 +16,7 @@ import { MAX_BODY_BYTES } from '../http/endpoint';
 import { PRINCIPAL_HEADER, encodePrincipal } from '../http/principal';
 import { toProblem } from '../http/problem';
 import { registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
-import { escapeHtml } from '../domain/html';
+import { escapeHtml } from '../views/html';
 
 export interface RunnerOptions {
   port: number;

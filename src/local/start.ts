@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const deps = buildDeps(config);
   setDeps(deps);
 
-  const n = await seedFile(deps.store, DEMO_FILE);
+  const n = await seedFile(deps.directory, DEMO_FILE);
   const functions = await loadFunctions();
   const server = await startRunner({ port: runner.PORT, corsOrigins: runner.CORS_ALLOWED_ORIGINS });
   startTimers(60_000, (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { findPartner } from '../../src/domain/partners';
-import { TableStore } from '../../src/storage/tableStore';
+import { tableDirectory } from '../../src/storage';
 
 const SEED = join(__dirname, '..', '..', 'dist', 'src', 'local', 'seed.js');
 const dir = mkdtempSync(join(tmpdir(), 'seed-'));
@@ -39,7 +39,7 @@ describe.skipIf(!existsSync(SEED))('npm run seed', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('Seeded 2 partner(s)');
     }
-    const store = TableStore.fromConfig(loadConfig());
+    const store = tableDirectory(loadConfig());
     expect(await findPartner(store, reseller)).toEqual({
       id: reseller,
       name: 'Reseller One',
@@ -48,7 +48,7 @@ describe.skipIf(!existsSync(SEED))('npm run seed', () => {
     });
     // A changed file updates the entry.
     seed(file('renamed.json', { partners: [{ id: reseller, name: 'Reseller Renamed', kind: 'reseller', indirectProviderIds: [] }] }));
-    expect((await findPartner(TableStore.fromConfig(loadConfig()), reseller))?.name).toBe('Reseller Renamed');
+    expect((await findPartner(tableDirectory(loadConfig()), reseller))?.name).toBe('Reseller Renamed');
   });
 
   it.each([
