@@ -148,7 +148,13 @@ export const ListInvitationsQuery = z.object({
   continuationToken: Continuation,
 });
 
-export const InvitationParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/) });
+// Case-insensitive like CustomerParams: an upper-case invitation ID names the same invitation.
+export const InvitationParams = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-fA-F-]{36}$/)
+    .transform((v) => v.toLowerCase()),
+});
 
 // ---------- acceptance ----------
 
