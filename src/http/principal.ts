@@ -48,7 +48,7 @@ export function readPrincipal(headers: { get(name: string): string | null }): Pr
   const userId = first(OBJECT_ID_CLAIMS) ?? headers.get('x-ms-client-principal-id') ?? '';
   if (!userId) throw unauthorized('The client principal has no object ID claim.');
   // An object ID is an identifier (a GUID in Entra ID): one with control or invisible characters
-  // is forged, and cleaning it could make two users one. docs/decisions.md, "Identity and access".
+  // is forged, and cleaning it could make two users one. docs/decisions.md, "Characters in text".
   if (singleLineProblem(userId)) throw unauthorized('The client principal has an object ID with control or invisible characters.');
 
   const roleTypes = role_typ ? [role_typ] : ROLE_CLAIMS;
