@@ -18,6 +18,7 @@ import {
 import { ATTESTATION_STATEMENT } from '../domain/relationships';
 
 export { ATTESTATION_STATEMENT };
+import { multiLineProblem, singleLineProblem } from '../domain/text';
 
 export const Uuid = z.uuid('must be a UUID').transform((v) => v.toLowerCase());
 const IsoDate = z.iso.datetime();
@@ -35,15 +36,23 @@ const Hostname = z
 
 export const Locale = z.enum(LOCALES);
 
-/** Text from a user: no control characters except in multi-line fields. */
-const SingleLine = (max: number) =>
+/** One line of text from a user (src/domain/text.ts says which characters it may not hold). */
+const oneLine = (v: z.ZodString) =>
+  v.check((ctx) => {
+    const problem = singleLineProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
+const SingleLine = (max: number) => oneLine(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+/** An email body: line breaks and tabs allowed, other control characters and bidi overrides not. */
+const MultiLine = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
+    .min(1)
     .max(max, `must be at most ${max} characters`)
-    // eslint-disable-next-line no-control-regex
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters or line breaks');
+    .check((ctx) => {
+      const problem = multiLineProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    });
 
 export const PageSize = z.coerce
   .number({ error: 'must be a whole number from 1 to 500' })
@@ -105,8 +114,8 @@ const MAX_DRAFT = 48 * 1024;
 export const SendInvitationBody = z
   .strictObject({
     subject: SingleLine(256).optional(),
-    text: z.string().min(1).max(MAX_DRAFT, `must be at most ${MAX_DRAFT} characters`).optional(),
-    html: z.string().min(1).max(MAX_DRAFT, `must be at most ${MAX_DRAFT} characters`).optional(),
+    text: MultiLine(MAX_DRAFT).optional(),
+    html: MultiLine(MAX_DRAFT).optional(),
   })
   .meta({ id: 'SendInvitationRequest' });
 
@@ -149,7 +158,13 @@ export const ListInvitationsQuery = z.object({
   continuationToken: Continuation,
 });
 
-export const InvitationParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/) });
+// Case-insensitive like CustomerParams: an upper-case invitation ID names the same invitation.
+export const InvitationParams = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-fA-F-]{36}$/)
+    .transform((v) => v.toLowerCase()),
+});
 
 // ---------- acceptance ----------
 
@@ -184,10 +199,7 @@ export const RelationshipSchema = z
 
 export const ListRelationshipsQuery = z.object({
   status: z.enum([...RELATIONSHIP_STATUSES, 'all']).default('active'),
-  q: z
-    .string()
-    .trim()
-    .max(256, 'must be at most 256 characters')
+  q: oneLine(z.string().trim().max(256, 'must be at most 256 characters'))
     // Compatibility forms can grow many times when folded (NFKD): bound what reaches storage.
     .refine((v) => v.normalize('NFKD').length <= 256, 'must be at most 256 characters once normalised')
     .optional(),
@@ -204,7 +216,7 @@ export const RemoveRelationshipBody = z
       .unknown()
       .optional()
       .meta({ type: 'boolean', description: `Must be true: ${ATTESTATION_STATEMENT}` }),
-    reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+    reason: oneLine(z.string().trim().max(500, 'must be at most 500 characters')).optional(),
   })
   .meta({ id: 'RemoveRelationshipRequest' });
 

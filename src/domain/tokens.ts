@@ -50,6 +50,9 @@ export function parseLinkToken(token: string): LinkRef | undefined {
   if (!/^[A-Za-z0-9_-]{86}$/.test(token)) return undefined;
   const b = Buffer.from(token, 'base64url');
   if (b.length !== 64) return undefined;
+  // 86 characters carry 516 bits for 512: the decoder ignores the last character's low 4 bits, so
+  // 16 spellings would decode alike. Only the one we issue is a link.
+  if (b.toString('base64url') !== token) return undefined;
   const partnerId = bytesUuid(b.subarray(0, 16));
   const invitationId = bytesUuid(b.subarray(16, 32));
   if (!UUID.test(partnerId) || !UUID.test(invitationId)) return undefined;
