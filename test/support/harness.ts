@@ -12,6 +12,7 @@ import { encodePrincipal } from '../../src/http/principal';
 import { freePort } from '../../src/local/azurite';
 import { loadFunctions, startRunner, type RunningServer } from '../../src/local/runner';
 import { tableStorage } from '../../src/storage';
+import { checkResponse, disagreements } from './openapiCheck';
 import type { Rows } from '../../src/storage/rows';
 
 export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
@@ -113,6 +114,7 @@ export async function call<T = any>(
   const text = await res.text();
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  disagreements.push(...checkResponse(method, path, res.status, res.headers.get('content-type'), parsed));
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
 
