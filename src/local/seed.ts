@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { SeedFileSchema } from '../api/schemas';
 import { ConfigError, loadStorageConfig } from '../config';
+import { UnavailableError } from '../domain/errors';
 import { fieldErrors } from '../http/problem';
 import { upsertPartners } from '../domain/partners';
 import type { Store } from '../domain/ports';
 import { TableStore } from '../storage/tableStore';
+import { unreachableStorageMessage } from './storageEndpoint';
 
 export async function seedFile(store: Store, file: string): Promise<number> {
   let json: unknown;
@@ -32,8 +34,12 @@ export async function seedFile(store: Store, file: string): Promise<number> {
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: npm run seed -- FILE.json');
-  const store = TableStore.fromConfig(loadStorageConfig());
-  const n = await seedFile(store, file);
+  const config = loadStorageConfig();
+  const store = TableStore.fromConfig(config);
+  const n = await seedFile(store, file).catch((err: unknown) => {
+    if (!(err instanceof UnavailableError)) throw err;
+    throw new Error(unreachableStorageMessage(config.tables, 'Is it running (npm start runs one on 127.0.0.1:10002)?'));
+  });
   console.log(`Seeded ${n} partner(s) from ${file}.`);
 }
 
