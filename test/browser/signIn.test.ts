@@ -34,7 +34,7 @@ describe('the local sign-in form in Chromium', () => {
     });
     await page.goto(`${svc.url}/.auth/login/aad?post_login_redirect_uri=/api/health`);
     const tenant = page.getByLabel('Tenant ID');
-    const mismatch = () => tenant.evaluate((el: HTMLInputElement) => el.validity.patternMismatch);
+    const mismatch = () => tenant.evaluate((el) => (el as unknown as { validity: { patternMismatch: boolean } }).validity.patternMismatch);
 
     for (const bad of ['12345678-1234-1234-1234-123456789012', 'not-a-uuid', `${randomUUID()}x`]) {
       await tenant.fill(bad);
