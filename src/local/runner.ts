@@ -483,7 +483,9 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
   // Errors Node's HTTP parser meets before there is a request (header block too large, a
   // malformed request line, a timeout) are answered as problem+json too, not Node's bare text.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // As Node's own handler: nothing to write on a closed socket or after a response has begun.
+    const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
       return;
     }
