@@ -18,6 +18,9 @@ export type ErrorKind =
   | 'preconditionFailed'
   | 'tooLarge'
   | 'unsupportedMediaType'
+  /** Transport-level refusals (the local runner's HTTP server). */
+  | 'headersTooLarge'
+  | 'timeout'
   /** A service we depend on refused the request for good (the email service, say). */
   | 'dependencyFailed'
   /** Storage or another service cannot be reached: try again (`retryAfterSeconds`). */

@@ -27,6 +27,9 @@ const claimsPrincipal = z.object({
 
 const uuid = z.uuid();
 
+/** The tenant ID rule of the parser (the local sign-in form checks it too). */
+export const isTenantId = (value: string): boolean => uuid.safeParse(value).success;
+
 /** Returns the principal, undefined when no principal header is present, or throws 401. */
 export function readPrincipal(headers: { get(name: string): string | null }): Principal | undefined {
   const raw = headers.get(PRINCIPAL_HEADER);
