@@ -12,6 +12,7 @@ import { encodePrincipal } from '../../src/http/principal';
 import { freePort } from '../../src/local/azurite';
 import { loadFunctions, startRunner, type RunningServer } from '../../src/local/runner';
 import { tableStorage } from '../../src/storage';
+import { startFakeAcs, type FakeAcs } from './fakeAcs';
 import { checkResponse, disagreements } from './openapiCheck';
 import type { Rows } from '../../src/storage/rows';
 
@@ -79,6 +80,15 @@ export async function seedWorld(deps: Pick<AppDeps, 'directory'>): Promise<World
 export async function startWorld(overrides: Partial<Config> = {}, corsOrigins: string[] = []): Promise<{ svc: Service; w: World }> {
   const svc = await startService(overrides, corsOrigins);
   return { svc, w: await seedWorld(svc.deps) };
+}
+
+/** The world with email through a loopback Communication Services (test/support/fakeAcs.ts). */
+export async function startWorldWithEmail(
+  sender = 'DoNotReply@fabrikam.example',
+): Promise<{ svc: Service; w: World; acs: FakeAcs; close: () => Promise<void> }> {
+  const acs = await startFakeAcs();
+  const { svc, w } = await startWorld({ email: { kind: 'connectionString', connectionString: acs.connectionString(), sender } });
+  return { svc, w, acs, close: async () => (await svc.close(), await acs.close()) };
 }
 
 export interface CallOptions {
