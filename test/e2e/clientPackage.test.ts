@@ -29,7 +29,8 @@ function filesUnder(dir: string, base = dir): string[] {
 const CONSUMER = `
 import { createClient, isApiError, localPrincipal, type Invitation, type Relationship } from '@reseller-relationships/client';
 
-// The types are the service's own, expanded: a literal union, not string or any.
+// The types are the service's own, expanded: a literal union, not string or any (were they any,
+// the @ts-expect-error lines would be errors themselves).
 const status: Invitation['status'] = 'pending';
 // @ts-expect-error not an invitation status
 const wrong: Invitation['status'] = 'archived';
@@ -126,15 +127,5 @@ describe('the client package', () => {
 
     const out = await run(process.execPath, [join(project, 'out', 'main.js'), svc.url, w.reseller.id], project);
     expect(JSON.parse(out)).toEqual({ partner: w.reseller.name, invitation: 'pending', hasDraft: true, code: 'not-found' });
-
-    // And a type error in the portal is caught: the declarations are not \`any\`.
-    writeFileSync(join(project, 'main.ts'), CONSUMER.replace('// @ts-expect-error not an invitation status\n', ''));
-    let output = '';
-    try {
-      await run(process.execPath, [TSC, '-p', 'tsconfig.json', '--noEmit'], project);
-    } catch (err) {
-      output = String((err as { stdout?: string }).stdout).trim();
-    }
-    expect(output).toMatch(/^main\.ts\(\d+,\d+\): error TS2322: Type '"archived"' is not assignable to type '("\w+"( \| )?){5}'\.$/);
   });
 });
