@@ -1,19 +1,13 @@
+import { apiPath } from '../src/api/paths';
 import { operations } from '../src/api/operations';
 import { createInvitation as create } from '../src/domain/invitations';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { useCaseDeps } from '../src/http/settings';
 import { localeFromAcceptLanguage } from '../src/i18n';
 
-export const createInvitation = endpoint(operations.createInvitation, async ({ deps, partner, principal, body, request }) => {
-  const invitation = await create(
-    useCaseDeps(deps),
-    partner,
-    principal,
-    body,
-    localeFromAcceptLanguage(request.headers.get('accept-language')),
-  );
-  return { status: 201, headers: { Location: `/api/invitations/${invitation.id}` }, json: invitation };
+export const createInvitation = endpoint(operations.createInvitation)(async ({ deps, partner, principal, body, request }) => {
+  const invitation = await create(deps, partner, principal, body, localeFromAcceptLanguage(request.headers.get('accept-language')));
+  return { status: 201, headers: { Location: apiPath(operations.getInvitation.route, { id: invitation.id }) }, json: invitation };
 });
 
 register(operations.createInvitation, createInvitation);

@@ -2,11 +2,10 @@ import { operations } from '../src/api/operations';
 import { getInvitation as get } from '../src/domain/invitations';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { useCaseDeps } from '../src/http/settings';
 
-export const getInvitation = endpoint(operations.getInvitation, async ({ deps, partner, params }) => ({
+export const getInvitation = endpoint(operations.getInvitation)(async ({ deps, partner, params }) => ({
   status: 200,
-  json: await get(useCaseDeps(deps), partner, params.id),
+  json: await get(deps, partner, params.id),
 }));
 
 register(operations.getInvitation, getInvitation);

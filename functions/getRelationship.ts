@@ -2,9 +2,10 @@ import { operations } from '../src/api/operations';
 import { getRelationship as get } from '../src/domain/relationships';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
+import { relationshipView } from '../src/http/views';
 
-export const getRelationship = endpoint(operations.getRelationship, async ({ deps, partner, params }) => {
-  const relationship = await get(deps.store, partner, params.customerId);
+export const getRelationship = endpoint(operations.getRelationship)(async ({ deps, partner, params }) => {
+  const relationship = relationshipView(await get(deps, partner, params.customerId));
   return { status: 200, headers: { ETag: relationship.etag }, json: relationship };
 });
 

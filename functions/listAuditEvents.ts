@@ -2,10 +2,11 @@ import { operations } from '../src/api/operations';
 import { listAuditEvents as list } from '../src/domain/audit';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
+import { pageRequest, pageView } from '../src/http/views';
 
-export const listAuditEvents = endpoint(operations.listAuditEvents, async ({ deps, partner, query }) => ({
+export const listAuditEvents = endpoint(operations.listAuditEvents)(async ({ deps, partner, query }) => ({
   status: 200,
-  json: await list(deps.store, deps.config.signingKey, partner.id, query),
+  json: pageView(await list(deps, partner, { customerId: query.customerId, ...pageRequest(query) })),
 }));
 
 register(operations.listAuditEvents, listAuditEvents);

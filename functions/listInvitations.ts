@@ -2,11 +2,11 @@ import { operations } from '../src/api/operations';
 import { listInvitations as list } from '../src/domain/invitations';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { useCaseDeps } from '../src/http/settings';
+import { pageRequest, pageView } from '../src/http/views';
 
-export const listInvitations = endpoint(operations.listInvitations, async ({ deps, partner, query }) => ({
+export const listInvitations = endpoint(operations.listInvitations)(async ({ deps, partner, query }) => ({
   status: 200,
-  json: await list(useCaseDeps(deps), partner, query),
+  json: pageView(await list(deps, partner, { status: query.status, ...pageRequest(query) })),
 }));
 
 register(operations.listInvitations, listInvitations);

@@ -1,19 +1,15 @@
 import { operations } from '../src/api/operations';
-import { removeRelationship as remove } from '../src/domain/relationships';
+import { REMOVAL_NOTICE, removeRelationship as remove } from '../src/domain/relationships';
 import { endpoint } from '../src/http/endpoint';
+import { parseIfMatch } from '../src/http/etag';
 import { register } from '../src/http/register';
+import { relationshipView } from '../src/http/views';
 
 /** Revokes delegated admin and removes the customer from the list. Sends the customer nothing. */
-export const removeRelationship = endpoint(operations.removeRelationship, async ({ deps, partner, principal, params, body, request }) => {
-  const result = await remove(
-    { store: deps.store, clock: deps.clock },
-    partner,
-    principal,
-    params.customerId,
-    body,
-    request.headers.get('if-match'),
-  );
-  return { status: 200, headers: { ETag: result.etag }, json: result };
+export const removeRelationship = endpoint(operations.removeRelationship)(async ({ deps, partner, principal, params, body, request }) => {
+  const ifMatch = parseIfMatch(request.headers.get('if-match'));
+  const removed = relationshipView(await remove(deps, partner, principal, params.customerId, body, ifMatch));
+  return { status: 200, headers: { ETag: removed.etag }, json: { ...removed, notice: REMOVAL_NOTICE } };
 });
 
 register(operations.removeRelationship, removeRelationship);

@@ -1,13 +1,8 @@
-import type { InvocationContext, Timer } from '@azure/functions';
-import { getDeps } from '../src/deps';
 import { repairPendingAcceptances } from '../src/domain/acceptance';
 import { registerTimer } from '../src/http/register';
 
-/** Every five minutes: completes combined acceptances cut off between their two transactions. */
-export async function repairAcceptances(_timer: Timer, context: InvocationContext): Promise<void> {
-  const deps = getDeps();
-  const result = await repairPendingAcceptances({ store: deps.store, clock: deps.clock, signingKey: deps.config.signingKey });
-  if (result.found > 0) context.log(`repairAcceptances: ${result.repaired} of ${result.found} pending acceptances completed`);
-}
-
-registerTimer('repairAcceptances', '0 */5 * * * *', repairAcceptances);
+/** Every five minutes: completes combined acceptances cut off between their two commits. */
+export const repairAcceptances = registerTimer('repairAcceptances', '0 */5 * * * *', async (deps, log) => {
+  const result = await repairPendingAcceptances(deps);
+  if (result.found > 0) log.info(`repairAcceptances: ${result.repaired} of ${result.found} pending acceptances completed`);
+});

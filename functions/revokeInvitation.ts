@@ -2,11 +2,10 @@ import { operations } from '../src/api/operations';
 import { revokeInvitation as revoke } from '../src/domain/invitations';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { useCaseDeps } from '../src/http/settings';
 
-export const revokeInvitation = endpoint(operations.revokeInvitation, async ({ deps, partner, principal, params }) => ({
+export const revokeInvitation = endpoint(operations.revokeInvitation)(async ({ deps, partner, principal, params }) => ({
   status: 200,
-  json: await revoke(useCaseDeps(deps), partner, principal, params.id),
+  json: await revoke(deps, partner, principal, params.id),
 }));
 
 register(operations.revokeInvitation, revokeInvitation);

@@ -2,11 +2,10 @@ import { operations } from '../src/api/operations';
 import { sendInvitation as send } from '../src/domain/invitations';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { useCaseDeps } from '../src/http/settings';
 
-export const sendInvitation = endpoint(operations.sendInvitation, async ({ deps, partner, principal, params, body }) => ({
+export const sendInvitation = endpoint(operations.sendInvitation)(async ({ deps, partner, principal, params, body }) => ({
   status: 200,
-  json: await send(useCaseDeps(deps), partner, principal, params.id, body),
+  json: await send(deps, partner, principal, params.id, body),
 }));
 
 register(operations.sendInvitation, sendInvitation);

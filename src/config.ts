@@ -89,14 +89,17 @@ export const runnerSettingsSchema = z.object({
             .map((o) => o.trim())
             .filter(Boolean)
         : [],
-    z.array(
-      z
-        .url({ protocol: /^https?$/, error: 'must be a comma-separated list of origins such as http://localhost:5173' })
-        .refine(
-          (o) => !URL.canParse(o) || new URL(o).origin === o.replace(/\/$/, ''),
-          'each entry must be an origin (scheme://host[:port]) without a path',
-        )
-        .transform((o) => new URL(o).origin),
+    // One message per bad entry, naming it (an entry's index means nothing to whoever wrote the list).
+    z.array(z.string()).transform((entries, ctx) =>
+      entries.flatMap((o) => {
+        const url = URL.canParse(o) ? new URL(o) : undefined;
+        if (url && /^https?:$/.test(url.protocol) && url.origin === o.replace(/\/$/, '')) return [url.origin];
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${o}" is not an origin: write scheme://host[:port] without a path, such as http://localhost:5173`,
+        });
+        return [];
+      }),
     ),
   ),
 });

@@ -2,38 +2,48 @@
  * The composition root: adapters are built once from the config, on first use (never at module
  * load, so importing a function file opens no connection), and shared by every invocation.
  */
+import { routes } from './api/routes';
+import { apiPath } from './api/paths';
 import { loadConfig, type Config } from './config';
-import type { Clock, Mailer, Store } from './domain/ports';
+import type { Clock, Deps, Settings } from './domain/ports';
 import { createMailer } from './email/acsMailer';
-import { TableStore, type TableStoreOptions } from './storage/tableStore';
+import { tableStorage, type Storage } from './storage';
 
-export interface Deps {
+/** The use cases' dependencies, and the config they came from (the HTTP layer reads it). */
+export interface AppDeps extends Deps {
   config: Config;
-  store: Store;
-  /** Undefined when email is not configured: drafts only. */
-  mailer: Mailer | undefined;
-  clock: Clock;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export function buildDeps(config: Config, storeOptions: TableStoreOptions = {}): Deps {
+export function settingsOf(config: Config): Settings {
   return {
-    config,
-    store: TableStore.fromConfig(config, storeOptions),
-    mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
-    clock: systemClock,
+    signingKey: config.signingKey,
+    invitationTtlDays: config.invitationTtlDays,
+    acceptUrl: (token) => `${config.publicBaseUrl}${apiPath(routes.acceptPage.route, { token })}`,
   };
 }
 
-let current: Deps | undefined;
+export function buildDeps(config: Config, storage: Pick<Storage, 'store' | 'directory'> = tableStorage(config)): AppDeps {
+  const { store, directory } = storage;
+  return {
+    config,
+    store,
+    directory,
+    mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
+    clock: systemClock,
+    settings: settingsOf(config),
+  };
+}
 
-export function getDeps(): Deps {
+let current: AppDeps | undefined;
+
+export function getDeps(): AppDeps {
   current ??= buildDeps(loadConfig());
   return current;
 }
 
 /** Replaces the process's dependencies (the local runner and tests). */
-export function setDeps(deps: Deps | undefined): void {
+export function setDeps(deps: AppDeps | undefined): void {
   current = deps;
 }

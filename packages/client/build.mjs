@@ -3,7 +3,7 @@
  * `prepack`; uses the repository's own typescript and esbuild):
  *
  * - dist/index.js: src/client bundled as one ES module (fetch only; it must pull in nothing but
- *   src/client and src/api/routes.ts, and the build fails if it does);
+ *   src/client and src/api/{routes,paths}.ts, and the build fails if it does);
  * - dist/types/: the declarations, with src/client/contract.ts's zod-derived types expanded
  *   into plain object types, so a portal type-checks with no zod and no server code.
  */
@@ -21,8 +21,9 @@ const src = join(repo, 'src');
 const entry = join(src, 'client', 'index.ts');
 const contractFile = join(src, 'client', 'contract.ts');
 const out = join(here, 'dist');
-/** The only sources the client may ship (as code or declarations). */
-const allowed = (file) => file.startsWith(join(src, 'client') + sep) || file === join(src, 'api', 'routes.ts');
+/** The only sources the client may ship (as code or declarations): src/client and the route table. */
+const SHARED = ['routes.ts', 'paths.ts'].map((f) => join(src, 'api', f));
+const allowed = (file) => file.startsWith(join(src, 'client') + sep) || SHARED.includes(file);
 
 rmSync(out, { recursive: true, force: true });
 
@@ -54,7 +55,9 @@ const program = ts.createProgram([entry], {
   emitDeclarationOnly: true,
   rootDir: src,
   outDir: join(out, 'types'),
-  types: [],
+  // The contract derives its types from the service's operations, whose import graph reaches
+  // Node modules; the emitted declarations do not (the package test checks them without Node's types).
+  types: ['node'],
   lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
 });
 const diagnostics = ts.getPreEmitDiagnostics(program);

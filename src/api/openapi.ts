@@ -1,35 +1,10 @@
 /** The OpenAPI 3.1 document, generated from the operations and their zod schemas. */
 import { z } from 'zod';
-import { operations, type Operation } from './operations';
+import { API_PREFIX } from './paths';
+import { operations, type Operation, type ResponseSpec } from './operations';
 import { ProblemSchema } from './schemas';
 
 type Json = Record<string, unknown>;
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad input (per-field errors)',
-  401: 'Not signed in',
-  403: 'Not allowed (role, enrolment, tenant, cross-site)',
-  404: 'Not found (also for other partners’ resources)',
-  409: 'Conflicts with the current state',
-  410: 'The invitation link is no longer valid',
-  412: 'The If-Match etag does not match',
-  413: 'Body over 64 KiB',
-  415: 'Unsupported content type',
-  503: 'Storage unavailable (Retry-After)',
-};
-
-function errorStatuses(op: Operation): number[] {
-  const s = new Set<number>([503]);
-  if (op.access !== 'anonymous' || op.name === 'acceptInvitation') s.add(401);
-  if (op.access === 'partner' || op.name === 'acceptInvitation') s.add(403);
-  if (op.params) s.add(404);
-  if (op.query || op.body) s.add(400);
-  if (op.body) [413, 415].forEach((x) => s.add(x));
-  if (['createInvitation', 'sendInvitation', 'revokeInvitation', 'acceptInvitation'].includes(op.name)) s.add(409);
-  if (op.name.startsWith('accept')) s.add(410);
-  if (op.name === 'removeRelationship') s.add(412);
-  return [...s].sort();
-}
 
 export function buildOpenApi(): Json {
   const components: Record<string, unknown> = {};
@@ -51,7 +26,7 @@ export function buildOpenApi(): Json {
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of Object.values(operations) as Operation[]) {
-    const path = `/api/${op.route}`;
+    const path = `${API_PREFIX}/${op.route}`;
     const parameters: Json[] = [];
     for (const [where, schema] of [
       ['path', op.params],
@@ -64,36 +39,39 @@ export function buildOpenApi(): Json {
       for (const [name, s] of Object.entries(props))
         parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: s });
     }
-    for (const method of op.methods) {
-      if (method === 'HEAD') continue;
-      const responses: Record<string, unknown> = {
-        [op.status]: op.html
-          ? { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } }
-          : {
-              description: 'Success',
-              ...(op.response ? { content: { 'application/json': { schema: convert(op.response, 'output') } } } : {}),
-            },
+    const responses: Record<string, unknown> = {};
+    for (const [status, spec] of Object.entries<ResponseSpec>(op.responses)) {
+      const content: Record<string, unknown> = {};
+      if (spec.json) content['application/json'] = { schema: convert(spec.json, 'output') };
+      if (spec.problem) content['application/problem+json'] = { schema: convert(ProblemSchema, 'output') };
+      if (spec.html) content['text/html'] = { schema: { type: 'string' } };
+      responses[status] = {
+        description: spec.description,
+        ...(spec.headers ? { headers: Object.fromEntries(spec.headers.map((h) => [h, { schema: { type: 'string' } }])) } : {}),
+        content,
       };
-      for (const s of errorStatuses(op)) {
-        responses[s] = {
-          description: STATUS_TEXT[s] ?? 'Error',
-          content: { 'application/problem+json': { schema: convert(ProblemSchema, 'output') } },
-        };
-      }
-      const body = op.body
-        ? {
-            requestBody: {
-              required: !op.optionalBody,
-              content: {
-                'application/json': { schema: convert(op.body, 'input') },
-                ...(op.form ? { 'application/x-www-form-urlencoded': { schema: convert(op.body, 'input') } } : {}),
-              },
+    }
+    // Whatever the operation, a failure on our side is a 500 problem (never for client input).
+    responses.default = {
+      description: 'Unexpected error on the service side (problem+json, with the request id)',
+      content: { 'application/problem+json': { schema: convert(ProblemSchema, 'output') } },
+    };
+    const body = op.body
+      ? {
+          requestBody: {
+            required: !op.optionalBody,
+            content: {
+              'application/json': { schema: convert(op.body, 'input') },
+              ...(op.form ? { 'application/x-www-form-urlencoded': { schema: convert(op.body, 'input') } } : {}),
             },
-          }
-        : {};
+          },
+        }
+      : {};
+    for (const method of op.methods) {
+      const head = method === 'HEAD';
       (paths[path] ??= {})[method.toLowerCase()] = {
-        operationId: op.name,
-        summary: op.summary,
+        operationId: head ? `${op.name}Head` : op.name,
+        summary: head ? `${op.summary}: headers only` : op.summary,
         ...(op.access === 'anonymous' ? { security: [] } : {}),
         ...(parameters.length ? { parameters } : {}),
         ...body,

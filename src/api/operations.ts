@@ -1,6 +1,7 @@
 /**
- * Every route of the API, declared once: the function files register these (with app.http and
- * the local runner), the OpenAPI document lists them and the portal client calls them.
+ * Every route of the API, declared once with every answer it gives: the function files register
+ * these (with app.http and the local runner), handlers are typed against their responses, the
+ * OpenAPI document lists them and the portal client calls them.
  */
 import { z } from 'zod';
 import { routes } from './routes';
@@ -28,6 +29,16 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'HEAD';
 /** anonymous: no principal needed; principal: any signed-in user; partner: an enrolled partner's GlobalAdmin/AdminAgent. */
 export type Access = 'anonymous' | 'principal' | 'partner';
 
+/** One answer of an operation: its media types (JSON with a schema, an HTML page, problem+json) and headers. */
+export interface ResponseSpec {
+  description: string;
+  json?: z.ZodType;
+  html?: true;
+  problem?: true;
+  /** Response headers worth documenting (ETag, Location, Retry-After). */
+  headers?: readonly string[];
+}
+
 export interface Operation {
   name: string;
   methods: readonly HttpMethod[];
@@ -42,13 +53,59 @@ export interface Operation {
   form?: boolean;
   /** A body is optional (an empty body reads as {}). */
   optionalBody?: boolean;
-  status: number;
-  response?: z.ZodType;
-  /** The answer is an HTML page. */
-  html?: boolean;
+  /** Every answer, by status. */
+  responses: Readonly<Record<number, ResponseSpec>>;
+  /** Browser form posts get their errors as pages (in the invitation's language), not problem+json. */
+  errorPagesForForms?: boolean;
 }
 
 const op = <const O extends Operation>(o: O): O => o;
+
+const json = <S extends z.ZodType>(schema: S, description: string, headers?: readonly string[]) =>
+  ({ description, json: schema, ...(headers ? { headers } : {}) }) as const;
+const page = (description: string) => ({ description, html: true }) as const;
+
+const PROBLEM_TEXT = {
+  400: 'Bad input (per-field errors)',
+  401: 'Not signed in',
+  403: 'Not allowed (role, enrolment, tenant, cross-site)',
+  404: 'Not found (also for other partners’ resources)',
+  409: 'Conflicts with the current state',
+  410: 'The invitation link is no longer valid',
+  412: 'The If-Match etag does not match',
+  413: 'Body over 64 KiB',
+  415: 'Unsupported content type',
+  502: 'The email service refused the message',
+  503: 'Storage (or the email service) unavailable; try again after Retry-After',
+} as const;
+type ProblemStatus = keyof typeof PROBLEM_TEXT;
+
+/** problem+json answers; `withPage` also as an HTML page (browser form posts). */
+function problems<const S extends readonly ProblemStatus[]>(statuses: S, withPage = false) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      {
+        description: PROBLEM_TEXT[s],
+        problem: true,
+        ...(withPage && s < 500 ? { html: true } : {}),
+        ...(s === 503 ? { headers: ['Retry-After'] } : {}),
+      },
+    ]),
+  ) as { [K in S[number]]: ResponseSpec & { problem: true } };
+}
+
+/** What every partner route can answer besides its own. */
+const PARTNER_ERRORS = [401, 403, 503] as const;
+
+const AcceptResult = z
+  .object({
+    status: z.enum(['accepted', 'declined']),
+    invitationId: z.string(),
+    customerId: z.uuid().optional(),
+    relationships: z.array(RelationshipSchema.omit({ etag: true })),
+  })
+  .meta({ id: 'AcceptResult' });
 
 export const operations = {
   createInvitation: op({
@@ -57,8 +114,10 @@ export const operations = {
     access: 'partner',
     summary: 'Create an invitation (and its email draft) for a customer',
     body: CreateInvitationBody,
-    status: 201,
-    response: InvitationSchema,
+    responses: {
+      201: json(InvitationSchema, 'The invitation (if `send` failed, its `email` says why)', ['Location']),
+      ...problems([400, ...PARTNER_ERRORS, 409, 413, 415]),
+    },
   }),
   listInvitations: op({
     name: 'listInvitations',
@@ -66,8 +125,7 @@ export const operations = {
     access: 'partner',
     summary: "List the caller's invitations, newest first",
     query: ListInvitationsQuery,
-    status: 200,
-    response: pageOf(InvitationSchema, 'InvitationPage'),
+    responses: { 200: json(pageOf(InvitationSchema, 'InvitationPage'), 'A page of invitations'), ...problems([400, ...PARTNER_ERRORS]) },
   }),
   getInvitation: op({
     name: 'getInvitation',
@@ -75,8 +133,7 @@ export const operations = {
     access: 'partner',
     summary: 'Get an invitation, with its link and draft while pending',
     params: InvitationParams,
-    status: 200,
-    response: InvitationSchema,
+    responses: { 200: json(InvitationSchema, 'The invitation'), ...problems([...PARTNER_ERRORS, 404]) },
   }),
   sendInvitation: op({
     name: 'sendInvitation',
@@ -86,8 +143,10 @@ export const operations = {
     params: InvitationParams,
     body: SendInvitationBody,
     optionalBody: true,
-    status: 200,
-    response: InvitationSchema,
+    responses: {
+      200: json(InvitationSchema, 'The invitation, its email sent'),
+      ...problems([400, ...PARTNER_ERRORS, 404, 409, 413, 415, 502]),
+    },
   }),
   revokeInvitation: op({
     name: 'revokeInvitation',
@@ -95,8 +154,7 @@ export const operations = {
     access: 'partner',
     summary: 'Revoke a pending invitation; its link stops working',
     params: InvitationParams,
-    status: 200,
-    response: InvitationSchema,
+    responses: { 200: json(InvitationSchema, 'The revoked invitation'), ...problems([...PARTNER_ERRORS, 404, 409]) },
   }),
   acceptPage: op({
     name: 'acceptPage',
@@ -104,28 +162,27 @@ export const operations = {
     access: 'anonymous',
     summary: "The customer's page for an invitation link (HTML; changes nothing)",
     params: AcceptParams,
-    status: 200,
-    html: true,
+    responses: {
+      200: page('The invitation (Accept and Decline, or a sign-in link), or the news that it was accepted'),
+      410: page('The link is no longer valid (expired, revoked, declined or unknown); no form'),
+      ...problems([404, 503]),
+    },
   }),
   acceptInvitation: op({
     name: 'acceptInvitation',
     ...routes.acceptInvitation,
     // The handler requires the principal itself, so that a browser gets every error as a page.
     access: 'anonymous',
-    summary: "Accept or decline an invitation as the customer's global admin",
+    summary: "Accept or decline an invitation as the customer's global admin (a browser's form post gets pages)",
     params: AcceptParams,
     body: AcceptBody,
     form: true,
     optionalBody: true,
-    status: 200,
-    response: z
-      .object({
-        status: z.enum(['accepted', 'declined']),
-        invitationId: z.string(),
-        customerId: z.uuid().optional(),
-        relationships: z.array(RelationshipSchema.omit({ etag: true })),
-      })
-      .meta({ id: 'AcceptResult' }),
+    errorPagesForForms: true,
+    responses: {
+      200: { description: 'The answer: JSON, or a page for a form post', json: AcceptResult, html: true },
+      ...problems([400, 401, 403, 404, 409, 410, 413, 415, 503], true),
+    },
   }),
   listRelationships: op({
     name: 'listRelationships',
@@ -133,8 +190,10 @@ export const operations = {
     access: 'partner',
     summary: "List the caller's customers by company name",
     query: ListRelationshipsQuery,
-    status: 200,
-    response: pageOf(RelationshipSchema, 'RelationshipPage'),
+    responses: {
+      200: json(pageOf(RelationshipSchema, 'RelationshipPage'), 'A page of relationships'),
+      ...problems([400, ...PARTNER_ERRORS]),
+    },
   }),
   getRelationship: op({
     name: 'getRelationship',
@@ -142,8 +201,7 @@ export const operations = {
     access: 'partner',
     summary: 'Get one relationship (ETag header = etag)',
     params: CustomerParams,
-    status: 200,
-    response: RelationshipSchema,
+    responses: { 200: json(RelationshipSchema, 'The relationship', ['ETag']), ...problems([...PARTNER_ERRORS, 404]) },
   }),
   removeRelationship: op({
     name: 'removeRelationship',
@@ -154,8 +212,10 @@ export const operations = {
     body: RemoveRelationshipBody,
     // An empty body is answered like a missing attestation: 400 quoting the statement.
     optionalBody: true,
-    status: 200,
-    response: RemovalResultSchema,
+    responses: {
+      200: json(RemovalResultSchema, 'The removed relationship', ['ETag']),
+      ...problems([400, ...PARTNER_ERRORS, 404, 412, 413, 415]),
+    },
   }),
   listAuditEvents: op({
     name: 'listAuditEvents',
@@ -163,31 +223,28 @@ export const operations = {
     access: 'partner',
     summary: "The caller's audit events, newest first",
     query: ListAuditQuery,
-    status: 200,
-    response: pageOf(AuditEventSchema, 'AuditEventPage'),
+    responses: { 200: json(pageOf(AuditEventSchema, 'AuditEventPage'), 'A page of audit events'), ...problems([400, ...PARTNER_ERRORS]) },
   }),
   getPartner: op({
     name: 'getPartner',
     ...routes.getPartner,
     access: 'partner',
     summary: "The caller's partner profile",
-    status: 200,
-    response: PartnerSchema,
+    responses: { 200: json(PartnerSchema, 'The partner'), ...problems(PARTNER_ERRORS) },
   }),
   health: op({
     name: 'health',
     ...routes.health,
     access: 'anonymous',
     summary: 'Health: 200 when storage answers, 503 when not',
-    status: 200,
-    response: HealthSchema,
+    responses: { 200: json(HealthSchema, 'Storage answers'), ...problems([503]) },
   }),
   openapi: op({
     name: 'openapi',
     ...routes.openapi,
     access: 'anonymous',
     summary: 'This OpenAPI 3.1 document',
-    status: 200,
+    responses: { 200: json(z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument' }), 'The OpenAPI 3.1 document') },
   }),
 } satisfies Record<string, Operation>;
 

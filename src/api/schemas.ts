@@ -3,6 +3,22 @@
  * the TypeScript types (z.infer), the OpenAPI document and the portal client.
  */
 import { z } from 'zod';
+import {
+  AUDIT_ACTIONS,
+  DECISIONS,
+  DELEGATED_ADMIN_STATUSES,
+  EMAIL_STATUSES,
+  INVITATION_KINDS,
+  INVITATION_STATUSES,
+  LOCALES,
+  PARTNER_KINDS,
+  RELATIONSHIP_ROLES,
+  RELATIONSHIP_STATUSES,
+} from '../domain/model';
+import { ATTESTATION_STATEMENT } from '../domain/relationships';
+
+export { ATTESTATION_STATEMENT };
+import { multiLineProblem, singleLineProblem } from '../domain/text';
 
 export const Uuid = z.uuid('must be a UUID').transform((v) => v.toLowerCase());
 const IsoDate = z.iso.datetime();
@@ -18,18 +34,25 @@ const Hostname = z
     'must be a hostname such as contoso.com',
   );
 
-export const Locale = z.enum(['es', 'en']);
-export type Locale = z.infer<typeof Locale>;
+export const Locale = z.enum(LOCALES);
 
-/** Text from a user: no control characters except in multi-line fields. */
-const SingleLine = (max: number) =>
+/** One line of text from a user (src/domain/text.ts says which characters it may not hold). */
+const oneLine = (v: z.ZodString) =>
+  v.check((ctx) => {
+    const problem = singleLineProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
+const SingleLine = (max: number) => oneLine(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+/** An email body: line breaks and tabs allowed, other control characters and bidi overrides not. */
+const MultiLine = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
+    .min(1)
     .max(max, `must be at most ${max} characters`)
-    // eslint-disable-next-line no-control-regex
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters or line breaks');
+    .check((ctx) => {
+      const problem = multiLineProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    });
 
 export const PageSize = z.coerce
   .number({ error: 'must be a whole number from 1 to 500' })
@@ -46,7 +69,7 @@ export const PartnerSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    kind: z.enum(['reseller', 'indirectProvider']),
+    kind: z.enum(PARTNER_KINDS),
     indirectProviderIds: z.array(z.uuid()),
     indirectProviders: z.array(z.object({ id: z.uuid(), name: z.string() })).optional(),
   })
@@ -59,7 +82,7 @@ export const SeedFileSchema = z.strictObject({
       z.strictObject({
         id: Uuid,
         name: SingleLine(256),
-        kind: z.enum(['reseller', 'indirectProvider']),
+        kind: z.enum(PARTNER_KINDS),
         indirectProviderIds: z.array(Uuid).max(50).default([]),
       }),
     )
@@ -68,8 +91,7 @@ export const SeedFileSchema = z.strictObject({
 
 // ---------- invitations ----------
 
-export const InvitationStatus = z.enum(['pending', 'accepted', 'declined', 'revoked', 'expired']);
-export type InvitationStatus = z.infer<typeof InvitationStatus>;
+export const InvitationStatus = z.enum(INVITATION_STATUSES);
 
 export const CreateInvitationBody = z
   .strictObject({
@@ -87,17 +109,15 @@ export const CreateInvitationBody = z
     send: z.boolean().default(false),
   })
   .meta({ id: 'CreateInvitationRequest' });
-export type CreateInvitationBody = z.infer<typeof CreateInvitationBody>;
 
 const MAX_DRAFT = 48 * 1024;
 export const SendInvitationBody = z
   .strictObject({
     subject: SingleLine(256).optional(),
-    text: z.string().min(1).max(MAX_DRAFT, `must be at most ${MAX_DRAFT} characters`).optional(),
-    html: z.string().min(1).max(MAX_DRAFT, `must be at most ${MAX_DRAFT} characters`).optional(),
+    text: MultiLine(MAX_DRAFT).optional(),
+    html: MultiLine(MAX_DRAFT).optional(),
   })
   .meta({ id: 'SendInvitationRequest' });
-export type SendInvitationBody = z.infer<typeof SendInvitationBody>;
 
 export const DraftSchema = z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string() }).meta({ id: 'Draft' });
 
@@ -105,7 +125,7 @@ export const InvitationSchema = z
   .object({
     id: z.string(),
     partnerId: z.uuid(),
-    kind: z.enum(['reseller', 'resellerAndIndirectProvider']),
+    kind: z.enum(INVITATION_KINDS),
     indirectProviderId: z.uuid().optional(),
     customer: z.object({
       tenantId: z.uuid().optional(),
@@ -119,7 +139,7 @@ export const InvitationSchema = z
     locale: Locale,
     draft: DraftSchema.optional().describe('Only while pending'),
     email: z.object({
-      status: z.enum(['notSent', 'sent', 'failed']),
+      status: z.enum(EMAIL_STATUSES),
       sentAt: IsoDate.optional(),
       operationId: z.string().optional(),
       error: z.string().optional(),
@@ -131,7 +151,6 @@ export const InvitationSchema = z
     customerId: z.uuid().optional(),
   })
   .meta({ id: 'Invitation' });
-export type InvitationView = z.infer<typeof InvitationSchema>;
 
 export const ListInvitationsQuery = z.object({
   status: z.enum([...InvitationStatus.options, 'all']).default('all'),
@@ -139,28 +158,34 @@ export const ListInvitationsQuery = z.object({
   continuationToken: Continuation,
 });
 
-export const InvitationParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/) });
+// Case-insensitive like CustomerParams: an upper-case invitation ID names the same invitation.
+export const InvitationParams = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-fA-F-]{36}$/)
+    .transform((v) => v.toLowerCase()),
+});
 
 // ---------- acceptance ----------
 
 export const AcceptParams = z.object({ token: z.string().min(1).max(512) });
-export const AcceptBody = z.object({ decision: z.enum(['accept', 'decline']).default('accept') }).meta({ id: 'AcceptRequest' });
+export const AcceptBody = z.object({ decision: z.enum(DECISIONS).default('accept') }).meta({ id: 'AcceptRequest' });
 
 // ---------- relationships ----------
 
-export const RelationshipStatus = z.enum(['active', 'removed']);
+export const RelationshipStatus = z.enum(RELATIONSHIP_STATUSES);
 export const RelationshipSchema = z
   .object({
     partnerId: z.uuid(),
     customerId: z.uuid(),
     companyName: z.string(),
     domain: z.string().optional(),
-    role: z.enum(['reseller', 'indirectProvider']),
+    role: z.enum(RELATIONSHIP_ROLES),
     status: RelationshipStatus,
     indirectProviderId: z.uuid().optional(),
     resellerId: z.uuid().optional(),
     delegatedAdmin: z.object({
-      status: z.enum(['granted', 'revoked']),
+      status: z.enum(DELEGATED_ADMIN_STATUSES),
       grantedAt: IsoDate,
       revokedAt: IsoDate.optional(),
     }),
@@ -171,14 +196,10 @@ export const RelationshipSchema = z
     etag: z.string(),
   })
   .meta({ id: 'Relationship' });
-export type RelationshipView = z.infer<typeof RelationshipSchema>;
 
 export const ListRelationshipsQuery = z.object({
-  status: z.enum(['active', 'removed', 'all']).default('active'),
-  q: z
-    .string()
-    .trim()
-    .max(256, 'must be at most 256 characters')
+  status: z.enum([...RELATIONSHIP_STATUSES, 'all']).default('active'),
+  q: oneLine(z.string().trim().max(256, 'must be at most 256 characters'))
     // Compatibility forms can grow many times when folded (NFKD): bound what reaches storage.
     .refine((v) => v.normalize('NFKD').length <= 256, 'must be at most 256 characters once normalised')
     .optional(),
@@ -188,14 +209,14 @@ export const ListRelationshipsQuery = z.object({
 
 export const CustomerParams = z.object({ customerId: Uuid });
 
-export const ATTESTATION_STATEMENT =
-  'I attest that this decision to remove the reseller relationship was made in good faith, for a legitimate business purpose and in line with our agreement with the customer.';
-
 export const RemoveRelationshipBody = z
   .strictObject({
     // Any value is read here; the use case answers anything but `true` with the statement quoted.
-    attestGoodFaith: z.unknown().optional().describe(`Must be true: ${ATTESTATION_STATEMENT}`),
-    reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+    attestGoodFaith: z
+      .unknown()
+      .optional()
+      .meta({ type: 'boolean', description: `Must be true: ${ATTESTATION_STATEMENT}` }),
+    reason: oneLine(z.string().trim().max(500, 'must be at most 500 characters')).optional(),
   })
   .meta({ id: 'RemoveRelationshipRequest' });
 
@@ -205,17 +226,7 @@ export const RemovalResultSchema = RelationshipSchema.extend({
 
 // ---------- audit ----------
 
-export const AuditAction = z.enum([
-  'invitation.created',
-  'invitation.sent',
-  'invitation.revoked',
-  'invitation.accepted',
-  'invitation.declined',
-  'invitation.expired',
-  'relationship.established',
-  'relationship.removed',
-]);
-export type AuditAction = z.infer<typeof AuditAction>;
+export const AuditAction = z.enum(AUDIT_ACTIONS);
 
 export const AuditEventSchema = z
   .object({

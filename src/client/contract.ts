@@ -28,8 +28,10 @@ type Ops = typeof operations;
 /** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
 export type ClientOperation = Exclude<keyof typeof routes, 'acceptPage' | 'openapi'>;
 
+/** The JSON of an operation's success (its 200 or 201 answer). */
+type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201>] : never;
 /** Each operation's 2xx body. */
-export type Responses = { [K in ClientOperation]: Ops[K] extends { response: infer S extends z.ZodType } ? z.output<S> : never };
+export type Responses = { [K in ClientOperation]: SuccessOf<Ops[K]> extends { json: infer S extends z.ZodType } ? z.output<S> : never };
 /** Each operation's query parameters (all optional on the client: the service has defaults). */
 export type Queries = { [K in ClientOperation]: Ops[K] extends { query: infer S extends z.ZodType } ? Partial<z.output<S>> : never };
 /** Each operation's JSON request body. */

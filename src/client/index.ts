@@ -11,6 +11,7 @@
  *
  * Every answer outside 2xx is thrown as an ApiError carrying the RFC 9457 problem document.
  */
+import { API_PREFIX } from '../api/paths';
 import { routes } from '../api/routes';
 import type {
   AcceptResult,
@@ -148,7 +149,7 @@ export function createClient(options: ClientOptions) {
   /** Any client operation by name, with its status and headers. */
   async function call<K extends ClientOperation>(name: K, input: CallInput<K>): Promise<ApiResponse<ResponseOf<K>>> {
     const op = routes[name];
-    const url = `${base}/api/${expandRoute(op.route, input.params)}${queryString(input.query)}`;
+    const url = `${base}${API_PREFIX}/${expandRoute(op.route, input.params)}${queryString(input.query)}`;
     const headers = new Headers({ Accept: 'application/json' });
     const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
     for (const [k, v] of Object.entries({ ...extra, ...input.headers })) headers.set(k, v);

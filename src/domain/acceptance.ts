@@ -1,56 +1,48 @@
 /**
  * The customer's answer to an invitation (see docs/storage.md for why it cannot be half-applied).
  *
- * 1. The commit point is ONE entity group transaction in the reseller's partition: the
- *    invitation (guarded by its ETag) becomes accepted by this tenant, the reseller's
- *    relationship and its index rows are written, and the audit events are added. Of several
- *    concurrent posts exactly one can win the invitation's ETag; the others re-read and see it
- *    accepted (same tenant: the same 200; another tenant: 409).
- * 2. For the combined kind, the provider's relationship lives in the provider's partition. It
- *    is written by a second transaction that also inserts a marker row `acc|{invitationId}`, so
- *    it is applied at most once; the invitation says `providerStep: pending` until it is done.
- *    If that step fails (storage down), the customer's retry (the same POST) or the repair
- *    timer completes it: it depends only on the accepted invitation.
+ * 1. The commit point is ONE atomic commit in the reseller's data: the invitation (guarded by
+ *    its version) becomes accepted by this tenant, the reseller's relationship is written, and
+ *    the audit events are added. Of several concurrent posts exactly one can win the
+ *    invitation's version; the others read again and see it accepted (same tenant: the same
+ *    answer; another tenant: conflict).
+ * 2. For the combined kind, the provider's relationship lives in the provider's data. It is
+ *    written by a second commit that also marks the invitation's step there, so it is applied
+ *    at most once; the invitation says `providerStep: pending` until it is done. If that step
+ *    fails (storage down), the customer's retry (the same POST) or the repair job completes it:
+ *    it depends only on the accepted invitation.
  */
-import type { Locale } from '../api/schemas';
 import { authorizeCustomerAdmin } from './access';
-import { auditEvent, auditOps } from './audit';
-import { conflict, forbidden, gone, WriteConflict } from './errors';
+import { auditEvent, recordAudit } from './audit';
+import { AppError, conflict, forbidden, gone, WriteConflict } from './errors';
+import { effectiveStatus, expireIfDue, transition } from './invitations';
 import {
-  effectiveStatus,
-  expireIfDue,
-  fromRow,
-  invitationRow,
-  invitationRowKey,
-  loadInvitation,
-  transition,
+  actorOf,
+  systemActor,
+  type Decision,
   type Invitation,
-  type StoredInvitation,
-} from './invitations';
-import { ACCEPTANCE_MARK } from './keys';
-import { actorOf, type Principal } from './model';
-import type { Clock, Store } from './ports';
-import { establish, loadRelationship, type Relationship } from './relationships';
+  type Locale,
+  type Principal,
+  type Relationship,
+  type Versioned,
+} from './model';
+import type { Deps } from './ports';
+import { establish } from './relationships';
+import { retryOnConflict } from './retry';
 import { linkTokenMatches, parseLinkToken, type LinkRef } from './tokens';
-
-export interface AcceptDeps {
-  store: Store;
-  clock: Clock;
-  signingKey: string;
-}
 
 export const invalidLink = () =>
   gone('This invitation link is no longer valid: it expired, was revoked or declined, or is not a valid link.', 'invitation-link-invalid');
 
 /** The invitation a token designates, if the token is genuine; never says which check failed. */
-export async function resolveToken(deps: AcceptDeps, token: string): Promise<StoredInvitation | undefined> {
+export async function resolveToken(deps: Pick<Deps, 'store' | 'settings'>, token: string): Promise<Versioned<Invitation> | undefined> {
   const ref = parseLinkToken(token);
   return ref ? verified(deps, ref) : undefined;
 }
 
-async function verified(deps: AcceptDeps, ref: LinkRef): Promise<StoredInvitation | undefined> {
-  const found = await loadInvitation(deps.store, ref.partnerId, ref.invitationId);
-  return found && linkTokenMatches(deps.signingKey, ref, found.invitation.nonce) ? found : undefined;
+async function verified(deps: Pick<Deps, 'store' | 'settings'>, ref: LinkRef): Promise<Versioned<Invitation> | undefined> {
+  const found = await deps.store.invitation(ref.partnerId, ref.invitationId);
+  return found && linkTokenMatches(deps.settings.signingKey, ref, found.value.nonce) ? found : undefined;
 }
 
 export interface Answer {
@@ -59,133 +51,129 @@ export interface Answer {
   relationships: Relationship[];
 }
 
-export async function answerInvitation(
-  deps: AcceptDeps,
-  principal: Principal,
-  token: string,
-  decision: 'accept' | 'decline',
-): Promise<Answer> {
-  authorizeCustomerAdmin(principal);
+/** Errors about a genuine invitation are told in the invitation's language. */
+async function inLocaleOf<T>(locale: () => Locale | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const l = locale();
+    throw err instanceof AppError && l ? err.in(l) : err;
+  }
+}
+
+export async function answerInvitation(deps: Deps, principal: Principal, token: string, decision: Decision): Promise<Answer> {
   const ref = parseLinkToken(token);
-  if (!ref) throw invalidLink();
+  if (!ref) {
+    authorizeCustomerAdmin(principal);
+    throw invalidLink();
+  }
   const tenant = principal.tenantId;
   const actor = actorOf(principal);
+  let locale: Locale | undefined;
 
-  // The invitation and this tenant's relationship with the reseller, read at once.
-  const read = () => Promise.all([verified(deps, ref), loadRelationship(deps.store, ref.partnerId, tenant)]);
-  let [found, before] = await read();
-  if (!found) throw invalidLink();
-  let current = found;
-  for (let attempt = 0; ; attempt++) {
-    const inv = current.invitation;
-    const now = deps.clock.now();
-    if (inv.status === 'accepted') {
-      if (inv.customerId !== tenant)
-        throw conflict('This invitation has already been accepted by another organisation.', 'invitation-already-accepted');
-      if (decision === 'decline')
-        throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
-      return { status: 'accepted', invitation: inv, relationships: await completeAcceptance(deps, current) };
-    }
-    if (effectiveStatus(inv, now) !== 'pending') {
-      await transition(deps.store, inv.partnerId, current, (i) => expireIfDue(i, now));
-      throw invalidLink();
-    }
-    if (inv.customer.tenantId && inv.customer.tenantId !== tenant) {
-      throw forbidden('This invitation was sent to another organisation; sign in with an account of the invited tenant.', 'wrong-tenant');
-    }
-    if (tenant === inv.partnerId || tenant === inv.indirectProviderId) {
-      throw forbidden('A partner cannot accept its own invitation.', 'wrong-tenant');
-    }
-    const at = now.toISOString();
-    const base = { invitationId: inv.id, customerId: tenant };
+  return inLocaleOf(
+    () => locale,
+    () =>
+      retryOnConflict(async () => {
+        // The invitation and this tenant's relationship with the reseller, read at once.
+        const [found, before] = await Promise.all([verified(deps, ref), deps.store.relationship(ref.partnerId, tenant)]);
+        locale = found?.value.locale;
+        authorizeCustomerAdmin(principal);
+        if (!found) throw invalidLink();
+        const inv = found.value;
+        const now = deps.clock.now();
+        if (inv.status === 'accepted') {
+          if (inv.customerId !== tenant)
+            throw conflict('This invitation has already been accepted by another organisation.', 'invitation-already-accepted');
+          if (decision === 'decline')
+            throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
+          return { status: 'accepted', invitation: inv, relationships: await completeAcceptance(deps, found) };
+        }
+        if (effectiveStatus(inv, now) !== 'pending') {
+          await transition(deps, found, (i) => expireIfDue(i, now));
+          throw invalidLink();
+        }
+        if (inv.customer.tenantId && inv.customer.tenantId !== tenant) {
+          throw forbidden(
+            'This invitation was sent to another organisation; sign in with an account of the invited tenant.',
+            'wrong-tenant',
+          );
+        }
+        if (tenant === inv.partnerId || tenant === inv.indirectProviderId) {
+          throw forbidden('A partner cannot accept its own invitation.', 'wrong-tenant');
+        }
+        const at = now.toISOString();
+        const base = { invitationId: inv.id, customerId: tenant };
 
-    if (decision === 'decline') {
-      let declined = false;
-      const done = await transition(deps.store, inv.partnerId, current, (i) => {
-        // Called again after a lost race: only the last call's decision counts.
-        declined = i.status === 'pending';
-        if (!declined) return undefined; // someone else answered first: decide again
-        return {
-          next: { ...i, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant },
-          events: [auditEvent(i.partnerId, 'invitation.declined', actor, now, base)],
+        if (decision === 'decline') {
+          const declined: Invitation = { ...inv, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant };
+          // A lost race (someone answered first) is a WriteConflict: read again and decide again.
+          await deps.store.commit(inv.partnerId, [
+            { kind: 'updateInvitation', invitation: declined, version: found.version },
+            recordAudit(auditEvent(inv.partnerId, 'invitation.declined', actor, now, base)),
+          ]);
+          return { status: 'declined', invitation: declined, relationships: [] };
+        }
+
+        // Accept: one commit in the reseller's data.
+        const rel = establish(
+          before,
+          {
+            partnerId: inv.partnerId,
+            customerId: tenant,
+            companyName: inv.customer.companyName,
+            domain: inv.customer.domain,
+            role: 'reseller',
+            indirectProviderId: inv.indirectProviderId,
+            invitationId: inv.id,
+            actor,
+          },
+          now,
+        );
+        const accepted: Invitation = {
+          ...inv,
+          status: 'accepted',
+          acceptedAt: at,
+          acceptedBy: actor,
+          customerId: tenant,
+          ...(inv.kind === 'resellerAndIndirectProvider' ? { providerStep: 'pending' } : {}),
         };
-      });
-      if (!declined) {
-        current = done;
-        continue;
-      }
-      return { status: 'declined', invitation: done.invitation, relationships: [] };
-    }
-
-    // Accept: one transaction in the reseller's partition.
-    const rel = establish(
-      before,
-      {
-        partnerId: inv.partnerId,
-        customerId: tenant,
-        companyName: inv.customer.companyName,
-        domain: inv.customer.domain,
-        role: 'reseller',
-        indirectProviderId: inv.indirectProviderId,
-        invitationId: inv.id,
-        actor,
-      },
-      now,
-    );
-    const accepted: Invitation = {
-      ...inv,
-      status: 'accepted',
-      acceptedAt: at,
-      acceptedBy: actor,
-      customerId: tenant,
-      ...(inv.kind === 'resellerAndIndirectProvider' ? { providerStep: 'pending' } : {}),
-    };
-    const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
-    let etags: Map<string, string>;
-    try {
-      etags = await deps.store.commit('data', inv.partnerId, [
-        { kind: 'replace', rk: invitationRowKey(inv.id), data: invitationRow(accepted), etag: current.etag },
-        ...rel.ops,
-        ...auditOps(event),
-      ]);
-    } catch (err) {
-      if (!(err instanceof WriteConflict) || attempt >= 8) throw err;
-      // Lost a race (the invitation or the relationship changed): read again and decide again.
-      [found, before] = await read();
-      if (!found) throw invalidLink();
-      current = found;
-      continue;
-    }
-    const stored = { invitation: accepted, etag: etags.get(invitationRowKey(inv.id)) ?? '' };
-    return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, stored, rel.relationship) };
-  }
+        const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
+        const [version] = await deps.store.commit(inv.partnerId, [
+          { kind: 'updateInvitation', invitation: accepted, version: found.version },
+          ...rel.changes,
+          recordAudit(event),
+        ]);
+        const stored = { value: accepted, version: version ?? '' };
+        return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, stored, rel.relationship) };
+      }),
+  );
 }
 
 /**
  * Everything an accepted invitation implies beyond its commit point (the provider's
  * relationship), applied at most once and safe to run again; returns the relationships.
  */
-export async function completeAcceptance(deps: AcceptDeps, stored: StoredInvitation, reseller?: Relationship): Promise<Relationship[]> {
-  const inv = stored.invitation;
+export async function completeAcceptance(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  stored: Versioned<Invitation>,
+  reseller?: Relationship,
+): Promise<Relationship[]> {
+  const inv = stored.value;
   const customerId = inv.customerId;
   if (inv.status !== 'accepted' || !customerId) throw new Error('completeAcceptance needs an accepted invitation');
-  const own = reseller ?? (await loadRelationship(deps.store, inv.partnerId, customerId))?.relationship;
+  const own = reseller ?? (await deps.store.relationship(inv.partnerId, customerId))?.value;
   const relationships = own ? [own] : [];
   const providerId = inv.indirectProviderId;
   if (!providerId) return relationships;
 
-  const marker = `${ACCEPTANCE_MARK}${inv.id}`;
-  for (let attempt = 0; ; attempt++) {
-    const [mark, before] = await Promise.all([
-      deps.store.get('data', providerId, marker),
-      loadRelationship(deps.store, providerId, customerId),
+  const provider = await retryOnConflict(async () => {
+    const [done, before] = await Promise.all([
+      deps.store.acceptanceStepDone(providerId, inv.id),
+      deps.store.relationship(providerId, customerId),
     ]);
-    if (mark) {
-      if (before) relationships.push(before.relationship);
-      break;
-    }
+    if (done) return before?.value;
     const now = deps.clock.now();
-    const actor = inv.acceptedBy ?? { id: 'system', name: 'system', tenantId: customerId };
     const rel = establish(
       before,
       {
@@ -196,36 +184,29 @@ export async function completeAcceptance(deps: AcceptDeps, stored: StoredInvitat
         role: 'indirectProvider',
         resellerId: inv.partnerId,
         invitationId: inv.id,
-        actor,
+        actor: inv.acceptedBy ?? systemActor(customerId),
       },
       now,
     );
-    try {
-      await deps.store.commit('data', providerId, [
-        { kind: 'insert', rk: marker, data: { invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() } },
-        ...rel.ops,
-      ]);
-      relationships.push(rel.relationship);
-      break;
-    } catch (err) {
-      if (!(err instanceof WriteConflict) || attempt >= 8) throw err;
-    }
-  }
-  if (inv.providerStep === 'pending') await markProviderStepDone(deps.store, stored);
+    await deps.store.commit(providerId, [
+      { kind: 'markAcceptanceStep', invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() },
+      ...rel.changes,
+    ]);
+    return rel.relationship;
+  });
+  if (provider) relationships.push(provider);
+  if (inv.providerStep === 'pending') await markProviderStepDone(deps, stored);
   return relationships;
 }
 
 /**
  * Bookkeeping only (not a state change of the domain): lets the repair job skip it. Written
- * with the etag already in hand; if the row changed meanwhile, someone else marked it or the
- * repair job will find it again (the marker then makes the step a no-op).
+ * with the version already in hand; if the invitation changed meanwhile, someone else marked it
+ * or the repair job will find it again (the step's mark then makes it a no-op).
  */
-async function markProviderStepDone(store: Store, { invitation, etag }: StoredInvitation): Promise<void> {
-  const rk = invitationRowKey(invitation.id);
+async function markProviderStepDone(deps: Pick<Deps, 'store'>, { value, version }: Versioned<Invitation>): Promise<void> {
   try {
-    await store.commit('data', invitation.partnerId, [
-      { kind: 'replace', rk, data: invitationRow({ ...invitation, providerStep: 'done' }), etag },
-    ]);
+    await deps.store.commit(value.partnerId, [{ kind: 'updateInvitation', invitation: { ...value, providerStep: 'done' }, version }]);
   } catch (err) {
     if (!(err instanceof WriteConflict)) throw err;
   }
@@ -233,34 +214,33 @@ async function markProviderStepDone(store: Store, { invitation, etag }: StoredIn
 
 /**
  * The repair job: completes the provider's step of accepted invitations whose customer did not
- * retry after a failure between the two transactions. Safe to run anywhere, any number of times.
+ * retry after a failure between the two commits. Safe to run anywhere, any number of times.
  * Skips acceptances younger than `graceMs` (their own request is most likely still finishing).
  */
 export async function repairPendingAcceptances(
-  deps: AcceptDeps,
+  deps: Pick<Deps, 'store' | 'clock'>,
   graceMs = 60_000,
   limit = 200,
 ): Promise<{ found: number; repaired: number }> {
-  const rows = await deps.store.scan('data', { where: [{ prop: 'providerStep', op: 'eq', value: 'pending' }], limit });
+  const pending = await deps.store.pendingProviderSteps(limit);
   const cutoff = deps.clock.now().getTime() - graceMs;
   let repaired = 0;
-  for (const row of rows) {
-    const stored = fromRow(row);
-    if (stored.invitation.status !== 'accepted' || Date.parse(stored.invitation.acceptedAt ?? '') > cutoff) continue;
+  for (const stored of pending) {
+    if (stored.value.status !== 'accepted' || Date.parse(stored.value.acceptedAt ?? '') > cutoff) continue;
     await completeAcceptance(deps, stored);
     repaired++;
   }
-  return { found: rows.length, repaired };
+  return { found: pending.length, repaired };
 }
 
 export type PageState =
   { kind: 'invalid'; locale: Locale } | { kind: 'accepted'; invitation: Invitation } | { kind: 'open'; invitation: Invitation };
 
 /** What the link's page shows. Reads only: mail scanners open links. */
-export async function pageState(deps: AcceptDeps, token: string): Promise<PageState> {
+export async function pageState(deps: Pick<Deps, 'store' | 'clock' | 'settings'>, token: string): Promise<PageState> {
   const found = await resolveToken(deps, token);
   if (!found) return { kind: 'invalid', locale: 'en' };
-  const inv = found.invitation;
+  const inv = found.value;
   if (inv.status === 'accepted') return { kind: 'accepted', invitation: inv };
   if (effectiveStatus(inv, deps.clock.now()) !== 'pending') return { kind: 'invalid', locale: inv.locale };
   return { kind: 'open', invitation: inv };

@@ -2,15 +2,19 @@
 import { forbidden } from './errors';
 import { CUSTOMER_ADMIN_ROLE, PARTNER_ROLES, hasAnyRole, type Partner, type Principal } from './model';
 import { findPartner } from './partners';
-import type { Store } from './ports';
+import type { Deps } from './ports';
 
-/** The caller must hold a partner role and belong to an enrolled partner (else 403). */
-export async function authorizePartner(store: Store, principal: Principal): Promise<Partner> {
+/** The caller must hold a partner role and belong to an enrolled partner (else forbidden). */
+export async function authorizePartner(deps: Pick<Deps, 'directory'>, principal: Principal): Promise<Partner> {
   if (!hasAnyRole(principal, PARTNER_ROLES)) {
     throw forbidden(`Only a partner's ${PARTNER_ROLES.join(' or ')} may do this.`, 'role-required');
   }
-  const partner = await findPartner(store, principal.tenantId);
-  if (!partner) throw forbidden('Your organisation is not an enrolled partner.', 'partner-not-enrolled');
+  const partner = await findPartner(deps.directory, principal.tenantId);
+  if (!partner)
+    throw forbidden(
+      'Your organisation is not an enrolled partner. Ask the operator to enrol it (locally: npm run seed -- FILE.json).',
+      'partner-not-enrolled',
+    );
   return partner;
 }
 

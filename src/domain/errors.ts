@@ -1,80 +1,126 @@
 /**
  * The one error type of the service. Every failure a client can meet is an AppError with a
- * stable `code` (the problem type's last segment, part of the contract) and an HTTP status.
- * The HTTP layer maps it to RFC 9457 problem+json in one place (src/http/problem.ts).
+ * `kind` (what went wrong, in the domain's words) and a stable `code` (the problem type's last
+ * segment, part of the contract). The HTTP layer maps kinds to statuses and renders problem+json
+ * or a page in one place (src/http/problem.ts); the domain knows no status code.
  */
+import type { Locale } from './model';
+
 export type FieldErrors = Record<string, string[]>;
 
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'gone'
+  | 'preconditionFailed'
+  | 'tooLarge'
+  | 'unsupportedMediaType'
+  /** Transport-level refusals (the local runner's HTTP server). */
+  | 'headersTooLarge'
+  | 'timeout'
+  /** A service we depend on refused the request for good (the email service, say). */
+  | 'dependencyFailed'
+  /** Storage or another service cannot be reached: try again (`retryAfterSeconds`). */
+  | 'unavailable';
+
 export interface AppErrorInit {
-  status: number;
+  kind: ErrorKind;
   code: string;
   title: string;
   detail: string;
   errors?: FieldErrors;
-  headers?: Record<string, string>;
+  retryAfterSeconds?: number;
+  /** The language of whoever the error is for, when known (pages speak it). */
+  locale?: Locale;
   cause?: unknown;
 }
 
 export class AppError extends Error {
   override name = 'AppError';
-  readonly status: number;
+  readonly kind: ErrorKind;
   readonly code: string;
   readonly title: string;
   readonly detail: string;
   readonly errors: FieldErrors | undefined;
-  readonly headers: Record<string, string>;
+  readonly retryAfterSeconds: number | undefined;
+  readonly locale: Locale | undefined;
 
   constructor(init: AppErrorInit) {
     super(init.detail, { cause: init.cause });
-    this.status = init.status;
+    this.kind = init.kind;
     this.code = init.code;
     this.title = init.title;
     this.detail = init.detail;
     this.errors = init.errors;
-    this.headers = init.headers ?? {};
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.locale = init.locale;
+  }
+
+  /** The same error, told in `locale`. */
+  in(locale: Locale): AppError {
+    return new AppError({ ...this.init(), locale });
+  }
+
+  private init(): AppErrorInit {
+    return {
+      kind: this.kind,
+      code: this.code,
+      title: this.title,
+      detail: this.detail,
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+      cause: this.cause,
+    };
   }
 }
 
 export const badRequest = (detail: string, errors?: FieldErrors, code = 'validation-failed') =>
-  new AppError({ status: 400, code, title: 'The request is not valid', detail, ...(errors ? { errors } : {}) });
-export const unauthorized = (detail: string) => new AppError({ status: 401, code: 'unauthenticated', title: 'Sign-in required', detail });
-export const forbidden = (detail: string, code = 'forbidden') => new AppError({ status: 403, code, title: 'Not allowed', detail });
-export const notFound = (detail: string) => new AppError({ status: 404, code: 'not-found', title: 'Not found', detail });
+  new AppError({ kind: 'invalid', code, title: 'The request is not valid', detail, ...(errors ? { errors } : {}) });
+export const unauthorized = (detail: string) =>
+  new AppError({ kind: 'unauthenticated', code: 'unauthenticated', title: 'Sign-in required', detail });
+export const forbidden = (detail: string, code = 'forbidden') => new AppError({ kind: 'forbidden', code, title: 'Not allowed', detail });
+export const notFound = (detail: string) => new AppError({ kind: 'notFound', code: 'not-found', title: 'Not found', detail });
 export const conflict = (detail: string, code = 'conflict') =>
-  new AppError({ status: 409, code, title: 'Conflict with the current state', detail });
-export const gone = (detail: string, code = 'gone') => new AppError({ status: 410, code, title: 'No longer available', detail });
+  new AppError({ kind: 'conflict', code, title: 'Conflict with the current state', detail });
+export const gone = (detail: string, code = 'gone') => new AppError({ kind: 'gone', code, title: 'No longer available', detail });
 export const preconditionFailed = (detail: string) =>
-  new AppError({ status: 412, code: 'precondition-failed', title: 'The resource has changed', detail });
+  new AppError({ kind: 'preconditionFailed', code: 'precondition-failed', title: 'The resource has changed', detail });
 
 export const payloadTooLarge = (limitBytes: number) =>
   new AppError({
-    status: 413,
+    kind: 'tooLarge',
     code: 'payload-too-large',
     title: 'Request body too large',
     detail: `The body must be at most ${limitBytes} bytes (${Math.round(limitBytes / 1024)} KiB).`,
   });
 
-/** Storage (or another backing service) cannot be reached: 503 with Retry-After. */
+export const unsupportedMediaType = (detail: string) =>
+  new AppError({ kind: 'unsupportedMediaType', code: 'unsupported-media-type', title: 'Unsupported content type', detail });
+
+/** Storage (or another backing service) cannot be reached: try again in a few seconds. */
 export class UnavailableError extends AppError {
   constructor(detail: string, cause?: unknown) {
     super({
-      status: 503,
+      kind: 'unavailable',
       code: 'storage-unavailable',
       title: 'Service temporarily unavailable',
       detail,
-      headers: { 'Retry-After': '5' },
+      retryAfterSeconds: 5,
       cause,
     });
   }
 }
 
-/** A storage write lost an optimistic-concurrency race (ETag mismatch) or hit an existing key. */
+/** A store write lost an optimistic-concurrency race (version mismatch) or hit an existing key. */
 export class WriteConflict extends Error {
   override name = 'WriteConflict';
   constructor(
-    readonly reason: 'etag' | 'exists' | 'missing',
+    readonly reason: 'version' | 'exists' | 'missing',
     message?: string,
   ) {
-    super(message ?? `storage write conflict (${reason})`);
+    super(message ?? `store write conflict (${reason})`);
   }
 }

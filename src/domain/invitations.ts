@@ -1,78 +1,73 @@
 /**
  * Invitations, the partner's side: create (with a bilingual draft), list, get, send, revoke.
- * Every change commits with its audit event in the partner's partition, guarded by the row's ETag.
+ * Every change commits with its audit event in the partner's data, guarded by the invitation's version.
  */
 import { createHash } from 'node:crypto';
-import type { CreateInvitationBody, InvitationStatus, InvitationView, Locale, SendInvitationBody } from '../api/schemas';
-import { auditEvent, auditOps, type AuditEvent } from './audit';
-import { buildDraft, type Draft } from './drafts';
-import { AppError, badRequest, conflict, forbidden, notFound, WriteConflict } from './errors';
-import { INVITATION, RELATIONSHIP, prefixEnd } from './keys';
-import { actorOf, type Actor, type Partner, type Principal } from './model';
+import { buildDraft, type Draft } from '../views/drafts';
+import { auditEvent, recordAudit } from './audit';
+import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
+import {
+  actorOf,
+  systemActor,
+  type Actor,
+  type AuditEvent,
+  type Invitation,
+  type InvitationKind,
+  type InvitationStatus,
+  type Locale,
+  type Page,
+  type PageRequest,
+  type Partner,
+  type Principal,
+  type Versioned,
+} from './model';
 import { findPartner } from './partners';
-import type { Clock, Condition, Mailer, Store, StoredRow } from './ports';
-import { decodeContinuation, encodeContinuation, makeLinkToken, newInvitationId, newNonce } from './tokens';
+import type { Change, Deps } from './ports';
+import { retryOnConflict } from './retry';
+import { makeLinkToken, newInvitationId, newNonce } from './tokens';
 
-export interface Invitation {
+/** What the inviting partner sees: the link and the draft only while the invitation is pending. */
+export interface InvitationView {
   id: string;
   partnerId: string;
-  partnerName: string;
-  kind: 'reseller' | 'resellerAndIndirectProvider';
+  kind: InvitationKind;
   indirectProviderId?: string;
-  providerName?: string;
-  customer: { tenantId?: string; companyName: string; domain?: string; email: string };
-  /** Stored status; a pending invitation past its expiry reads as expired. */
+  customer: Invitation['customer'];
   status: InvitationStatus;
-  nonce: string;
+  url?: string;
   expiresAt: string;
   locale: Locale;
-  email: { status: 'notSent' | 'sent' | 'failed'; sentAt?: string; operationId?: string; error?: string };
+  draft?: Draft;
+  email: Invitation['email'];
   createdAt: string;
   createdBy: Actor;
   acceptedAt?: string;
   acceptedBy?: Actor;
   customerId?: string;
-  closedAt?: string;
-  closedBy?: Actor;
-  /** For the combined kind: whether the provider's relationship has been written. */
-  providerStep?: 'pending' | 'done';
 }
 
-export interface StoredInvitation {
-  invitation: Invitation;
-  etag: string;
+export interface NewInvitation {
+  customer: { tenantId?: string | undefined; companyName: string; domain?: string | undefined; email: string };
+  indirectProviderId?: string | undefined;
+  locale?: Locale | undefined;
+  send: boolean;
 }
 
-export interface Settings {
-  signingKey: string;
-  publicBaseUrl: string;
-  invitationTtlDays: number;
-}
-
-export const invitationRowKey = (id: string) => `${INVITATION}${id}`;
-
-export function invitationRow(inv: Invitation) {
-  return {
-    doc: JSON.stringify(inv),
-    status: inv.status,
-    expiresAt: inv.expiresAt,
-    ...(inv.providerStep ? { providerStep: inv.providerStep } : {}),
-  };
-}
-
-export function fromRow(row: StoredRow): StoredInvitation {
-  return { invitation: JSON.parse(String(row.data.doc)) as Invitation, etag: row.etag };
+export interface DraftEdits {
+  subject?: string | undefined;
+  text?: string | undefined;
+  html?: string | undefined;
 }
 
 export function effectiveStatus(inv: Invitation, now: Date): InvitationStatus {
   return inv.status === 'pending' && now.getTime() >= Date.parse(inv.expiresAt) ? 'expired' : inv.status;
 }
 
-export function linkOf(settings: Settings, inv: Invitation): string {
-  return `${settings.publicBaseUrl}/api/accept/${makeLinkToken(settings.signingKey, inv.partnerId, inv.id, inv.nonce)}`;
+export function linkOf(settings: Deps['settings'], inv: Invitation): string {
+  return settings.acceptUrl(makeLinkToken(settings.signingKey, inv.partnerId, inv.id, inv.nonce));
 }
 
-export function draftOf(settings: Settings, inv: Invitation): Draft {
+export function draftOf(settings: Deps['settings'], inv: Invitation): Draft {
   return buildDraft({
     locale: inv.locale,
     to: inv.customer.email,
@@ -84,8 +79,7 @@ export function draftOf(settings: Settings, inv: Invitation): Draft {
   });
 }
 
-/** What the partner sees: the link and the draft only while the invitation is pending. */
-export function toView(settings: Settings, inv: Invitation, now: Date): InvitationView {
+export function toView(settings: Deps['settings'], inv: Invitation, now: Date): InvitationView {
   const status = effectiveStatus(inv, now);
   const pending = status === 'pending';
   return {
@@ -107,31 +101,19 @@ export function toView(settings: Settings, inv: Invitation, now: Date): Invitati
   };
 }
 
-export async function loadInvitation(store: Store, partnerId: string, id: string): Promise<StoredInvitation | undefined> {
-  const row = await store.get('data', partnerId, invitationRowKey(id));
-  return row ? fromRow(row) : undefined;
-}
-
-async function requireInvitation(store: Store, partnerId: string, id: string): Promise<StoredInvitation> {
-  const found = await loadInvitation(store, partnerId, id);
+async function requireInvitation(deps: Pick<Deps, 'store'>, partnerId: string, id: string): Promise<Versioned<Invitation>> {
+  const found = await deps.store.invitation(partnerId, id);
   if (!found) throw notFound(`No invitation ${id}.`);
   return found;
 }
 
 // ---------------------------------------------------------------- create
 
-export interface CreateDeps {
-  store: Store;
-  clock: Clock;
-  mailer: Mailer | undefined;
-  settings: Settings;
-}
-
 export async function createInvitation(
-  deps: CreateDeps,
+  deps: Deps,
   partner: Partner,
   principal: Principal,
-  body: CreateInvitationBody,
+  body: NewInvitation,
   acceptLanguageLocale: Locale,
 ): Promise<InvitationView> {
   if (partner.kind !== 'reseller') {
@@ -141,7 +123,7 @@ export async function createInvitation(
   let providerName: string | undefined;
   if (body.indirectProviderId) {
     const linked = partner.indirectProviderIds.includes(body.indirectProviderId);
-    const provider = linked ? await findPartner(deps.store, body.indirectProviderId) : undefined;
+    const provider = linked ? await findPartner(deps.directory, body.indirectProviderId) : undefined;
     if (!provider || provider.kind !== 'indirectProvider') {
       throw badRequest('indirectProviderId is not one of your linked indirect providers.', {
         indirectProviderId: ['is not an indirect provider linked to your organisation'],
@@ -154,8 +136,8 @@ export async function createInvitation(
     if (tenantId === partner.id || tenantId === body.indirectProviderId) {
       throw badRequest('A partner cannot invite its own tenant.', { 'customer.tenantId': ['is a partner of this invitation'] });
     }
-    const existing = await deps.store.get('data', partner.id, `${RELATIONSHIP}${tenantId}`);
-    if (existing?.data.status === 'active') {
+    const existing = await deps.store.relationship(partner.id, tenantId);
+    if (existing?.value.status === 'active') {
       throw conflict(`Customer ${tenantId} already has an active relationship with you.`, 'relationship-exists');
     }
   }
@@ -165,7 +147,7 @@ export async function createInvitation(
     partnerId: partner.id,
     partnerName: partner.name,
     kind: body.indirectProviderId ? 'resellerAndIndirectProvider' : 'reseller',
-    ...(body.indirectProviderId ? { indirectProviderId: body.indirectProviderId, providerName } : {}),
+    ...(body.indirectProviderId && providerName !== undefined ? { indirectProviderId: body.indirectProviderId, providerName } : {}),
     customer: {
       ...(tenantId ? { tenantId } : {}),
       companyName: body.customer.companyName,
@@ -189,22 +171,12 @@ export async function createInvitation(
       ...(inv.indirectProviderId ? { indirectProviderId: inv.indirectProviderId } : {}),
     },
   });
-  const etags = await deps.store.commit('data', partner.id, [
-    { kind: 'insert', rk: invitationRowKey(inv.id), data: invitationRow(inv) },
-    ...auditOps(event),
-  ]);
+  const [version] = await deps.store.commit(partner.id, [{ kind: 'createInvitation', invitation: inv }, recordAudit(event)]);
   if (body.send) {
     try {
-      return await sendInvitation(
-        deps,
-        partner,
-        principal,
-        inv.id,
-        {},
-        { invitation: inv, etag: etags.get(invitationRowKey(inv.id)) ?? '' },
-      );
+      return await sendInvitation(deps, partner, principal, inv.id, {}, { value: inv, version: version ?? '' });
     } catch (err) {
-      // The invitation exists: answer 201 with the failure recorded on it, not an error.
+      // The invitation exists: answer with the failure recorded on it, not an error.
       if (!(err instanceof AppError) || err.code !== 'email-send-failed') throw err;
       return getInvitation(deps, partner, inv.id);
     }
@@ -221,94 +193,67 @@ export const emailNotConfigured = () =>
 // ---------------------------------------------------------------- list / get
 
 export async function listInvitations(
-  deps: { store: Store; clock: Clock; settings: Settings },
+  deps: Pick<Deps, 'store' | 'clock' | 'settings'>,
   partner: Partner,
-  q: { status: InvitationStatus | 'all'; pageSize: number; continuationToken?: string | undefined },
-): Promise<{ items: InvitationView[]; continuationToken?: string }> {
+  query: { status: InvitationStatus | 'all' } & PageRequest,
+): Promise<Page<InvitationView>> {
   const now = deps.clock.now();
-  const nowIso = now.toISOString();
-  const where: Condition[] = [];
-  switch (q.status) {
-    case 'all':
-      break;
-    case 'pending':
-      where.push({ prop: 'status', op: 'eq', value: 'pending' }, { prop: 'expiresAt', op: 'ge', value: nowIso });
-      break;
-    case 'expired':
-      // Stored as expired, or still pending past its expiry.
-      where.push(
-        { prop: 'expiresAt', op: 'lt', value: nowIso },
-        { prop: 'status', op: 'ne', value: 'accepted' },
-        { prop: 'status', op: 'ne', value: 'declined' },
-        { prop: 'status', op: 'ne', value: 'revoked' },
-      );
-      break;
-    default:
-      where.push({ prop: 'status', op: 'eq', value: q.status });
-  }
-  const scope = `invitations|${partner.id}|${q.status}`;
-  const after = decodeContinuation(deps.settings.signingKey, scope, q.continuationToken);
-  const rows = await deps.store.range('data', partner.id, {
-    from: after ? `${after}\u0000` : INVITATION,
-    to: prefixEnd(INVITATION),
-    where,
-    limit: q.pageSize + 1,
-  });
-  const page = rows.slice(0, q.pageSize);
-  const items = page.map((r) => toView(deps.settings, fromRow(r).invitation, now));
-  const last = page.at(-1);
-  return rows.length > q.pageSize && last
-    ? { items, continuationToken: encodeContinuation(deps.settings.signingKey, scope, last.rk) }
-    : { items };
+  const page = await deps.store.invitations(partner.id, { status: query.status, now }, query);
+  return { ...page, items: page.items.map((inv) => toView(deps.settings, inv, now)) };
 }
 
 export async function getInvitation(
-  deps: { store: Store; clock: Clock; settings: Settings },
+  deps: Pick<Deps, 'store' | 'clock' | 'settings'>,
   partner: Partner,
   id: string,
 ): Promise<InvitationView> {
-  const { invitation } = await requireInvitation(deps.store, partner.id, id);
-  return toView(deps.settings, invitation, deps.clock.now());
+  const { value } = await requireInvitation(deps, partner.id, id);
+  return toView(deps.settings, value, deps.clock.now());
 }
 
 // ---------------------------------------------------------------- transitions
 
+export interface Transition {
+  next: Invitation;
+  /** Further changes committed with it (audit events, relationships). */
+  changes: Change[];
+}
+
 /**
- * Applies `change` to the invitation and commits it with its audit events, re-reading and
- * retrying when another writer got there first (ETag). `change` decides from the current state
+ * Applies `change` to the invitation and commits it with its other changes, reading again and
+ * deciding again when another writer got there first. `change` decides from the current state
  * and may throw; it returns undefined when there is nothing to write.
  */
-export async function transition(
-  store: Store,
-  partnerId: string,
-  start: StoredInvitation,
-  change: (inv: Invitation) => { next: Invitation; events: AuditEvent[] } | undefined,
-): Promise<StoredInvitation> {
-  let current = start;
-  for (let attempt = 0; ; attempt++) {
-    const result = change(current.invitation);
+export function transition(
+  deps: Pick<Deps, 'store'>,
+  start: Versioned<Invitation>,
+  change: (inv: Invitation) => Transition | undefined,
+): Promise<Versioned<Invitation>> {
+  return retryOnConflict(async (attempt) => {
+    const current = attempt === 0 ? start : await requireInvitation(deps, start.value.partnerId, start.value.id);
+    const result = change(current.value);
     if (!result) return current;
-    const rk = invitationRowKey(result.next.id);
-    try {
-      const etags = await store.commit('data', partnerId, [
-        { kind: 'replace', rk, data: invitationRow(result.next), etag: current.etag },
-        ...result.events.flatMap(auditOps),
-      ]);
-      return { invitation: result.next, etag: etags.get(rk) ?? '' };
-    } catch (err) {
-      if (!(err instanceof WriteConflict) || attempt >= 4) throw err;
-      current = await requireInvitation(store, partnerId, current.invitation.id);
-    }
-  }
+    const [version] = await deps.store.commit(current.value.partnerId, [
+      { kind: 'updateInvitation', invitation: result.next, version: current.version },
+      ...result.changes,
+    ]);
+    return { value: result.next, version: version ?? '' };
+  });
 }
 
 /** A pending invitation past its expiry is recorded as expired (with its audit event) when next touched. */
-export function expireIfDue(inv: Invitation, now: Date): { next: Invitation; events: AuditEvent[] } | undefined {
+export function expireIfDue(inv: Invitation, now: Date): Transition | undefined {
   if (inv.status !== 'pending' || effectiveStatus(inv, now) !== 'expired') return undefined;
-  const system: Actor = { id: 'system', name: 'system', tenantId: inv.partnerId };
   return {
     next: { ...inv, status: 'expired', closedAt: now.toISOString() },
-    events: [auditEvent(inv.partnerId, 'invitation.expired', system, now, { invitationId: inv.id, details: { expiresAt: inv.expiresAt } })],
+    changes: [
+      recordAudit(
+        auditEvent(inv.partnerId, 'invitation.expired', systemActor(inv.partnerId), now, {
+          invitationId: inv.id,
+          details: { expiresAt: inv.expiresAt },
+        }),
+      ),
+    ],
   };
 }
 
@@ -316,14 +261,14 @@ const notPending = (inv: Invitation, now: Date, verb: string) =>
   conflict(`Only pending invitations can be ${verb}; this one is ${effectiveStatus(inv, now)}.`, 'invitation-not-pending');
 
 export async function revokeInvitation(
-  deps: { store: Store; clock: Clock; settings: Settings },
+  deps: Pick<Deps, 'store' | 'clock' | 'settings'>,
   partner: Partner,
   principal: Principal,
   id: string,
 ): Promise<InvitationView> {
-  const start = await requireInvitation(deps.store, partner.id, id);
+  const start = await requireInvitation(deps, partner.id, id);
   const now = deps.clock.now();
-  const done = await transition(deps.store, partner.id, start, (inv) => {
+  const done = await transition(deps, start, (inv) => {
     if (inv.status === 'revoked') return undefined; // idempotent
     const expiry = expireIfDue(inv, now);
     if (expiry) return expiry;
@@ -331,16 +276,18 @@ export async function revokeInvitation(
     const actor = actorOf(principal);
     return {
       next: { ...inv, status: 'revoked', closedAt: now.toISOString(), closedBy: actor },
-      events: [
-        auditEvent(partner.id, 'invitation.revoked', actor, now, {
-          invitationId: inv.id,
-          ...(inv.customer.tenantId ? { customerId: inv.customer.tenantId } : {}),
-        }),
+      changes: [
+        recordAudit(
+          auditEvent(partner.id, 'invitation.revoked', actor, now, {
+            invitationId: inv.id,
+            ...(inv.customer.tenantId ? { customerId: inv.customer.tenantId } : {}),
+          }),
+        ),
       ],
     };
   });
-  if (done.invitation.status === 'expired') throw notPending(done.invitation, now, 'revoked');
-  return toView(deps.settings, done.invitation, now);
+  if (done.value.status === 'expired') throw notPending(done.value, now, 'revoked');
+  return toView(deps.settings, done.value, now);
 }
 
 // ---------------------------------------------------------------- send
@@ -357,18 +304,18 @@ export function sendOperationId(inv: Invitation, draft: Draft): string {
 }
 
 export async function sendInvitation(
-  deps: CreateDeps,
+  deps: Deps,
   partner: Partner,
   principal: Principal,
   id: string,
-  edits: SendInvitationBody,
-  loaded?: StoredInvitation,
+  edits: DraftEdits,
+  loaded?: Versioned<Invitation>,
 ): Promise<InvitationView> {
-  const start = loaded ?? (await requireInvitation(deps.store, partner.id, id));
+  const start = loaded ?? (await requireInvitation(deps, partner.id, id));
   const now = deps.clock.now();
-  const inv = start.invitation;
+  const inv = start.value;
   if (effectiveStatus(inv, now) !== 'pending') {
-    await transition(deps.store, partner.id, start, (i) => expireIfDue(i, now));
+    await transition(deps, start, (i) => expireIfDue(i, now));
     throw notPending(inv, now, 'sent');
   }
   if (!deps.mailer) throw emailNotConfigured();
@@ -396,12 +343,12 @@ export async function sendInvitation(
 
   const outcome = await deps.mailer.send({ operationId, ...draft });
   const actor = actorOf(principal);
-  const done = await transition(deps.store, partner.id, start, (current) => {
+  const done = await transition(deps, start, (current) => {
     const email: Invitation['email'] =
       outcome.status === 'sent'
         ? { status: 'sent', sentAt: now.toISOString(), operationId: outcome.operationId }
         : { status: 'failed', operationId: outcome.operationId, error: outcome.error };
-    const events =
+    const events: AuditEvent[] =
       outcome.status === 'sent'
         ? [
             auditEvent(partner.id, 'invitation.sent', actor, now, {
@@ -411,16 +358,16 @@ export async function sendInvitation(
             }),
           ]
         : [];
-    return { next: { ...current, email }, events };
+    return { next: { ...current, email }, changes: events.map(recordAudit) };
   });
   if (outcome.status === 'failed') {
     throw new AppError({
-      status: outcome.retryable ? 503 : 502,
+      kind: outcome.retryable ? 'unavailable' : 'dependencyFailed',
       code: 'email-send-failed',
       title: 'The email could not be sent',
       detail: `Azure Communication Services did not accept the email: ${outcome.error}. The invitation is still pending; its link and draft remain usable.`,
-      ...(outcome.retryable ? { headers: { 'Retry-After': '60' } } : {}),
+      ...(outcome.retryable ? { retryAfterSeconds: 60 } : {}),
     });
   }
-  return toView(deps.settings, done.invitation, now);
+  return toView(deps.settings, done.value, now);
 }

@@ -1,4 +1,46 @@
-/** The domain's own types: no SDK, no HTTP. */
+/**
+ * The domain's own types and vocabularies: no SDK, no HTTP, no storage layout. The API's zod
+ * schemas (src/api/schemas.ts) are built from the enums declared here.
+ */
+
+export const LOCALES = ['es', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const PARTNER_KINDS = ['reseller', 'indirectProvider'] as const;
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
+
+export const INVITATION_KINDS = ['reseller', 'resellerAndIndirectProvider'] as const;
+export type InvitationKind = (typeof INVITATION_KINDS)[number];
+
+export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export const EMAIL_STATUSES = ['notSent', 'sent', 'failed'] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+export const RELATIONSHIP_STATUSES = ['active', 'removed'] as const;
+export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];
+
+export const RELATIONSHIP_ROLES = ['reseller', 'indirectProvider'] as const;
+export type RelationshipRole = (typeof RELATIONSHIP_ROLES)[number];
+
+export const DELEGATED_ADMIN_STATUSES = ['granted', 'revoked'] as const;
+export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
+
+export const DECISIONS = ['accept', 'decline'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const AUDIT_ACTIONS = [
+  'invitation.created',
+  'invitation.sent',
+  'invitation.revoked',
+  'invitation.accepted',
+  'invitation.declined',
+  'invitation.expired',
+  'relationship.established',
+  'relationship.removed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type Role = 'GlobalAdmin' | 'AdminAgent';
 
@@ -9,8 +51,6 @@ export interface Principal {
   name: string;
   roles: string[];
 }
-
-export type PartnerKind = 'reseller' | 'indirectProvider';
 
 export interface Partner {
   id: string;
@@ -26,6 +66,7 @@ export interface Actor {
 }
 
 export const actorOf = (p: Principal): Actor => ({ id: p.userId, name: p.name, tenantId: p.tenantId });
+export const systemActor = (tenantId: string): Actor => ({ id: 'system', name: 'system', tenantId });
 
 /** Partner-side actions need one of these roles. */
 export const PARTNER_ROLES: readonly Role[] = ['GlobalAdmin', 'AdminAgent'];
@@ -33,3 +74,81 @@ export const PARTNER_ROLES: readonly Role[] = ['GlobalAdmin', 'AdminAgent'];
 export const CUSTOMER_ADMIN_ROLE: Role = 'GlobalAdmin';
 
 export const hasAnyRole = (p: Principal, roles: readonly string[]): boolean => p.roles.some((r) => roles.includes(r));
+
+export interface Invitation {
+  id: string;
+  partnerId: string;
+  partnerName: string;
+  kind: InvitationKind;
+  indirectProviderId?: string;
+  providerName?: string;
+  customer: { tenantId?: string; companyName: string; domain?: string; email: string };
+  /** Stored status; a pending invitation past its expiry reads as expired. */
+  status: InvitationStatus;
+  /** The random value the link's MAC covers: a new nonce kills every old link. */
+  nonce: string;
+  expiresAt: string;
+  locale: Locale;
+  email: { status: EmailStatus; sentAt?: string; operationId?: string; error?: string };
+  createdAt: string;
+  createdBy: Actor;
+  acceptedAt?: string;
+  acceptedBy?: Actor;
+  customerId?: string;
+  closedAt?: string;
+  closedBy?: Actor;
+  /** For the combined kind: whether the provider's relationship has been written. */
+  providerStep?: 'pending' | 'done';
+}
+
+export interface Relationship {
+  partnerId: string;
+  customerId: string;
+  companyName: string;
+  domain?: string;
+  role: RelationshipRole;
+  status: RelationshipStatus;
+  indirectProviderId?: string;
+  resellerId?: string;
+  delegatedAdmin: { status: DelegatedAdminStatus; grantedAt: string; revokedAt?: string };
+  invitationId: string;
+  establishedAt: string;
+  removedAt?: string;
+  removedBy?: Actor;
+  removalReason?: string;
+  /** The revision: new on every change; what the API's ETag and If-Match compare. */
+  rev: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: Actor;
+  action: AuditAction;
+  partnerId: string;
+  customerId?: string;
+  invitationId?: string;
+  details: Record<string, unknown>;
+}
+
+/** Something the store holds, with the version that guards the next write of it. */
+export interface Versioned<T> {
+  value: T;
+  version: string;
+}
+
+/** One page of a listing; `cursor` (opaque) continues it, absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export interface PageRequest {
+  pageSize: number;
+  cursor?: string | undefined;
+}
+
+/** Ordering and search fold case and accents: "Álvarez" sorts and matches as "alvarez". */
+export function foldName(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}

@@ -1,61 +1,70 @@
 /**
- * The ports the use cases need. Adapters (src/storage, src/email) implement them; the domain
- * knows no Azure SDK type.
+ * The ports the use cases need, in the domain's words. Adapters (src/storage, src/email)
+ * implement them; how rows, keys, index rows and cursors look is the adapters' business.
  */
+import type {
+  AuditEvent,
+  Invitation,
+  InvitationStatus,
+  Page,
+  PageRequest,
+  Partner,
+  Relationship,
+  RelationshipStatus,
+  Versioned,
+} from './model';
 
-/** A property value a row can hold. */
-export type Value = string | number | boolean;
-export type RowData = Record<string, Value>;
+/** One change of an atomic commit; every change of a commit belongs to one partner. */
+export type Change =
+  | { kind: 'createInvitation'; invitation: Invitation }
+  /** Replaces the invitation only if it is still at `version`. */
+  | { kind: 'updateInvitation'; invitation: Invitation; version: string }
+  /** Creates the relationship (no `previous`) or replaces `previous` if it is unchanged. */
+  | { kind: 'saveRelationship'; relationship: Relationship; previous?: Versioned<Relationship> | undefined }
+  | { kind: 'recordAudit'; event: AuditEvent }
+  /** Records that an invitation's step in this partner's data is applied: at most once. */
+  | { kind: 'markAcceptanceStep'; invitationId: string; resellerId: string; at: string };
 
-export interface StoredRow {
-  pk: string;
-  rk: string;
-  etag: string;
-  data: RowData;
+export interface InvitationFilter {
+  status: InvitationStatus | 'all';
+  /** Pending invitations past their expiry count as expired from this moment. */
+  now: Date;
 }
 
-/** One write of an atomic commit; every op of a commit shares one table and one partition. */
-export type WriteOp =
-  | { kind: 'insert'; rk: string; data: RowData }
-  /** Replace the whole row; with an etag only if the row is unchanged. */
-  | { kind: 'replace'; rk: string; data: RowData; etag: string }
-  /** Insert or replace: only for rows whose content is derived (indexes), never for state. */
-  | { kind: 'put'; rk: string; data: RowData }
-  | { kind: 'delete'; rk: string };
-
-/** A property condition applied by the store, server side. */
-export type Condition = { prop: string; op: 'eq' | 'ne' | 'lt' | 'ge' | 'gt'; value: Value };
-
-export interface RangeQuery {
-  /** Row keys from here (inclusive) ... */
-  from: string;
-  /** ... up to here (exclusive). */
-  to: string;
-  /** All conditions must hold. */
-  where?: Condition[];
-  /** And, when given, all conditions of at least one of these groups. */
-  anyOf?: Condition[][];
-  limit: number;
+export interface RelationshipFilter {
+  status: RelationshipStatus | 'all';
+  /** A prefix of the company name or the domain, already folded (see foldName). */
+  search?: string | undefined;
 }
-
-export type TableName = 'partners' | 'data';
 
 /**
- * Storage, as small as the use cases need: point reads, ordered row-key ranges within one
- * partition, and atomic commits of up to 100 writes to one partition.
- * Failures: WriteConflict (etag mismatch, key exists, row missing) on commit, UnavailableError
- * when storage cannot be reached.
+ * Partners' data. Each partner's data changes only through `commit`, which applies all its
+ * changes or none (WriteConflict when a version no longer matches or a record already exists;
+ * UnavailableError when storage cannot be reached). Listings cost what their page costs.
  */
-export interface Store {
-  get(table: TableName, pk: string, rk: string): Promise<StoredRow | undefined>;
-  /** Rows of one partition whose row key is in [from, to), in row-key order. */
-  range(table: TableName, pk: string, query: RangeQuery): Promise<StoredRow[]>;
-  /** Rows of every partition meeting `where` (a full scan: for background repair only). */
-  scan(table: TableName, query: { where: Condition[]; limit: number }): Promise<StoredRow[]>;
-  /** Applies all ops or none. Returns the new etag of every inserted or replaced row. */
-  commit(table: TableName, pk: string, ops: WriteOp[]): Promise<Map<string, string>>;
+export interface PartnerStore {
+  invitation(partnerId: string, invitationId: string): Promise<Versioned<Invitation> | undefined>;
+  relationship(partnerId: string, customerId: string): Promise<Versioned<Relationship> | undefined>;
+  acceptanceStepDone(partnerId: string, invitationId: string): Promise<boolean>;
+  /** Newest first. */
+  invitations(partnerId: string, filter: InvitationFilter, page: PageRequest): Promise<Page<Invitation>>;
+  /** By folded company name, then customer ID. */
+  relationships(partnerId: string, filter: RelationshipFilter, page: PageRequest): Promise<Page<Relationship>>;
+  /** Newest first. */
+  auditEvents(partnerId: string, filter: { customerId?: string | undefined }, page: PageRequest): Promise<Page<AuditEvent>>;
+  /** Accepted combined invitations whose provider step is not yet recorded as done (repair). */
+  pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]>;
+  /** Returns the new version of each invitation or relationship change, in order (else undefined). */
+  commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
   ping(): Promise<void>;
+}
+
+/** The directory of enrolled partners. */
+export interface PartnerDirectory {
+  partner(id: string): Promise<Partner | undefined>;
+  /** Enrols partners or updates their entries (idempotent). */
+  enrol(partners: Partner[]): Promise<void>;
 }
 
 export interface EmailMessage {
@@ -83,4 +92,23 @@ export interface Logger {
   info(message: string, props?: Record<string, unknown>): void;
   warn(message: string, props?: Record<string, unknown>): void;
   error(message: string, props?: Record<string, unknown>): void;
+}
+
+/** What the use cases are configured with. */
+export interface Settings {
+  /** The secret of invitation link tokens. */
+  signingKey: string;
+  invitationTtlDays: number;
+  /** The public URL of an invitation link's page. */
+  acceptUrl(token: string): string;
+}
+
+/** The one shape every use case takes its dependencies in. */
+export interface Deps {
+  store: PartnerStore;
+  directory: PartnerDirectory;
+  /** Undefined when email is not configured: drafts only. */
+  mailer: Mailer | undefined;
+  clock: Clock;
+  settings: Settings;
 }

@@ -1,107 +1,37 @@
 /**
- * Relationships: the rows, their index rows (kept in step in the same commit), the listing by
- * name with prefix search, and removal with the good-faith attestation.
- *
- * ETags: a relationship's HTTP ETag is its revision (`rev`, new on every change), stored in
- * the relationship row and copied into its index rows, so a list page carries correct ETags
- * without a point read per item. Writes are still guarded by the table's own ETag.
+ * Relationships: how an acceptance establishes one, the listing by name with prefix search, and
+ * removal with the good-faith attestation.
  */
 import { randomBytes } from 'node:crypto';
-import type { RelationshipView } from '../api/schemas';
-import { ATTESTATION_STATEMENT } from '../api/schemas';
-import { auditEvent, auditOps, type AuditEvent } from './audit';
-import { badRequest, notFound, preconditionFailed, WriteConflict } from './errors';
+import { auditEvent, recordAudit } from './audit';
+import { badRequest, notFound, preconditionFailed } from './errors';
 import {
-  KEY_SEPARATOR,
-  NAME_INDEX,
-  RELATIONSHIP,
-  SEARCH_BUCKET_CHARS,
-  SEARCH_INDEX,
+  actorOf,
   foldName,
-  hexPrefix,
-  nameKey,
-  prefixEnd,
-  searchTerms,
-} from './keys';
-import { actorOf, type Actor, type Partner, type Principal } from './model';
-import type { Clock, Condition, Store, StoredRow, WriteOp } from './ports';
-import { decodeContinuation, encodeContinuation } from './tokens';
+  type Actor,
+  type Page,
+  type PageRequest,
+  type Partner,
+  type Principal,
+  type Relationship,
+  type Versioned,
+} from './model';
+import type { Change, Deps } from './ports';
+import { retryOnConflict } from './retry';
 
-export interface Relationship {
-  partnerId: string;
-  customerId: string;
-  companyName: string;
-  domain?: string;
-  role: 'reseller' | 'indirectProvider';
-  status: 'active' | 'removed';
-  indirectProviderId?: string;
-  resellerId?: string;
-  delegatedAdmin: { status: 'granted' | 'revoked'; grantedAt: string; revokedAt?: string };
-  invitationId: string;
-  establishedAt: string;
-  removedAt?: string;
-  removedBy?: Actor;
-  removalReason?: string;
-  rev: string;
-}
+export const ATTESTATION_STATEMENT =
+  'I attest that this decision to remove the reseller relationship was made in good faith, for a legitimate business purpose and in line with our agreement with the customer.';
 
-export interface StoredRelationship {
-  relationship: Relationship;
-  /** The table ETag of the relationship row (guards writes). */
-  tableEtag: string;
-}
+export const REMOVAL_NOTICE =
+  'No notice was sent to the customer. Your agreement with the customer may require you to tell them that the relationship and your delegated admin privileges have ended.';
 
-export const relationshipRowKey = (customerId: string) => `${RELATIONSHIP}${customerId}`;
 export const newRev = () => randomBytes(12).toString('base64url');
-export const httpEtag = (r: Relationship) => `"${r.rev}"`;
 
-export function toView(r: Relationship): RelationshipView {
-  const { rev: _rev, removalReason: _reason, ...rest } = r;
-  return { ...rest, etag: httpEtag(r) };
-}
-
-const docOf = (row: StoredRow) => JSON.parse(String(row.data.doc)) as Relationship;
-
-export async function loadRelationship(store: Store, partnerId: string, customerId: string): Promise<StoredRelationship | undefined> {
-  const row = await store.get('data', partnerId, relationshipRowKey(customerId));
-  return row ? { relationship: docOf(row), tableEtag: row.etag } : undefined;
-}
-
-/** The sort key of a relationship: folded company name, then customer ID. */
-export const sortKey = (r: Pick<Relationship, 'companyName' | 'customerId'>) => `${nameKey(r.companyName)}${KEY_SEPARATOR}${r.customerId}`;
-
-/**
- * A relationship's index rows: the name index (`ixn|`) and its search buckets (`ixq|`), each
- * under its status and under `all`, all carrying the relationship itself.
- */
-export function indexRows(r: Relationship): Map<string, Record<string, string>> {
-  const rows = new Map<string, Record<string, string>>();
-  const sk = sortKey(r);
-  const data = { doc: JSON.stringify(r), sk };
-  // nf/df: the folded name and domain, compared server-side when the search is longer than a bucket.
-  const searchable = { ...data, nf: foldName(r.companyName), df: r.domain ? foldName(r.domain) : '' };
-  const terms = searchTerms(r.companyName, r.domain);
-  for (const s of [r.status, 'all']) {
-    rows.set(`${NAME_INDEX}${s}|${sk}`, data);
-    for (const term of terms) rows.set(`${SEARCH_INDEX}${s}|${term}|${sk}`, searchable);
-  }
-  return rows;
-}
-
-/**
- * Writes that take a relationship from `before` (absent when new) to `after`, its index rows
- * included, guarded by the relationship row's table ETag.
- */
-export function relationshipOps(before: StoredRelationship | undefined, after: Relationship): WriteOp[] {
-  const rk = relationshipRowKey(after.customerId);
-  const data = { doc: JSON.stringify(after), status: after.status };
-  const ops: WriteOp[] = [before ? { kind: 'replace', rk, data, etag: before.tableEtag } : { kind: 'insert', rk, data }];
-  const old = before ? indexRows(before.relationship) : new Map<string, Record<string, string>>();
-  const next = indexRows(after);
-  for (const key of old.keys()) if (!next.has(key)) ops.push({ kind: 'delete', rk: key });
-  for (const [key, value] of next) ops.push({ kind: 'put', rk: key, data: value });
-  return ops;
-}
+export const saveRelationship = (relationship: Relationship, previous?: Versioned<Relationship>): Change => ({
+  kind: 'saveRelationship',
+  relationship,
+  previous,
+});
 
 export interface EstablishInput {
   partnerId: string;
@@ -116,16 +46,16 @@ export interface EstablishInput {
 }
 
 /**
- * The relationship an acceptance leads to, and its writes: a new one, a removed one made
+ * The relationship an acceptance leads to, and its changes: a new one, a removed one made
  * active again (delegated admin granted again, a new establishedAt), or an active one left as
- * it is (no writes).
+ * it is (no changes).
  */
 export function establish(
-  before: StoredRelationship | undefined,
+  before: Versioned<Relationship> | undefined,
   input: EstablishInput,
   now: Date,
-): { relationship: Relationship; ops: WriteOp[]; events: AuditEvent[] } {
-  if (before?.relationship.status === 'active') return { relationship: before.relationship, ops: [], events: [] };
+): { relationship: Relationship; changes: Change[] } {
+  if (before?.value.status === 'active') return { relationship: before.value, changes: [] };
   const at = now.toISOString();
   const relationship: Relationship = {
     partnerId: input.partnerId,
@@ -146,75 +76,40 @@ export function establish(
     invitationId: input.invitationId,
     details: { role: input.role, delegatedAdmin: 'granted', reactivated: before !== undefined },
   });
-  return { relationship, ops: [...relationshipOps(before, relationship), ...auditOps(event)], events: [event] };
+  return { relationship, changes: [saveRelationship(relationship, before), recordAudit(event)] };
 }
 
-// ---------------------------------------------------------------- listing
+// ---------------------------------------------------------------- reading
 
-export interface ListQuery {
+export interface ListQuery extends PageRequest {
   status: 'active' | 'removed' | 'all';
   q?: string | undefined;
-  pageSize: number;
-  continuationToken?: string | undefined;
 }
 
-export async function listRelationships(
-  deps: { store: Store; signingKey: string },
-  partner: Partner,
-  query: ListQuery,
-): Promise<{ items: RelationshipView[]; continuationToken?: string }> {
-  const q = query.q ? foldName(query.q) : '';
-  const scope = `relationships|${partner.id}|${query.status}|${q}`;
-  const after = decodeContinuation(deps.signingKey, scope, query.continuationToken);
-
-  // Without q: the name index. With q: the bucket of its first characters, in name order; when q
-  // is longer than a bucket, storage keeps the rows whose folded name or domain starts with q.
-  const chars = [...q].length;
-  const prefix = q ? `${SEARCH_INDEX}${query.status}|${hexPrefix(q, SEARCH_BUCKET_CHARS)}|` : `${NAME_INDEX}${query.status}|`;
-  const startsWithQ = (prop: string): Condition[] => [
-    { prop, op: 'ge', value: q },
-    { prop, op: 'lt', value: `${q}\uffff` },
-  ];
-  const rows = await deps.store.range('data', partner.id, {
-    from: after ? `${prefix}${after}\u0000` : prefix,
-    to: prefixEnd(prefix),
-    ...(chars > SEARCH_BUCKET_CHARS ? { anyOf: [startsWithQ('nf'), startsWithQ('df')] } : {}),
-    limit: query.pageSize + 1,
-  });
-  const page = rows.slice(0, query.pageSize);
-  const items = page.map((r) => toView(docOf(r)));
-  const last = page.at(-1);
-  return rows.length > query.pageSize && last
-    ? { items, continuationToken: encodeContinuation(deps.signingKey, scope, String(last.data.sk)) }
-    : { items };
+export function listRelationships(deps: Pick<Deps, 'store'>, partner: Partner, query: ListQuery): Promise<Page<Relationship>> {
+  const search = query.q ? foldName(query.q) : '';
+  return deps.store.relationships(partner.id, { status: query.status, ...(search ? { search } : {}) }, query);
 }
 
-export async function getRelationship(store: Store, partner: Partner, customerId: string): Promise<RelationshipView> {
-  const found = await loadRelationship(store, partner.id, customerId);
+export async function getRelationship(deps: Pick<Deps, 'store'>, partner: Partner, customerId: string): Promise<Relationship> {
+  const found = await deps.store.relationship(partner.id, customerId);
   if (!found) throw notFound(`No relationship with customer ${customerId}.`);
-  return toView(found.relationship);
+  return found.value;
 }
 
 // ---------------------------------------------------------------- removal
 
-export const REMOVAL_NOTICE =
-  'No notice was sent to the customer. Your agreement with the customer may require you to tell them that the relationship and your delegated admin privileges have ended.';
-
-/** The etags an If-Match header lists (quotes optional), or '*'. */
-function ifMatchTags(header: string | null): string[] | '*' | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  if (header.trim() === '*') return '*';
-  return header.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
-}
+/** The revisions the caller expects (If-Match), or '*' for any. */
+export type Expected = string[] | '*' | undefined;
 
 export async function removeRelationship(
-  deps: { store: Store; clock: Clock },
+  deps: Pick<Deps, 'store' | 'clock'>,
   partner: Partner,
   principal: Principal,
   customerId: string,
   body: { attestGoodFaith?: unknown; reason?: string | undefined },
-  ifMatch: string | null,
-): Promise<RelationshipView & { notice: string }> {
+  expected: Expected,
+): Promise<Relationship> {
   if (body.attestGoodFaith !== true) {
     throw badRequest(
       `Attest the removal: ${ATTESTATION_STATEMENT}`,
@@ -222,15 +117,14 @@ export async function removeRelationship(
       'attestation-required',
     );
   }
-  const tags = ifMatchTags(ifMatch);
-  for (let attempt = 0; ; attempt++) {
-    const current = await loadRelationship(deps.store, partner.id, customerId);
+  return retryOnConflict(async () => {
+    const current = await deps.store.relationship(partner.id, customerId);
     if (!current) throw notFound(`No relationship with customer ${customerId}.`);
-    const r = current.relationship;
+    const r = current.value;
     // Removing again returns it as it is, whatever the If-Match: a retried removal succeeds.
-    if (r.status === 'removed') return { ...toView(r), notice: REMOVAL_NOTICE };
-    if (tags && tags !== '*' && !tags.includes(r.rev)) {
-      throw preconditionFailed(`The relationship has changed (its ETag is now ${httpEtag(r)}); read it again before removing it.`);
+    if (r.status === 'removed') return r;
+    if (expected && expected !== '*' && !expected.includes(r.rev)) {
+      throw preconditionFailed(`The relationship has changed (its ETag is now "${r.rev}"); read it again before removing it.`);
     }
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -254,12 +148,7 @@ export async function removeRelationship(
         customerNotified: false,
       },
     });
-    try {
-      await deps.store.commit('data', partner.id, [...relationshipOps(current, removed), ...auditOps(event)]);
-      return { ...toView(removed), notice: REMOVAL_NOTICE };
-    } catch (err) {
-      // Someone changed it meanwhile: read again (an If-Match will then decide), a few times.
-      if (!(err instanceof WriteConflict) || attempt >= 4) throw err;
-    }
-  }
+    await deps.store.commit(partner.id, [saveRelationship(removed, current), recordAudit(event)]);
+    return removed;
+  });
 }

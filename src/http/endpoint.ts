@@ -1,20 +1,23 @@
 /**
  * Turns an Operation and a small handler into an Azure Functions HTTP handler that does the
  * same things for every route: request id, identity, enrolled-partner check, input parsing
- * (size, content type, JSON/form, zod), one error mapper, and the common response headers.
+ * (size, content type, JSON/form, zod), one error mapper (problem+json, or a page where the
+ * operation says so), and the common response headers. Handlers are typed against the
+ * operation's declared responses.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Operation } from '../api/operations';
-import { getDeps, type Deps } from '../deps';
+import { getDeps, type AppDeps } from '../deps';
 import { authorizePartner } from '../domain/access';
-import { AppError, badRequest, notFound, payloadTooLarge } from '../domain/errors';
+import { badRequest, notFound, payloadTooLarge, unsupportedMediaType } from '../domain/errors';
 import type { Partner, Principal } from '../domain/model';
 import type { Logger } from '../domain/ports';
-import { toProblem } from './problem';
+import { localeFromAcceptLanguage } from '../i18n';
+import { problemPage, toProblem } from './problem';
 import { readPrincipal, requirePrincipal } from './principal';
-import { assertSameSite } from './sameSite';
+import { assertSameSite, isFormPost } from './sameSite';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -22,9 +25,7 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface HandlerInput<O extends Operation> {
   request: HttpRequest;
-  context: InvocationContext;
-  deps: Deps;
-  requestId: string;
+  deps: AppDeps;
   log: Logger;
   params: Out<O['params']>;
   query: Out<O['query']>;
@@ -34,14 +35,20 @@ export interface HandlerInput<O extends Operation> {
   partner: O['access'] extends 'partner' ? Partner : undefined;
 }
 
-export interface Reply {
-  status: number;
-  json?: unknown;
-  html?: string;
-  headers?: Record<string, string>;
-}
+type WithHeaders = { headers?: Record<string, string> };
+/** The replies a declared response allows: its JSON (typed by its schema) and/or its page. */
+type ReplyFor<S, R> =
+  | (R extends { json: infer J extends z.ZodType } ? { status: S; json: z.output<J> } & WithHeaders : never)
+  | (R extends { html: true } ? (R extends { problem: true } ? never : { status: S; html: string } & WithHeaders) : never);
 
-export type Handler<O extends Operation> = (input: HandlerInput<O>) => Promise<Reply>;
+/** What a handler may answer: one of its operation's declared non-problem responses. */
+export type Reply<O extends Operation> = {
+  [S in keyof O['responses'] & number]: ReplyFor<S, O['responses'][S]>;
+}[keyof O['responses'] & number];
+
+type AnyReply = { status: number; json?: unknown; html?: string; headers?: Record<string, string> };
+
+export type Handler<O extends Operation> = (input: HandlerInput<O>) => Promise<Reply<O>>;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -90,21 +97,9 @@ async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
 }
 
 const unsupportedType = (op: Operation) =>
-  new AppError({
-    status: 415,
-    code: 'unsupported-media-type',
-    title: 'Unsupported content type',
-    detail: `Send the body as application/json${op.form ? ' or application/x-www-form-urlencoded' : ''}.`,
-  });
+  unsupportedMediaType(`Send the body as application/json${op.form ? ' or application/x-www-form-urlencoded' : ''}.`);
 
 const tooLarge = () => payloadTooLarge(MAX_BODY_BYTES);
-
-export function problemResponse(err: unknown, requestId: string, log: Logger): HttpResponseInit {
-  const p = toProblem(err, requestId);
-  if (p.unexpected) log.error('unexpected error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-  else if (p.status === 503) log.warn('dependency unavailable', { detail: p.body.detail });
-  return { status: p.status, headers: { ...BASE_HEADERS, ...p.headers, 'x-request-id': requestId }, jsonBody: p.body };
-}
 
 /** Anonymous routes ignore a principal they cannot read rather than refuse the request. */
 function optionalPrincipal(request: HttpRequest): Principal | undefined {
@@ -115,61 +110,73 @@ function optionalPrincipal(request: HttpRequest): Principal | undefined {
   }
 }
 
-export interface EndpointOptions {
-  /** Answers an error itself (a page for a browser, say); undefined leaves it to the problem mapper. */
-  renderError?: (err: unknown, request: HttpRequest) => Promise<Reply | undefined>;
-}
-
 /** The portal (another origin) may read these response headers; inert without an allowed origin. */
 const EXPOSED = { 'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, x-request-id' };
 
-export function endpoint<O extends Operation>(op: O, handler: Handler<O>, options: EndpointOptions = {}) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+/**
+ * Every error of every route goes through here: a page for a browser's form post where the
+ * operation asks for it, else problem+json.
+ */
+function errorReply(op: Operation, err: unknown, request: HttpRequest, requestId: string, log: Logger): AnyReply {
+  if (op.errorPagesForForms && isFormPost(request)) {
+    const page = problemPage(err, localeFromAcceptLanguage(request.headers.get('accept-language')));
+    if (page) return page;
+  }
+  const p = toProblem(err, requestId);
+  if (p.unexpected) log.error('unexpected error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  else if (p.status === 503) log.warn('dependency unavailable', { detail: p.body.detail });
+  return { status: p.status, headers: p.headers, json: p.body };
+}
+
+/** `endpoint(operation)(handler)`: curried so that the handler is typed by the operation's responses. */
+export const endpoint =
+  <O extends Operation>(op: O) =>
+  (handler: Handler<O>) =>
+  async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const requestId = requestIdOf(request, context);
     const log = contextLogger(context, requestId);
-    const finish = (reply: Reply): HttpResponseInit => {
-      const headers: Record<string, string> = {
-        ...BASE_HEADERS,
-        ...(request.headers.has('origin') ? EXPOSED : {}),
-        ...reply.headers,
-        'x-request-id': requestId,
-      };
-      if (reply.html !== undefined) {
-        return {
-          status: reply.status,
-          headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
-          body: request.method === 'HEAD' ? '' : reply.html,
-        };
-      }
-      return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
-    };
+    let reply: AnyReply;
     try {
-      const deps = getDeps();
-      // Browser forms are refused from other sites before anything of theirs is read.
-      if (op.form) assertSameSite(request, deps.config.publicBaseUrl);
-      let principal: Principal | undefined;
-      let partner: Partner | undefined;
-      if (op.access === 'anonymous') principal = optionalPrincipal(request);
-      else {
-        principal = requirePrincipal(request.headers);
-        if (op.access === 'partner') partner = await authorizePartner(deps.store, principal);
-      }
-
-      let params: unknown;
-      if (op.params) {
-        const parsed = op.params.safeParse(request.params);
-        if (!parsed.success) throw notFound('No such resource.');
-        params = parsed.data;
-      }
-      const query = op.query ? op.query.parse(Object.fromEntries(request.query)) : undefined;
-      const body = op.body ? op.body.parse(await readBody(request, op)) : undefined;
-
-      return finish(await handler({ request, context, deps, requestId, log, params, query, body, principal, partner } as HandlerInput<O>));
+      reply = await run(op, handler, request, log);
     } catch (err) {
-      const rendered = await options.renderError?.(err, request).catch(() => undefined);
-      if (rendered) return finish(rendered);
-      const problem = problemResponse(err, requestId, log);
-      return request.headers.has('origin') ? { ...problem, headers: { ...EXPOSED, ...problem.headers } } : problem;
+      reply = errorReply(op, err, request, requestId, log);
     }
+    const headers: Record<string, string> = {
+      ...BASE_HEADERS,
+      ...(request.headers.has('origin') ? EXPOSED : {}),
+      ...reply.headers,
+      'x-request-id': requestId,
+    };
+    if (reply.html !== undefined) {
+      return {
+        status: reply.status,
+        headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
+        body: request.method === 'HEAD' ? '' : reply.html,
+      };
+    }
+    return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
   };
+
+async function run<O extends Operation>(op: O, handler: Handler<O>, request: HttpRequest, log: Logger): Promise<AnyReply> {
+  const deps = getDeps();
+  // Browser forms are refused from other sites before anything of theirs is read.
+  if (op.form) assertSameSite(request, deps.config.publicBaseUrl);
+  let principal: Principal | undefined;
+  let partner: Partner | undefined;
+  if (op.access === 'anonymous') principal = optionalPrincipal(request);
+  else {
+    principal = requirePrincipal(request.headers);
+    if (op.access === 'partner') partner = await authorizePartner(deps, principal);
+  }
+
+  let params: unknown;
+  if (op.params) {
+    const parsed = op.params.safeParse(request.params);
+    if (!parsed.success) throw notFound('No such resource.');
+    params = parsed.data;
+  }
+  const query = op.query ? op.query.parse(Object.fromEntries(request.query)) : undefined;
+  const body = op.body ? op.body.parse(await readBody(request, op)) : undefined;
+  const input = { request, deps, log, params, query, body, principal, partner } as HandlerInput<O>;
+  return handler(input);
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { unauthorized } from '../domain/errors';
 import type { Principal } from '../domain/model';
+import { displayName, singleLineProblem } from '../domain/text';
 
 export const PRINCIPAL_HEADER = 'x-ms-client-principal';
 
@@ -25,6 +26,9 @@ const claimsPrincipal = z.object({
 });
 
 const uuid = z.uuid();
+
+/** The tenant ID rule of the parser (the local sign-in form checks it too). */
+export const isTenantId = (value: string): boolean => uuid.safeParse(value).success;
 
 /** Returns the principal, undefined when no principal header is present, or throws 401. */
 export function readPrincipal(headers: { get(name: string): string | null }): Principal | undefined {
@@ -46,6 +50,9 @@ export function readPrincipal(headers: { get(name: string): string | null }): Pr
   if (!tenantId || !uuid.safeParse(tenantId).success) throw unauthorized('The client principal has no tenant ID claim.');
   const userId = first(OBJECT_ID_CLAIMS) ?? headers.get('x-ms-client-principal-id') ?? '';
   if (!userId) throw unauthorized('The client principal has no object ID claim.');
+  // An object ID is an identifier (a GUID in Entra ID): one with control or invisible characters
+  // is forged, and cleaning it could make two users one. docs/decisions.md, "Characters in text".
+  if (singleLineProblem(userId)) throw unauthorized('The client principal has an object ID with control or invisible characters.');
 
   // Easy Auth's role_typ is the long .NET role type, but the app roles of a v2.0 token arrive as
   // short `roles` claims (its default claim mapping leaves them as they are): both forms count.
@@ -56,8 +63,10 @@ export function readPrincipal(headers: { get(name: string): string | null }): Pr
   if (claims.some((c) => c.typ === 'wids' && c.val.toLowerCase() === GLOBAL_ADMINISTRATOR_TEMPLATE_ID) && !roles.includes('GlobalAdmin')) {
     roles.push('GlobalAdmin');
   }
-  const name = first(name_typ ? [name_typ, ...NAME_CLAIMS] : NAME_CLAIMS) ?? headers.get('x-ms-client-principal-name') ?? userId;
-  return { tenantId, userId: userId.slice(0, 128), name: name.slice(0, 256), roles };
+  const claimed = first(name_typ ? [name_typ, ...NAME_CLAIMS] : NAME_CLAIMS) ?? headers.get('x-ms-client-principal-name') ?? '';
+  // A display name is the directory's, not the caller's to fix: cleaned for display and storage.
+  const id = Array.from(userId).slice(0, 128).join(''); // whole code points: never half a surrogate pair
+  return { tenantId, userId: id, name: displayName(claimed, 256) || id, roles };
 }
 
 export function requirePrincipal(headers: { get(name: string): string | null }): Principal {

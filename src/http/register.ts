@@ -3,8 +3,11 @@
  * Under the host, `@azure/functions-core` is provided by the worker; anywhere else (the local
  * runner, tests) the host is absent and only the runner's registry is filled.
  */
-import { app, type HttpFunctionOptions, type HttpHandler, type TimerHandler } from '@azure/functions';
+import { app, type HttpFunctionOptions, type HttpHandler, type InvocationContext, type Timer, type TimerHandler } from '@azure/functions';
 import type { Operation } from '../api/operations';
+import { getDeps, type AppDeps } from '../deps';
+import type { Logger } from '../domain/ports';
+import { contextLogger } from './endpoint';
 
 export interface RegisteredFunction {
   operation: Operation;
@@ -36,10 +39,16 @@ export function register(operation: Operation, handler: HttpHandler): void {
   app.http(operation.name, options);
 }
 
-/** A timer function: registered with the host; the local runner runs it on its own schedule. */
-export function registerTimer(name: string, schedule: string, handler: TimerHandler): void {
+/**
+ * A timer function: registered with the host; the local runner runs it on its own schedule.
+ * The work gets the process's dependencies and a logger, as an HTTP handler does.
+ */
+export function registerTimer(name: string, schedule: string, work: (deps: AppDeps, log: Logger) => Promise<void>): TimerHandler {
+  const handler = async (_timer: Timer, context: InvocationContext): Promise<void> =>
+    work(getDeps(), contextLogger(context, context.invocationId));
   timers.set(name, handler);
   if (underFunctionsHost()) app.timer(name, { schedule, handler });
+  return handler;
 }
 
 export function registeredTimers(): [string, TimerHandler][] {

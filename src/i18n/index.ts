@@ -1,4 +1,4 @@
-import type { Locale } from '../api/schemas';
+import type { Locale } from '../domain/model';
 import { en, type Texts } from './en';
 import { es } from './es';
 

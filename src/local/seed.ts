@@ -2,12 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { SeedFileSchema } from '../api/schemas';
 import { ConfigError, loadStorageConfig } from '../config';
+import { UnavailableError } from '../domain/errors';
 import { fieldErrors } from '../http/problem';
-import { upsertPartners } from '../domain/partners';
-import type { Store } from '../domain/ports';
-import { TableStore } from '../storage/tableStore';
+import { enrolPartners } from '../domain/partners';
+import type { PartnerDirectory } from '../domain/ports';
+import { tableDirectory } from '../storage';
+import { unreachableStorageMessage } from './storageEndpoint';
 
-export async function seedFile(store: Store, file: string): Promise<number> {
+export async function seedFile(directory: PartnerDirectory, file: string): Promise<number> {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -23,7 +25,7 @@ export async function seedFile(store: Store, file: string): Promise<number> {
   for (const p of parsed.data.partners) {
     if (p.indirectProviderIds.includes(p.id)) throw new Error(`${file}: partner ${p.id} lists itself as its provider`);
   }
-  await upsertPartners(store, parsed.data.partners);
+  await enrolPartners(directory, parsed.data.partners);
   const unknown = parsed.data.partners.flatMap((p) => p.indirectProviderIds).filter((id) => !ids.has(id));
   if (unknown.length) console.warn(`note: provider IDs not in this file (must already be enrolled): ${[...new Set(unknown)].join(', ')}`);
   return parsed.data.partners.length;
@@ -32,8 +34,11 @@ export async function seedFile(store: Store, file: string): Promise<number> {
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: npm run seed -- FILE.json');
-  const store = TableStore.fromConfig(loadStorageConfig());
-  const n = await seedFile(store, file);
+  const config = loadStorageConfig();
+  const n = await seedFile(tableDirectory(config), file).catch((err: unknown) => {
+    if (!(err instanceof UnavailableError)) throw err;
+    throw new Error(unreachableStorageMessage(config.tables, 'Is it running (npm start runs one on 127.0.0.1:10002)?'));
+  });
   console.log(`Seeded ${n} partner(s) from ${file}.`);
 }
 

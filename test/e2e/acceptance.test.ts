@@ -1,9 +1,9 @@
 /** The customer's side: the link's page and accept/decline, through the local runner. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/domain/ports';
 import { UnavailableError } from '../../src/domain/errors';
 import { repairPendingAcceptances } from '../../src/domain/acceptance';
+import { wrapStore } from '../support/faults';
 import { adminOf, call, customerAdmin, startWorld, type Service, type Who, type World } from '../support/harness';
 
 let svc: Service;
@@ -152,8 +152,7 @@ describe('acceptInvitation', () => {
     expect(reseller.body).toMatchObject({ role: 'reseller', indirectProviderId: w.provider.id });
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
     // Its bookkeeping says so, so the repair job will not look at it again.
-    const row = await svc.deps.store.get('data', w.reseller.id, `inv|${id}`);
-    expect(JSON.parse(String(row!.data.doc)).providerStep).toBe('done');
+    expect((await svc.deps.store.invitation(w.reseller.id, id))?.value.providerStep).toBe('done');
     // A retry changes nothing more.
     expect((await accept(path, ga)).status).toBe(200);
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
@@ -303,19 +302,15 @@ describe('acceptInvitation', () => {
     const ga = customerAdmin();
     const real = svc.deps.store;
     let failures = 0;
-    const flaky: Store = {
-      get: (...a) => real.get(...a),
-      range: (...a) => real.range(...a),
-      scan: (...a) => real.scan(...a),
-      ping: () => real.ping(),
-      commit: async (table, pk, ops) => {
-        if (pk === w.provider.id && failures === 0) {
+    const flaky = wrapStore(real, {
+      commit: async (partnerId, changes) => {
+        if (partnerId === w.provider.id && failures === 0) {
           failures++;
           throw new UnavailableError('simulated outage');
         }
-        return real.commit(table, pk, ops);
+        return real.commit(partnerId, changes);
       },
-    };
+    });
     svc.deps.store = flaky;
     try {
       const first = await accept(path, ga);
@@ -338,21 +333,16 @@ describe('acceptInvitation', () => {
     const { id, path } = await invite({ indirectProviderId: w.provider.id });
     const ga = customerAdmin();
     const real = svc.deps.store;
-    svc.deps.store = {
-      ...real,
-      get: (...a) => real.get(...a),
-      range: (...a) => real.range(...a),
-      scan: (...a) => real.scan(...a),
-      ping: () => real.ping(),
-      commit: (table, pk, ops) =>
-        pk === w.provider.id ? Promise.reject(new UnavailableError('simulated outage')) : real.commit(table, pk, ops),
-    };
+    svc.deps.store = wrapStore(real, {
+      commit: (partnerId, changes) =>
+        partnerId === w.provider.id ? Promise.reject(new UnavailableError('simulated outage')) : real.commit(partnerId, changes),
+    });
     try {
       expect((await accept(path, ga)).status).toBe(503);
     } finally {
       svc.deps.store = real;
     }
-    const deps = { store: real, clock: svc.deps.clock, signingKey: svc.deps.config.signingKey };
+    const deps = { store: real, clock: svc.deps.clock };
     // Within the grace period the job leaves it to the request; after it, the job completes it, once.
     expect((await repairPendingAcceptances(deps)).repaired).toBe(0);
     const later = { ...deps, clock: { now: () => new Date(Date.now() + 120_000) } };

@@ -84,7 +84,7 @@ describe('the client package', () => {
     expect(files).toContain('package.json');
     // Nothing of the server: no sources, no domain, storage, http or functions code.
     expect(
-      files.filter((f) => !/^(package\.json|README\.md|dist\/index\.js|dist\/types\/(client\/\w+|api\/routes)\.d\.ts)$/.test(f)),
+      files.filter((f) => !/^(package\.json|README\.md|dist\/index\.js|dist\/types\/(client\/\w+|api\/(routes|paths))\.d\.ts)$/.test(f)),
     ).toEqual([]);
 
     const project = join(work, 'portal');

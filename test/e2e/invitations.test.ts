@@ -272,7 +272,7 @@ describe('get, list, revoke, send without email', () => {
   it('stores no token or link in plain text', async () => {
     const c = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body: customer() });
     const token = c.body.url.split('/').pop();
-    const rows = await svc.deps.store.range('data', w.reseller.id, { from: '', to: '\uffff', limit: 10_000 });
+    const rows = await svc.rows.range('data', w.reseller.id, { from: '', to: '\uffff', limit: 10_000 });
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(token.slice(43));

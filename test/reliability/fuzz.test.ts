@@ -15,7 +15,7 @@ import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/model';
-import { upsertPartners } from '../../src/domain/partners';
+import { enrolPartners } from '../../src/domain/partners';
 import { MAX_BODY_BYTES } from '../../src/http/endpoint';
 import { adminOf, call, customerAdmin, principalHeader, seedWorld, startService, type Service, type World } from '../support/harness';
 import { Recorder, checkStorage, problemShapeErrors, report, snapshot } from './support';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   w = await seedWorld(svc.deps);
   rec = new Recorder(svc);
   sentinel = { id: randomUUID(), name: 'Sentinel <b>&</b>', kind: 'reseller', indirectProviderIds: [] };
-  await upsertPartners(svc.deps.store, [sentinel]);
+  await enrolPartners(svc.deps.directory, [sentinel]);
   const make = async (partner: Partner) => {
     const r = await call(svc, 'POST', '/api/invitations', {
       as: adminOf(partner),
@@ -560,7 +560,7 @@ const hostileRequest: fc.Arbitrary<RawRequest> = fc
 
 describe('hostile requests', () => {
   it('3,000 generated requests: never a 5xx, never a crash, every error a problem, the data intact', async () => {
-    const before = await snapshot(svc.deps.store, [sentinel.id]);
+    const before = await snapshot(svc.rows, [sentinel.id]);
     const sentinelView = (await call(svc, 'GET', `/api/relationships/${known.sentinelCustomer}`, { as: adminOf(sentinel) })).body;
     let sent = 0;
     /** The bad answers of the latest failing batch (after shrinking: of the smallest one). */
@@ -602,22 +602,20 @@ describe('hostile requests', () => {
     // No unexpected error was logged (a 500 would have been).
     expect(svc.logs.filter((l) => /unexpected error|runner:/.test(l))).toEqual([]);
     // The sentinel partner's partition is untouched, row for row; its customer is still listed, unchanged.
-    const after = await snapshot(svc.deps.store, [sentinel.id]);
+    const after = await snapshot(svc.rows, [sentinel.id]);
     expect(after.get(sentinel.id)).toEqual(before.get(sentinel.id));
     expect((await call(svc, 'GET', `/api/relationships/${known.sentinelCustomer}`, { as: adminOf(sentinel) })).body).toEqual(sentinelView);
     const list = await call(svc, 'GET', '/api/relationships?q=fuzz', { as: adminOf(sentinel) });
     expect(list.body.items).toEqual([sentinelView]);
     // Whatever the fuzz did to the other partners (it may accept, revoke or remove), it is consistent.
-    expect(await checkStorage(svc.deps.store, [w.reseller.id, w.provider.id, w.otherReseller.id, w.otherProvider.id, sentinel.id])).toEqual(
-      [],
-    );
+    expect(await checkStorage(svc.rows, [w.reseller.id, w.provider.id, w.otherReseller.id, w.otherProvider.id, sentinel.id])).toEqual([]);
     report('fuzz', { cases: sent, statuses: rec.statusSummary(), serverErrors: rec.serverErrors.length });
   }, 90_000);
 
   it('beyond what the Node HTTP parser takes (headers over 16 KiB, raw non-ASCII targets) or far over 64 KiB: refused, and the runner keeps serving', async () => {
     const huge = b64(JSON.stringify({ claims: Array.from({ length: 900 }, () => ({ typ: 'roles', val: 'AdminAgent' })) }));
     const big = await send({ method: 'GET', path: '/api/partners/me', headers: { 'x-ms-client-principal': huge } });
-    expect(big.status).toBe(431); // Node's own answer, before any code of ours runs
+    expect(big.status).toBe(431); // Node's parser refuses it; the runner words it as problem+json (clientError)
     const long = await send({ method: 'GET', path: `/api/relationships/${'a'.repeat(20_000)}`, headers: {} });
     expect(long.status).toBe(431);
     // A raw (not percent-encoded) non-ASCII byte in the request target: Node's parser refuses it.

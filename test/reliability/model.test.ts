@@ -283,7 +283,7 @@ describe('model-based', () => {
         const w = await seedWorld(svc.deps);
         const real: Real = { w, tenants: Array.from({ length: TENANTS }, () => randomUUID()), run: runs };
         await fc.asyncModelRun(() => ({ model: new Model(), real }), cmds);
-        expect(await checkStorage(svc.deps.store, [w.reseller.id, w.provider.id], figures)).toEqual([]);
+        expect(await checkStorage(svc.rows, [w.reseller.id, w.provider.id], figures)).toEqual([]);
         expect(rec.serverErrors).toEqual([]);
       }),
       { numRuns: 40, ...(seed !== undefined ? { seed } : {}) },

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/model';
-import { upsertPartners } from '../../src/domain/partners';
+import { enrolPartners } from '../../src/domain/partners';
 import { freePort, startAzurite, type RunningAzurite } from '../../src/local/azurite';
 import {
   adminOf,
@@ -317,8 +317,7 @@ describe('storage outages under load', () => {
       if (tenant) {
         expect(r.body).toMatchObject({ status: 'accepted', customerId: tenant });
         // No acceptance is left with its provider step undone.
-        const row = await svc.deps.store.get('data', w.reseller.id, `inv|${c.id}`);
-        expect(JSON.parse(String(row!.data.doc)).providerStep ?? 'done').toBe('done');
+        expect((await svc.deps.store.invitation(w.reseller.id, c.id))?.value.providerStep ?? 'done').toBe('done');
       }
     }
     for (const rm of load.removed) {
@@ -328,7 +327,7 @@ describe('storage outages under load', () => {
     const after = (await call(svc, 'GET', `/api/relationships/${sentinel.tenantId}`, { as: adminOf(w.reseller) })).body;
     expect(after).toEqual(before);
     const figures = newFigures();
-    expect(await checkStorage(svc.deps.store, [w.reseller.id, w.provider.id], figures)).toEqual([]);
+    expect(await checkStorage(svc.rows, [w.reseller.id, w.provider.id], figures)).toEqual([]);
 
     const statuses = new Map<number, number>();
     for (const s of samples) statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
@@ -365,7 +364,7 @@ describe('storage outages under load', () => {
     // The operator seeds the directory again (through the same running service's store).
     for (let attempt = 0; ; attempt++) {
       try {
-        await upsertPartners(svc.deps.store, [reseller, provider]);
+        await enrolPartners(svc.deps.directory, [reseller, provider]);
         break;
       } catch (err) {
         if (attempt > 3) throw err;
@@ -390,7 +389,7 @@ describe('storage outages under load', () => {
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(2);
     const inv = samples.find((s) => s.status === 201)!;
     expect((await call(svc, 'POST', new URL(inv.body.url).pathname, { as: customerAdmin(), body: {} })).status).toBe(200);
-    expect(await checkStorage(svc.deps.store, [reseller.id, provider.id])).toEqual([]);
+    expect(await checkStorage(svc.rows, [reseller.id, provider.id])).toEqual([]);
     report('outage-empty', { statuses: statuses.join(','), ms: Math.round(now() - t0) });
   }, 30_000);
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const final = await checkStorage(svc.deps.store, [w.reseller.id, w.provider.id, w.otherReseller.id, w.otherProvider.id], figures);
+  const final = await checkStorage(svc.rows, [w.reseller.id, w.provider.id, w.otherReseller.id, w.otherProvider.id], figures);
   report('races', {
     races,
     requests: rec.requests,
@@ -38,7 +38,7 @@ afterAll(async () => {
 const partners = () => [w.reseller.id, w.provider.id];
 
 async function invariantsHold() {
-  expect(await checkStorage(svc.deps.store, partners())).toEqual([]);
+  expect(await checkStorage(svc.rows, partners())).toEqual([]);
   expect(rec.serverErrors).toEqual([]);
 }
 

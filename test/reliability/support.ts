@@ -14,8 +14,7 @@
  *   docs/reliability.md.
  */
 import { performance } from 'node:perf_hooks';
-import type { AuditEvent } from '../../src/domain/audit';
-import type { Invitation } from '../../src/domain/invitations';
+import type { AuditEvent, Invitation, Relationship } from '../../src/domain/model';
 import {
   ACCEPTANCE_MARK,
   AUDIT,
@@ -24,10 +23,11 @@ import {
   NAME_INDEX,
   SEARCH_INDEX,
   RELATIONSHIP,
+  indexRows as indexRowsOf,
   invertedTime,
-} from '../../src/domain/keys';
-import type { Store, StoredRow } from '../../src/domain/ports';
-import { indexRows as indexRowsOf, sortKey, type Relationship } from '../../src/domain/relationships';
+  sortKey,
+} from '../../src/storage/layout';
+import type { Rows, StoredRow } from '../../src/storage/rows';
 import { call, type CallOptions, type CallResult } from '../support/harness';
 
 // ------------------------------------------------------------------ requests
@@ -109,7 +109,7 @@ export function report(name: string, figures: Record<string, string | number>): 
 export type Snapshot = Map<string, StoredRow[]>;
 
 /** Every row of the given partner partitions of the `data` table, read directly. */
-export async function snapshot(store: Store, partnerIds: string[]): Promise<Snapshot> {
+export async function snapshot(store: Rows, partnerIds: string[]): Promise<Snapshot> {
   const snap: Snapshot = new Map();
   await Promise.all(
     [...new Set(partnerIds)].map(async (pk) => {
@@ -339,7 +339,7 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
 }
 
 /** Reads the partitions and returns the broken invariants (and adds to the figures). */
-export async function checkStorage(store: Store, partnerIds: string[], figures?: InvariantFigures): Promise<string[]> {
+export async function checkStorage(store: Rows, partnerIds: string[], figures?: InvariantFigures): Promise<string[]> {
   return violations(await snapshot(store, partnerIds), figures);
 }
 

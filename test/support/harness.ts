@@ -5,12 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import { buildDeps, setDeps, type Deps } from '../../src/deps';
-import { upsertPartners } from '../../src/domain/partners';
+import { buildDeps, setDeps, type AppDeps } from '../../src/deps';
+import { enrolPartners } from '../../src/domain/partners';
 import type { Partner } from '../../src/domain/model';
 import { encodePrincipal } from '../../src/http/principal';
 import { freePort } from '../../src/local/azurite';
 import { loadFunctions, startRunner, type RunningServer } from '../../src/local/runner';
+import { tableStorage } from '../../src/storage';
+import { checkResponse, disagreements } from './openapiCheck';
+import type { Rows } from '../../src/storage/rows';
 
 export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
 
@@ -32,7 +35,9 @@ export function principalHeader(who: Who): string {
 
 export interface Service {
   url: string;
-  deps: Deps;
+  deps: AppDeps;
+  /** The rows under the store: tests read the storage layout through them. */
+  rows: Rows;
   runner: RunningServer;
   /** Storage round trips so far, by operation. */
   roundTrips: string[];
@@ -44,12 +49,13 @@ export async function startService(overrides: Partial<Config> = {}, corsOrigins:
   const port = await freePort();
   const config: Config = { ...loadConfig({ ...process.env, PUBLIC_BASE_URL: `http://localhost:${port}` }), ...overrides };
   const roundTrips: string[] = [];
-  const deps = buildDeps(config, { onRoundTrip: (op) => roundTrips.push(op) });
+  const storage = tableStorage(config, { onRoundTrip: (op) => roundTrips.push(op) });
+  const deps = buildDeps(config, storage);
   setDeps(deps);
   await loadFunctions(FUNCTIONS_DIR, '.ts');
   const logs: string[] = [];
   const runner = await startRunner({ port, corsOrigins, log: (level, message) => logs.push(`[${level}] ${message}`) });
-  return { url: runner.url, deps, runner, roundTrips, logs, close: () => runner.close() };
+  return { url: runner.url, deps, rows: storage.rows, runner, roundTrips, logs, close: () => runner.close() };
 }
 
 export interface World {
@@ -60,12 +66,12 @@ export interface World {
 }
 
 /** Enrols a fresh set of partners: a reseller linked to a provider, and an unrelated pair. */
-export async function seedWorld(deps: Deps): Promise<World> {
+export async function seedWorld(deps: Pick<AppDeps, 'directory'>): Promise<World> {
   const provider: Partner = { id: randomUUID(), name: 'Northwind Distribución', kind: 'indirectProvider', indirectProviderIds: [] };
   const otherProvider: Partner = { id: randomUUID(), name: 'Other Provider', kind: 'indirectProvider', indirectProviderIds: [] };
   const reseller: Partner = { id: randomUUID(), name: 'Fabrikam & Co <Resellers>', kind: 'reseller', indirectProviderIds: [provider.id] };
   const otherReseller: Partner = { id: randomUUID(), name: 'Tailspin', kind: 'reseller', indirectProviderIds: [otherProvider.id] };
-  await upsertPartners(deps.store, [provider, otherProvider, reseller, otherReseller]);
+  await enrolPartners(deps.directory, [provider, otherProvider, reseller, otherReseller]);
   return { reseller, provider, otherReseller, otherProvider };
 }
 
@@ -108,6 +114,7 @@ export async function call<T = any>(
   const text = await res.text();
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  disagreements.push(...checkResponse(method, path, res.status, res.headers.get('content-type'), parsed));
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors';
+import { STATUS_OF } from '../../src/http/problem';
 import { readPrincipal, requirePrincipal } from '../../src/http/principal';
 
 const T = '9d7c2a1e-4b3f-4e8d-a1c2-3b4d5e6f7a8b';
@@ -11,7 +12,7 @@ function status(fn: () => unknown): number | undefined {
     fn();
     return undefined;
   } catch (err) {
-    if (err instanceof AppError) return err.status;
+    if (err instanceof AppError) return STATUS_OF[err.kind];
     throw err;
   }
 }

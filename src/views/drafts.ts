@@ -1,5 +1,5 @@
 /** The invitation email draft, in the invitation's language, from the translator's templates. */
-import type { Locale } from '../api/schemas';
+import type { Locale } from '../domain/model';
 import { fill, formatExpiry, texts } from '../i18n';
 import { escapeHtml } from './html';
 

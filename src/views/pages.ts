@@ -2,41 +2,22 @@
  * The customer's pages: small, accessible, self-contained HTML (no external asset, no script),
  * in the invitation's language. Every value from a user is escaped.
  */
-import { createHash } from 'node:crypto';
-import type { Locale } from '../api/schemas';
+import type { Invitation, Locale, Principal } from '../domain/model';
 import { fill, formatExpiry, texts, type Values } from '../i18n';
 import { escapeHtml } from './html';
-import type { Invitation } from './invitations';
-import type { Principal } from './model';
 
-const STYLE = `body{font-family:system-ui,"Segoe UI",Arial,sans-serif;line-height:1.5;color:#1b1b1b;background:#f5f5f5;margin:0}
+/** The pages' only stylesheet (the HTTP layer allows exactly this one by its hash). */
+export const PAGE_STYLE = `body{font-family:system-ui,"Segoe UI",Arial,sans-serif;line-height:1.5;color:#1b1b1b;background:#f5f5f5;margin:0}
 main{max-width:36rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.15)}
 h1{font-size:1.4rem;margin-top:0}.actions{display:flex;gap:1rem;margin-top:1.5rem}
 button,.button{font-size:1rem;padding:.6rem 1.4rem;border-radius:4px;border:1px solid #0f6cbd;cursor:pointer;text-decoration:none;display:inline-block}
 .primary{background:#0f6cbd;color:#fff}.secondary{background:#fff;color:#0f6cbd}
 button:focus-visible,.button:focus-visible{outline:3px solid #000;outline-offset:2px}.muted{color:#555;font-size:.95rem}`;
 
-/** The Content-Security-Policy of every page: nothing loads, only this stylesheet applies, forms post here. */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `style-src '${'sha256-' + createHash('sha256').update(STYLE).digest('base64')}'`,
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
-
-export const PAGE_HEADERS: Record<string, string> = {
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': PAGE_CSP,
-  'X-Frame-Options': 'DENY',
-  'X-Content-Type-Options': 'nosniff',
-};
-
 function layout(locale: Locale, title: string, body: string): string {
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head>
 <body><main>${body}</main></body></html>`;
 }
 
@@ -52,11 +33,11 @@ function values(inv: Invitation): Values {
 const h = (template: string, v: Values) => fill(template, v, escapeHtml);
 
 /** The invitation: who invites, the provider, what accepting grants, the expiry, and the form or a sign-in link. */
-export function invitationPage(inv: Invitation, principal: Principal | undefined, selfPath: string): string {
+export function invitationPage(inv: Invitation, principal: Principal | undefined, links: { self: string; signIn: string }): string {
   const t = texts[inv.locale].page;
   const v = values(inv);
   const both = inv.providerName !== undefined;
-  const signIn = `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(selfPath)}`;
+  const { self: selfPath, signIn } = links;
   const action = principal
     ? `<p class="muted">${h(t.signedInAs, { user: principal.name, tenant: principal.tenantId })}</p>
 <p class="muted">${escapeHtml(t.onlyGlobalAdmin)}</p>

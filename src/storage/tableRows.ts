@@ -1,6 +1,5 @@
 /**
- * The Table Storage adapter of the `Store` port. The only module that imports
- * `@azure/data-tables`. Storage failures are read here, in one place: etag/exists conflicts
+ * Azure Table Storage rows (see rows.ts). The only module that imports `@azure/data-tables`. Storage failures are read here, in one place: etag/exists conflicts
  * become WriteConflict, anything that means "storage is not answering" becomes UnavailableError.
  */
 import {
@@ -15,7 +14,7 @@ import {
 } from '@azure/data-tables';
 import type { Config } from '../config';
 import { UnavailableError, WriteConflict } from '../domain/errors';
-import type { Condition, RangeQuery, RowData, Store, StoredRow, TableName, Value, WriteOp } from '../domain/ports';
+import type { Condition, RangeQuery, RowData, Rows, StoredRow, TableName, Value, WriteOp } from './rows';
 import { azureCredential } from '../identity';
 
 type StorageConfig = Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId'>;
@@ -104,30 +103,30 @@ function toRow(entity: TableEntityResult<Record<string, unknown>>): StoredRow {
   return { pk: entity.partitionKey ?? '', rk: entity.rowKey ?? '', etag: entity.etag, data };
 }
 
-export interface TableStoreOptions {
+export interface TableRowsOptions {
   /** Counts every storage round trip (benchmarks and tests read it). */
   onRoundTrip?: (op: string) => void;
 }
 
-export class TableStore implements Store {
+export class TableRows implements Rows {
   private readonly clients = new Map<TableName, TableClient>();
-  private readonly ready = new Map<TableName, Promise<void>>();
+  private readonly creating = new Map<TableName, Promise<void>>();
 
   constructor(
     private readonly service: TableServiceClient,
     private readonly makeClient: (name: string) => TableClient,
     private readonly prefix: string,
-    private readonly options: TableStoreOptions = {},
+    private readonly options: TableRowsOptions = {},
   ) {}
 
-  static fromConfig(config: StorageConfig, options: TableStoreOptions = {}): TableStore {
+  static fromConfig(config: StorageConfig, options: TableRowsOptions = {}): TableRows {
     const t = config.tables;
     if ('connectionString' in t) {
       const allowInsecureConnection = /DefaultEndpointsProtocol=http;|TableEndpoint=http:|UseDevelopmentStorage=true/i.test(
         t.connectionString,
       );
       const opts = { ...CLIENT_OPTIONS, allowInsecureConnection };
-      return new TableStore(
+      return new TableRows(
         TableServiceClient.fromConnectionString(t.connectionString, opts),
         (name) => TableClient.fromConnectionString(t.connectionString, name, opts),
         config.tablePrefix,
@@ -135,7 +134,7 @@ export class TableStore implements Store {
       );
     }
     const credential = azureCredential(config.managedIdentityClientId);
-    return new TableStore(
+    return new TableRows(
       new TableServiceClient(t.endpoint, credential, CLIENT_OPTIONS),
       (name) => new TableClient(t.endpoint, name, credential, CLIENT_OPTIONS),
       config.tablePrefix,
@@ -143,60 +142,48 @@ export class TableStore implements Store {
     );
   }
 
-  /**
-   * A table that vanished under us is created again by the next call; this call is a 503
-   * (retry), not a missing row, a write conflict or a 500 (test/reliability/outage.test.ts).
-   */
-  private lost(table: TableName, err: unknown): UnavailableError | undefined {
-    if (!tableMissing(err)) return undefined;
-    this.ready.delete(table);
-    return unavailable(err);
-  }
-
   private count(op: string): void {
     this.options.onRoundTrip?.(op);
   }
 
-  /** The client of a table, creating the table on first use (once per process). */
-  private async client(table: TableName): Promise<TableClient> {
+  private client(table: TableName): TableClient {
     let client = this.clients.get(table);
     if (!client) {
       client = this.makeClient(tableName(this.prefix, table));
       this.clients.set(table, client);
     }
-    let ready = this.ready.get(table);
-    if (!ready) {
-      const c = client;
-      ready = (async () => {
-        this.count('createTable');
-        try {
-          await c.createTable(); // the SDK treats "already exists" as success
-        } catch (err) {
-          if (storageErrorInfo(err).status !== 409) throw err;
-        }
-      })();
-      this.ready.set(table, ready);
-      // A failed creation (storage down) is tried again by the next call.
-      ready.catch(() => this.ready.delete(table));
-    }
-    try {
-      await ready;
-    } catch (err) {
-      throw isUnavailable(err) ? unavailable(err) : err;
-    }
     return client;
   }
 
+  /**
+   * Tables are not created up front (in Azure the Bicep creates them, so no request pays for
+   * it): a write that finds its table missing (a fresh Azurite, or storage wiped while this
+   * instance ran) creates it and is tried once more. Reads of a missing table find nothing.
+   */
+  private async create(table: TableName): Promise<void> {
+    let creating = this.creating.get(table);
+    if (!creating) {
+      const client = this.client(table);
+      creating = (async () => {
+        this.count('createTable');
+        try {
+          await client.createTable(); // the SDK treats "already exists" as success
+        } catch (err) {
+          if (storageErrorInfo(err).status !== 409) throw isUnavailable(err) ? unavailable(err) : err;
+        }
+      })().finally(() => this.creating.delete(table));
+      this.creating.set(table, creating);
+    }
+    await creating;
+  }
+
   async get(table: TableName, pk: string, rk: string): Promise<StoredRow | undefined> {
-    const client = await this.client(table);
     this.count('get');
     try {
-      return toRow(await client.getEntity<Record<string, unknown>>(pk, rk));
+      return toRow(await this.client(table).getEntity<Record<string, unknown>>(pk, rk));
     } catch (err) {
-      const { status } = storageErrorInfo(err);
-      const gone = this.lost(table, err);
-      if (gone) throw gone;
-      if (status === 404) return undefined;
+      // A missing row, or a missing table (nothing in it).
+      if (storageErrorInfo(err).status === 404) return undefined;
       throw isUnavailable(err) ? unavailable(err) : err;
     }
   }
@@ -214,10 +201,9 @@ export class TableStore implements Store {
   }
 
   private async query(table: TableName, filter: string, limit: number): Promise<StoredRow[]> {
-    const client = await this.client(table);
     const rows: StoredRow[] = [];
     try {
-      const pages = client
+      const pages = this.client(table)
         .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
         .byPage({ maxPageSize: Math.min(1000, limit) });
       for await (const page of pages) {
@@ -228,7 +214,8 @@ export class TableStore implements Store {
         }
       }
     } catch (err) {
-      throw this.lost(table, err) ?? (isUnavailable(err) ? unavailable(err) : err);
+      if (tableMissing(err)) return [];
+      throw isUnavailable(err) ? unavailable(err) : err;
     }
     return rows;
   }
@@ -236,35 +223,45 @@ export class TableStore implements Store {
   async commit(table: TableName, pk: string, ops: WriteOp[]): Promise<Map<string, string>> {
     if (ops.length === 0) return new Map();
     if (ops.length > 100) throw new Error(`a commit holds at most 100 writes (got ${ops.length})`);
-    const client = await this.client(table);
+    try {
+      return await this.write(table, pk, ops);
+    } catch (err) {
+      if (!tableMissing(err)) throw this.commitError(err);
+    }
+    await this.create(table);
+    try {
+      return await this.write(table, pk, ops);
+    } catch (err) {
+      throw this.commitError(err);
+    }
+  }
+
+  private async write(table: TableName, pk: string, ops: WriteOp[]): Promise<Map<string, string>> {
+    const client = this.client(table);
     const entity = (rk: string, data: RowData = {}): TableEntity => ({ partitionKey: pk, rowKey: rk, ...data });
     this.count('commit');
-    try {
-      if (ops.length === 1) return await this.single(client, ops[0]!, entity);
-      const actions: TransactionAction[] = ops.map((op) => {
-        switch (op.kind) {
-          case 'insert':
-            return ['create', entity(op.rk, op.data)];
-          case 'replace':
-            return ['update', entity(op.rk, op.data), 'Replace', { etag: op.etag }];
-          case 'put':
-            return ['upsert', entity(op.rk, op.data), 'Replace'];
-          case 'delete':
-            return ['delete', entity(op.rk)];
-        }
-      });
-      const result = await client.submitTransaction(actions);
-      // Sub-responses come back in the order of the operations. (Their `rowKey` is read from a
-      // URL-encoded Location header, and their etag keeps the header line's \r: use neither as is.)
-      const etags = new Map<string, string>();
-      ops.forEach((op, i) => {
-        const etag = result.subResponses[i]?.etag?.trim();
-        if (etag && op.kind !== 'delete') etags.set(op.rk, etag);
-      });
-      return etags;
-    } catch (err) {
-      throw this.lost(table, err) ?? this.commitError(err);
-    }
+    if (ops.length === 1) return this.single(client, ops[0]!, entity);
+    const actions: TransactionAction[] = ops.map((op) => {
+      switch (op.kind) {
+        case 'insert':
+          return ['create', entity(op.rk, op.data)];
+        case 'replace':
+          return ['update', entity(op.rk, op.data), 'Replace', { etag: op.etag }];
+        case 'put':
+          return ['upsert', entity(op.rk, op.data), 'Replace'];
+        case 'delete':
+          return ['delete', entity(op.rk)];
+      }
+    });
+    const result = await client.submitTransaction(actions);
+    // Sub-responses come back in the order of the operations. (Their `rowKey` is read from a
+    // URL-encoded Location header, and their etag keeps the header line's \r: use neither as is.)
+    const etags = new Map<string, string>();
+    ops.forEach((op, i) => {
+      const etag = result.subResponses[i]?.etag?.trim();
+      if (etag && op.kind !== 'delete') etags.set(op.rk, etag);
+    });
+    return etags;
   }
 
   /** One write needs no batch: a plain call is one round trip too, and cheaper. */
@@ -284,7 +281,7 @@ export class TableStore implements Store {
         try {
           await client.deleteEntity(entity(op.rk).partitionKey, op.rk);
         } catch (err) {
-          if (storageErrorInfo(err).status !== 404) throw err;
+          if (storageErrorInfo(err).status !== 404 || tableMissing(err)) throw err;
         }
         break;
     }
@@ -293,7 +290,7 @@ export class TableStore implements Store {
 
   private commitError(err: unknown): Error {
     const { status, code } = storageErrorInfo(err);
-    if (status === 412 || code === 'UpdateConditionNotSatisfied') return new WriteConflict('etag');
+    if (status === 412 || code === 'UpdateConditionNotSatisfied') return new WriteConflict('version');
     if (status === 409 || code === 'EntityAlreadyExists') return new WriteConflict('exists');
     if (status === 404 || code === 'ResourceNotFound') return new WriteConflict('missing');
     if (isUnavailable(err)) return unavailable(err);

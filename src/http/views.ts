@@ -1,0 +1,32 @@
+/** How domain records look on the wire (the shapes of src/api/schemas.ts). */
+import type { Answer } from '../domain/acceptance';
+import type { Page, PageRequest, Relationship } from '../domain/model';
+import { quoteEtag } from './etag';
+
+/** A relationship as the partner sees it: its revision as `etag`, nothing internal. */
+export function relationshipView(r: Relationship) {
+  const { rev, removalReason: _reason, ...rest } = r;
+  return { ...rest, etag: quoteEtag(rev) };
+}
+
+export function acceptResult(answer: Answer) {
+  return {
+    status: answer.status,
+    invitationId: answer.invitation.id,
+    ...(answer.status === 'accepted' && answer.invitation.customerId ? { customerId: answer.invitation.customerId } : {}),
+    relationships: answer.relationships.map((r) => {
+      const { etag: _etag, ...rest } = relationshipView(r);
+      return rest;
+    }),
+  };
+}
+
+/** The API's paging fields in the domain's words, and back. */
+export const pageRequest = (q: { pageSize: number; continuationToken?: string | undefined }): PageRequest => ({
+  pageSize: q.pageSize,
+  cursor: q.continuationToken,
+});
+
+export function pageView<T, V = T>(page: Page<T>, view: (item: T) => V = (item) => item as unknown as V) {
+  return { items: page.items.map(view), ...(page.cursor ? { continuationToken: page.cursor } : {}) };
+}

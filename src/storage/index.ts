@@ -1,0 +1,35 @@
+/** Storage, assembled: the domain's ports over Azure Table Storage, or over memory (unit tests). */
+import type { Config } from '../config';
+import type { PartnerDirectory, PartnerStore } from '../domain/ports';
+import { MemoryRows } from './memoryRows';
+import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
+import type { Rows } from './rows';
+import { TableRows, type TableRowsOptions } from './tableRows';
+
+export interface Storage {
+  store: PartnerStore;
+  directory: PartnerDirectory;
+  /** The rows underneath (tests and benchmarks read the layout through them). */
+  rows: Rows;
+}
+
+export function storageOver(rows: Rows, cursorKey: string): Storage {
+  return { store: new RowPartnerStore(rows, cursorKey), directory: new RowPartnerDirectory(rows), rows };
+}
+
+export function tableStorage(
+  config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId' | 'signingKey'>,
+  options: TableRowsOptions = {},
+): Storage {
+  return storageOver(TableRows.fromConfig(config, options), config.signingKey);
+}
+
+/** The partner directory alone (`npm run seed` needs nothing else). */
+export function tableDirectory(config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId'>): PartnerDirectory {
+  return new RowPartnerDirectory(TableRows.fromConfig(config));
+}
+
+export function memoryStorage(cursorKey = 'memory-cursor-key'): Storage & { rows: MemoryRows } {
+  const rows = new MemoryRows();
+  return { ...storageOver(rows, cursorKey), rows };
+}

@@ -1,0 +1,163 @@
+/**
+ * The storage layout (see docs/storage.md). Everything a partner owns lives in ONE partition
+ * of the `data` table, PartitionKey = partner ID, so that each state change and its index rows
+ * and audit events commit in one entity group transaction:
+ *
+ *   inv|{invitationId}                     an invitation (ids sort newest first)
+ *   rel|{customerId}                       a relationship
+ *   ixn|{status}|{nameKey}!{customerId}     name index (status = active | removed | all)
+ *   ixq|{status}|{term}|{nameKey}!{customerId}  search index: one row per 1- to 4-character
+ *                                          prefix of the name and of the domain, in name order
+ *   aud|{invertedTime}|{eventId}            audit event, newest first
+ *   auc|{customerId}|{invertedTime}|{id}    the same event, by customer
+ *   acc|{invitationId}                      marker: this invitation's step in THIS partition is applied
+ *
+ * The `partners` table holds the directory: PartitionKey = partner ID, RowKey = `profile`.
+ * Every row that holds a record keeps it whole as JSON in `doc`; other properties exist only to
+ * be filtered on by storage.
+ */
+import type { AuditEvent, Invitation, Partner, Relationship, Versioned } from '../domain/model';
+import { foldName } from '../domain/model';
+import type { RowData, StoredRow, WriteOp } from './rows';
+
+export const INVITATION = 'inv|';
+export const RELATIONSHIP = 'rel|';
+export const NAME_INDEX = 'ixn|';
+export const SEARCH_INDEX = 'ixq|';
+export const AUDIT = 'aud|';
+export const AUDIT_BY_CUSTOMER = 'auc|';
+export const ACCEPTANCE_MARK = 'acc|';
+
+/** The end of a prefix range: every key starting with `prefix` is below it. */
+export const prefixEnd = (prefix: string) => `${prefix}\uffff`;
+
+/** Names are compared on their first 64 folded characters (row keys are limited in size). */
+export const NAME_KEY_CHARS = 64;
+
+/**
+ * Hex of the UTF-8 bytes: safe in a row key whatever the name holds, and it keeps both the
+ * order and the prefixes of the folded name.
+ */
+export function nameKey(name: string): string {
+  return Buffer.from([...foldName(name)].slice(0, NAME_KEY_CHARS).join(''), 'utf8').toString('hex');
+}
+
+/**
+ * Search buckets hold the relationships whose name or domain starts with 1 to 4 given characters.
+ * Four keeps a bucket small ("coho" and "cont" apart) for 16 index rows per relationship.
+ */
+export const SEARCH_BUCKET_CHARS = 4;
+
+/** Hex of the UTF-8 bytes of a folded text's first `n` characters. */
+export const hexPrefix = (folded: string, n: number) => Buffer.from([...folded].slice(0, n).join(''), 'utf8').toString('hex');
+
+/** The search buckets of a name and a domain (distinct). */
+export function searchTerms(name: string, domain: string | undefined): string[] {
+  const terms = new Set<string>();
+  for (const text of [foldName(name), domain ? foldName(domain) : '']) {
+    for (let n = 1; n <= SEARCH_BUCKET_CHARS && n <= [...text].length; n++) terms.add(hexPrefix(text, n));
+  }
+  return [...terms];
+}
+
+/** '!' sorts below every hex digit, so "ab" + '!' comes before "abc". */
+export const KEY_SEPARATOR = '!';
+
+/** Milliseconds inverted so that newer sorts first, fixed width. */
+export function invertedTime(ms: number): string {
+  return String(9_999_999_999_999 - ms).padStart(13, '0');
+}
+
+// ---------------------------------------------------------------- records as rows
+
+const docOf = <T>(row: StoredRow): T => JSON.parse(String(row.data.doc)) as T;
+export const versioned = <T>(row: StoredRow): Versioned<T> => ({ value: docOf<T>(row), version: row.etag });
+
+export const invitationKey = (id: string) => `${INVITATION}${id}`;
+export const relationshipKey = (customerId: string) => `${RELATIONSHIP}${customerId}`;
+export const acceptanceMarkKey = (invitationId: string) => `${ACCEPTANCE_MARK}${invitationId}`;
+
+export function invitationData(inv: Invitation): RowData {
+  return {
+    doc: JSON.stringify(inv),
+    status: inv.status,
+    expiresAt: inv.expiresAt,
+    ...(inv.providerStep ? { providerStep: inv.providerStep } : {}),
+  };
+}
+
+export const invitationOf = (row: StoredRow): Versioned<Invitation> => versioned<Invitation>(row);
+export const relationshipOf = (row: StoredRow): Versioned<Relationship> => versioned<Relationship>(row);
+export const recordOf = <T>(row: StoredRow): T => docOf<T>(row);
+
+/** The sort key of a relationship: folded company name, then customer ID. */
+export const sortKey = (r: Pick<Relationship, 'companyName' | 'customerId'>) => `${nameKey(r.companyName)}${KEY_SEPARATOR}${r.customerId}`;
+
+/**
+ * A relationship's index rows: the name index (`ixn|`) and its search buckets (`ixq|`), each
+ * under its status and under `all`, all carrying the relationship itself.
+ */
+export function indexRows(r: Relationship): Map<string, RowData> {
+  const rows = new Map<string, RowData>();
+  const sk = sortKey(r);
+  const data = { doc: JSON.stringify(r), sk };
+  // nf/df: the folded name and domain, compared server-side when the search is longer than a bucket.
+  const searchable = { ...data, nf: foldName(r.companyName), df: r.domain ? foldName(r.domain) : '' };
+  const terms = searchTerms(r.companyName, r.domain);
+  for (const s of [r.status, 'all']) {
+    rows.set(`${NAME_INDEX}${s}|${sk}`, data);
+    for (const term of terms) rows.set(`${SEARCH_INDEX}${s}|${term}|${sk}`, searchable);
+  }
+  return rows;
+}
+
+/**
+ * Writes that take a relationship from `before` (absent when new) to `after`, its index rows
+ * included, guarded by the relationship row's etag.
+ */
+export function relationshipWrites(before: Versioned<Relationship> | undefined, after: Relationship): WriteOp[] {
+  const rk = relationshipKey(after.customerId);
+  const data = { doc: JSON.stringify(after), status: after.status };
+  const ops: WriteOp[] = [before ? { kind: 'replace', rk, data, etag: before.version } : { kind: 'insert', rk, data }];
+  const old = before ? indexRows(before.value) : new Map<string, RowData>();
+  const next = indexRows(after);
+  for (const key of old.keys()) if (!next.has(key)) ops.push({ kind: 'delete', rk: key });
+  for (const [key, value] of next) ops.push({ kind: 'put', rk: key, data: value });
+  return ops;
+}
+
+/** An audit event is written twice: in time order and under its customer. */
+export function auditWrites(event: AuditEvent): WriteOp[] {
+  const suffix = `${invertedTime(Date.parse(event.at))}|${event.id}`;
+  const data = { doc: JSON.stringify(event), action: event.action };
+  const ops: WriteOp[] = [{ kind: 'insert', rk: `${AUDIT}${suffix}`, data }];
+  if (event.customerId) ops.push({ kind: 'insert', rk: `${AUDIT_BY_CUSTOMER}${event.customerId}|${suffix}`, data });
+  return ops;
+}
+
+// ---------------------------------------------------------------- the directory
+
+export const PROFILE = 'profile';
+
+export const partnerData = (p: Partner): RowData => ({
+  name: p.name,
+  kind: p.kind,
+  indirectProviderIds: JSON.stringify(p.indirectProviderIds),
+});
+
+export function partnerOf(row: StoredRow): Partner | undefined {
+  const { name, kind, indirectProviderIds } = row.data;
+  if (typeof name !== 'string' || (kind !== 'reseller' && kind !== 'indirectProvider')) return undefined;
+  let ids: unknown = [];
+  try {
+    ids = JSON.parse(typeof indirectProviderIds === 'string' ? indirectProviderIds : '[]');
+  } catch {
+    ids = [];
+  }
+  return {
+    id: row.pk,
+    name,
+    kind,
+    indirectProviderIds: Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [],
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The domain's PartnerStore and PartnerDirectory over rows (Azure Table Storage or memory): the
+ * layout of layout.ts, one pager for every listing, and one commit per partner partition.
+ */
+import type { AuditEvent, Invitation, Page, PageRequest, Partner, Relationship, Versioned } from '../domain/model';
+import type { Change, InvitationFilter, PartnerDirectory, PartnerStore, RelationshipFilter } from '../domain/ports';
+import { decodeCursor, encodeCursor } from './cursor';
+import {
+  AUDIT,
+  AUDIT_BY_CUSTOMER,
+  INVITATION,
+  NAME_INDEX,
+  PROFILE,
+  SEARCH_BUCKET_CHARS,
+  SEARCH_INDEX,
+  acceptanceMarkKey,
+  auditWrites,
+  hexPrefix,
+  invitationData,
+  invitationKey,
+  invitationOf,
+  partnerData,
+  partnerOf,
+  prefixEnd,
+  recordOf,
+  relationshipKey,
+  relationshipOf,
+  relationshipWrites,
+} from './layout';
+import type { Condition, Rows, StoredRow, WriteOp } from './rows';
+
+interface PageQuery {
+  /** What the cursor is bound to: a cursor of another listing or filter is refused. */
+  scope: string;
+  /** The key range read, in order. */
+  prefix: string;
+  where?: Condition[];
+  anyOf?: Condition[][];
+  /** The position a row continues from (its row key, or its sort key within the prefix). */
+  position: (row: StoredRow) => string;
+  /** The row key of a position. */
+  keyOf: (position: string) => string;
+}
+
+export class RowPartnerStore implements PartnerStore {
+  constructor(
+    readonly rows: Rows,
+    /** Signs cursors. */
+    private readonly cursorKey: string,
+  ) {}
+
+  /** The one pager: one range read of pageSize + 1 rows, and a signed cursor when more follow. */
+  private async page<T>(partnerId: string, q: PageQuery, request: PageRequest, map: (row: StoredRow) => T): Promise<Page<T>> {
+    const scope = `${q.scope}|${partnerId}`;
+    const after = decodeCursor(this.cursorKey, scope, request.cursor);
+    const rows = await this.rows.range('data', partnerId, {
+      from: after !== undefined ? `${q.keyOf(after)}\u0000` : q.prefix,
+      to: prefixEnd(q.prefix),
+      ...(q.where ? { where: q.where } : {}),
+      ...(q.anyOf ? { anyOf: q.anyOf } : {}),
+      limit: request.pageSize + 1,
+    });
+    const page = rows.slice(0, request.pageSize);
+    const last = page.at(-1);
+    const items = page.map(map);
+    return rows.length > request.pageSize && last ? { items, cursor: encodeCursor(this.cursorKey, scope, q.position(last)) } : { items };
+  }
+
+  async invitation(partnerId: string, invitationId: string): Promise<Versioned<Invitation> | undefined> {
+    const row = await this.rows.get('data', partnerId, invitationKey(invitationId));
+    return row ? invitationOf(row) : undefined;
+  }
+
+  async relationship(partnerId: string, customerId: string): Promise<Versioned<Relationship> | undefined> {
+    const row = await this.rows.get('data', partnerId, relationshipKey(customerId));
+    return row ? relationshipOf(row) : undefined;
+  }
+
+  async acceptanceStepDone(partnerId: string, invitationId: string): Promise<boolean> {
+    return (await this.rows.get('data', partnerId, acceptanceMarkKey(invitationId))) !== undefined;
+  }
+
+  invitations(partnerId: string, filter: InvitationFilter, request: PageRequest): Promise<Page<Invitation>> {
+    const now = filter.now.toISOString();
+    const where: Condition[] = [];
+    switch (filter.status) {
+      case 'all':
+        break;
+      case 'pending':
+        where.push({ prop: 'status', op: 'eq', value: 'pending' }, { prop: 'expiresAt', op: 'ge', value: now });
+        break;
+      case 'expired':
+        // Stored as expired, or still pending past its expiry.
+        where.push(
+          { prop: 'expiresAt', op: 'lt', value: now },
+          { prop: 'status', op: 'ne', value: 'accepted' },
+          { prop: 'status', op: 'ne', value: 'declined' },
+          { prop: 'status', op: 'ne', value: 'revoked' },
+        );
+        break;
+      default:
+        where.push({ prop: 'status', op: 'eq', value: filter.status });
+    }
+    return this.page(
+      partnerId,
+      { scope: `invitations|${filter.status}`, prefix: INVITATION, where, position: (r) => r.rk, keyOf: (p) => p },
+      request,
+      (r) => invitationOf(r).value,
+    );
+  }
+
+  relationships(partnerId: string, filter: RelationshipFilter, request: PageRequest): Promise<Page<Relationship>> {
+    // Without a search: the name index. With one: the bucket of its first characters, in name
+    // order; when the search is longer than a bucket, storage keeps the rows whose folded name
+    // or domain starts with it.
+    const q = filter.search ?? '';
+    const prefix = q ? `${SEARCH_INDEX}${filter.status}|${hexPrefix(q, SEARCH_BUCKET_CHARS)}|` : `${NAME_INDEX}${filter.status}|`;
+    const startsWith = (prop: string): Condition[] => [
+      { prop, op: 'ge', value: q },
+      { prop, op: 'lt', value: `${q}\uffff` },
+    ];
+    return this.page(
+      partnerId,
+      {
+        scope: `relationships|${filter.status}|${q}`,
+        prefix,
+        ...([...q].length > SEARCH_BUCKET_CHARS ? { anyOf: [startsWith('nf'), startsWith('df')] } : {}),
+        position: (r) => String(r.data.sk),
+        keyOf: (sk) => `${prefix}${sk}`,
+      },
+      request,
+      (r) => recordOf<Relationship>(r),
+    );
+  }
+
+  auditEvents(partnerId: string, filter: { customerId?: string | undefined }, request: PageRequest): Promise<Page<AuditEvent>> {
+    const prefix = filter.customerId ? `${AUDIT_BY_CUSTOMER}${filter.customerId}|` : AUDIT;
+    return this.page(partnerId, { scope: `audit|${prefix}`, prefix, position: (r) => r.rk, keyOf: (p) => p }, request, (r) =>
+      recordOf<AuditEvent>(r),
+    );
+  }
+
+  async pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]> {
+    const rows = await this.rows.scan('data', { where: [{ prop: 'providerStep', op: 'eq', value: 'pending' }], limit });
+    return rows.map(invitationOf);
+  }
+
+  async commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]> {
+    const writes: WriteOp[] = [];
+    /** The row key whose new etag is each change's version. */
+    const versionKeys: (string | undefined)[] = [];
+    for (const c of changes) {
+      switch (c.kind) {
+        case 'createInvitation':
+          writes.push({ kind: 'insert', rk: invitationKey(c.invitation.id), data: invitationData(c.invitation) });
+          versionKeys.push(invitationKey(c.invitation.id));
+          break;
+        case 'updateInvitation':
+          writes.push({ kind: 'replace', rk: invitationKey(c.invitation.id), data: invitationData(c.invitation), etag: c.version });
+          versionKeys.push(invitationKey(c.invitation.id));
+          break;
+        case 'saveRelationship':
+          writes.push(...relationshipWrites(c.previous, c.relationship));
+          versionKeys.push(relationshipKey(c.relationship.customerId));
+          break;
+        case 'recordAudit':
+          writes.push(...auditWrites(c.event));
+          versionKeys.push(undefined);
+          break;
+        case 'markAcceptanceStep':
+          writes.push({
+            kind: 'insert',
+            rk: acceptanceMarkKey(c.invitationId),
+            data: { invitationId: c.invitationId, resellerId: c.resellerId, at: c.at },
+          });
+          versionKeys.push(undefined);
+          break;
+      }
+    }
+    const etags = await this.rows.commit('data', partnerId, writes);
+    return versionKeys.map((k) => (k === undefined ? undefined : etags.get(k)));
+  }
+
+  ping(): Promise<void> {
+    return this.rows.ping();
+  }
+}
+
+export class RowPartnerDirectory implements PartnerDirectory {
+  constructor(readonly rows: Rows) {}
+
+  async partner(id: string): Promise<Partner | undefined> {
+    const row = await this.rows.get('partners', id, PROFILE);
+    return row ? partnerOf(row) : undefined;
+  }
+
+  async enrol(partners: Partner[]): Promise<void> {
+    // A directory entry is reference data, not state: written as given.
+    for (const p of partners) await this.rows.commit('partners', p.id, [{ kind: 'put', rk: PROFILE, data: partnerData(p) }]);
+  }
+}
