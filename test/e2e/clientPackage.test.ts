@@ -17,7 +17,7 @@ const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 // Asynchronous: the service under test runs in this process and must keep answering.
 const run = async (cmd: string, args: string[], cwd: string) =>
-  (await promisify(execFile)(cmd, args, { cwd, timeout: 60_000, env: { ...process.env, npm_config_update_notifier: 'false' } })).stdout;
+  (await promisify(execFile)(cmd, args, { cwd, timeout: 150_000, env: { ...process.env, npm_config_update_notifier: 'false' } })).stdout;
 
 function filesUnder(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -72,7 +72,7 @@ describe('the client package', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('packs into a tarball a portal installs offline, type-checks and runs against the service', { timeout: 120_000 }, async () => {
+  it('packs into a tarball a portal installs offline, type-checks and runs against the service', { timeout: 300_000 }, async () => {
     // npm pack runs prepack (the build) and prints the packed files as JSON.
     const [packed] = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work], PACKAGE)) as {
       filename: string;
