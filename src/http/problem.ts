@@ -25,6 +25,8 @@ export const STATUS_OF: Record<ErrorKind, number> = {
   preconditionFailed: 412,
   tooLarge: 413,
   unsupportedMediaType: 415,
+  unprocessable: 422,
+  limited: 429,
   dependencyFailed: 502,
   unavailable: 503,
 };
