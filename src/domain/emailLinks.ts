@@ -110,9 +110,12 @@ interface Tag {
   selfClosing: boolean;
 }
 
+const TAG_OPEN = /<(\/?)([A-Za-z][^\s/>]*)/y;
+
 /** Reads a tag starting at `<` at `i`; returns it and where the markup continues. */
 function readTag(html: string, i: number): { tag: Tag; next: number } | undefined {
-  const m = /^<(\/?)([A-Za-z][^\s/>]*)/.exec(html.slice(i, i + 200));
+  TAG_OPEN.lastIndex = i;
+  const m = TAG_OPEN.exec(html);
   if (!m) return undefined;
   const tag: Tag = { name: m[2]!.toLowerCase(), end: m[1] === '/', attrs: new Map(), selfClosing: false };
   let j = i + m[0].length;
@@ -167,6 +170,14 @@ function trimUrl(s: string): string {
   return s.slice(a, b);
 }
 
+const RAW_TEXT_END = new Map<string, RegExp>();
+/** The end tag of a raw-text element (case-insensitive), compiled once per name. */
+function rawTextEnd(name: string): RegExp {
+  let re = RAW_TEXT_END.get(name);
+  if (!re) RAW_TEXT_END.set(name, (re = new RegExp(`</${name}[\\s/>]`, 'gi')));
+  return re;
+}
+
 interface Open {
   name: string;
   hidden: boolean;
@@ -182,6 +193,19 @@ export function htmlHasVisibleLink(html: string, url: string): HtmlLinkCheck {
   let anchor: { depth: number; isLink: boolean; text: string } | undefined;
   let found = false;
   let stylesheet = false;
+  /** How many elements of each name are open: keeps stray end tags cheap (a body may hold thousands). */
+  const openCount = new Map<string, number>();
+  const push = (o: Open) => {
+    stack.push(o);
+    openCount.set(o.name, (openCount.get(o.name) ?? 0) + 1);
+  };
+  /** Closes every element from `depth` up. */
+  const popTo = (depth: number) => {
+    while (stack.length > depth) {
+      const o = stack.pop()!;
+      openCount.set(o.name, openCount.get(o.name)! - 1);
+    }
+  };
 
   const closeAnchor = () => {
     if (anchor?.isLink && anchor.text.replace(/[\s\u00a0\u200b-\u200d\u2060\ufeff]+/g, '') !== '') found = true;
@@ -227,17 +251,18 @@ export function htmlHasVisibleLink(html: string, url: string): HtmlLinkCheck {
     const { tag } = read;
     i = read.next;
     if (tag.end) {
-      const at = stack.map((o) => o.name).lastIndexOf(tag.name);
-      if (at === -1) continue;
+      // An end tag without an open element of its name is ignored (in O(1): no scan of the stack).
+      if (!(openCount.get(tag.name) ?? 0)) continue;
+      let at = stack.length - 1;
+      while (stack[at]!.name !== tag.name) at--;
       if (anchor && at < anchor.depth) closeAnchor();
-      stack.length = at;
+      popTo(at);
       if (anchor && tag.name === 'a' && at === anchor.depth) closeAnchor();
       continue;
     }
     // <body> ends an unclosed <head>, as in browsers.
     if (tag.name === 'body') {
-      const head = stack.findIndex((o) => o.name === 'head');
-      if (head !== -1) stack.length = head;
+      if (openCount.get('head')) popTo(stack.findIndex((o) => o.name === 'head'));
     }
     if (tag.name === 'link' && /\bstylesheet\b/i.test(tag.attrs.get('rel') ?? '')) stylesheet = true;
     const hidden = hiddenNow() || HIDDEN_ELEMENTS.has(tag.name) || hiddenByAttributes(tag);
@@ -246,7 +271,7 @@ export function htmlHasVisibleLink(html: string, url: string): HtmlLinkCheck {
       if (anchor) {
         const depth = anchor.depth;
         closeAnchor();
-        stack.length = depth;
+        popTo(depth);
       }
       const href = trimUrl(tag.attrs.get('href') ?? '');
       anchor = { depth: stack.length, isLink: !hidden && tag.attrs.has('href') && href === url, text: '' };
@@ -254,17 +279,20 @@ export function htmlHasVisibleLink(html: string, url: string): HtmlLinkCheck {
     if (VOID_ELEMENTS.has(tag.name)) continue;
     if (RAW_TEXT.has(tag.name)) {
       if (tag.name === 'plaintext') break;
-      const close = new RegExp(`</${tag.name}[\\s/>]`, 'i');
-      const rest = html.slice(i);
-      const m = close.exec(rest);
-      const content = m ? rest.slice(0, m.index) : rest;
-      if (tag.name === 'style' && (cssHides(content) || /@import/i.test(content))) stylesheet = true;
+      const close = rawTextEnd(tag.name);
+      close.lastIndex = i;
+      const m = close.exec(html);
+      const contentEnd = m ? m.index : n;
+      if (tag.name === 'style') {
+        const content = html.slice(i, contentEnd);
+        if (cssHides(content) || /@import/i.test(content)) stylesheet = true;
+      }
       if (!m) break;
-      const endTag = rest.indexOf('>', m.index);
-      i += endTag === -1 ? rest.length : endTag + 1;
+      const endTag = html.indexOf('>', m.index);
+      i = endTag === -1 ? n : endTag + 1;
       continue;
     }
-    stack.push({ name: tag.name, hidden });
+    push({ name: tag.name, hidden });
   }
   closeAnchor();
   if (stylesheet) {
