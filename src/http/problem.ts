@@ -27,6 +27,8 @@ export const STATUS_OF: Record<ErrorKind, number> = {
   unsupportedMediaType: 415,
   headersTooLarge: 431,
   timeout: 408,
+  unprocessable: 422,
+  limited: 429,
   dependencyFailed: 502,
   unavailable: 503,
 };

@@ -11,6 +11,8 @@
  *   aud|{invertedTime}|{eventId}            audit event, newest first
  *   auc|{customerId}|{invertedTime}|{id}    the same event, by customer
  *   acc|{invitationId}                      marker: this invitation's step in THIS partition is applied
+ *   snd|{YYYY-MM-DD}                        the partner's send counter of one UTC day
+ *   idk|{sha256 of an Idempotency-Key}       a creation remembered under its key (24 h)
  *
  * The `partners` table holds the directory: PartitionKey = partner ID, RowKey = `profile`.
  * Every row that holds a record keeps it whole as JSON in `doc`; other properties exist only to
@@ -27,6 +29,8 @@ export const SEARCH_INDEX = 'ixq|';
 export const AUDIT = 'aud|';
 export const AUDIT_BY_CUSTOMER = 'auc|';
 export const ACCEPTANCE_MARK = 'acc|';
+export const SEND_COUNTER = 'snd|';
+export const IDEMPOTENCY_KEY = 'idk|';
 
 /** The end of a prefix range: every key starting with `prefix` is below it. */
 export const prefixEnd = (prefix: string) => `${prefix}\uffff`;
@@ -76,6 +80,8 @@ export const versioned = <T>(row: StoredRow): Versioned<T> => ({ value: docOf<T>
 export const invitationKey = (id: string) => `${INVITATION}${id}`;
 export const relationshipKey = (customerId: string) => `${RELATIONSHIP}${customerId}`;
 export const acceptanceMarkKey = (invitationId: string) => `${ACCEPTANCE_MARK}${invitationId}`;
+export const sendCounterKey = (day: string) => `${SEND_COUNTER}${day}`;
+export const idempotencyKeyKey = (keyHash: string) => `${IDEMPOTENCY_KEY}${keyHash}`;
 
 export function invitationData(inv: Invitation): RowData {
   return {

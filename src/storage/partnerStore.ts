@@ -3,7 +3,7 @@
  * layout of layout.ts, one pager for every listing, and one commit per partner partition.
  */
 import type { AuditEvent, Invitation, Page, PageRequest, Partner, Relationship, Versioned } from '../domain/model';
-import type { Change, InvitationFilter, PartnerDirectory, PartnerStore, RelationshipFilter } from '../domain/ports';
+import type { Change, CreationRecord, InvitationFilter, PartnerDirectory, PartnerStore, RelationshipFilter } from '../domain/ports';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
   AUDIT,
@@ -16,6 +16,7 @@ import {
   acceptanceMarkKey,
   auditWrites,
   hexPrefix,
+  idempotencyKeyKey,
   invitationData,
   invitationKey,
   invitationOf,
@@ -26,6 +27,8 @@ import {
   relationshipKey,
   relationshipOf,
   relationshipWrites,
+  sendCounterKey,
+  versioned,
 } from './layout';
 import type { Condition, Rows, StoredRow, WriteOp } from './rows';
 
@@ -78,6 +81,16 @@ export class RowPartnerStore implements PartnerStore {
 
   async acceptanceStepDone(partnerId: string, invitationId: string): Promise<boolean> {
     return (await this.rows.get('data', partnerId, acceptanceMarkKey(invitationId))) !== undefined;
+  }
+
+  async sendsOn(partnerId: string, day: string): Promise<Versioned<number> | undefined> {
+    const row = await this.rows.get('data', partnerId, sendCounterKey(day));
+    return row ? { value: Number(row.data.count ?? 0), version: row.etag } : undefined;
+  }
+
+  async creationRecord(partnerId: string, keyHash: string): Promise<Versioned<CreationRecord> | undefined> {
+    const row = await this.rows.get('data', partnerId, idempotencyKeyKey(keyHash));
+    return row ? versioned<CreationRecord>(row) : undefined;
   }
 
   invitations(partnerId: string, filter: InvitationFilter, request: PageRequest): Promise<Page<Invitation>> {
@@ -175,6 +188,20 @@ export class RowPartnerStore implements PartnerStore {
           });
           versionKeys.push(undefined);
           break;
+        case 'countSends': {
+          const rk = sendCounterKey(c.day);
+          const data = { count: c.count, day: c.day };
+          writes.push(c.version ? { kind: 'replace', rk, data, etag: c.version } : { kind: 'insert', rk, data });
+          versionKeys.push(rk);
+          break;
+        }
+        case 'rememberCreation': {
+          const rk = idempotencyKeyKey(c.record.keyHash);
+          const data = { doc: JSON.stringify(c.record), at: c.record.at };
+          writes.push(c.version ? { kind: 'replace', rk, data, etag: c.version } : { kind: 'insert', rk, data });
+          versionKeys.push(rk);
+          break;
+        }
       }
     }
     const etags = await this.rows.commit('data', partnerId, writes);

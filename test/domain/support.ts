@@ -30,7 +30,12 @@ export async function world(options: { email?: boolean } = {}): Promise<TestWorl
     directory: storage.directory,
     mailer: options.email === false ? undefined : mailer,
     clock: { now: () => new Date(now), set: (d: Date) => (now = d) },
-    settings: { signingKey: 'unit-test-key', invitationTtlDays: 30, acceptUrl: (t: string) => `https://rr.example/api/accept/${t}` },
+    settings: {
+      signingKey: 'unit-test-key',
+      invitationTtlDays: 30,
+      sendLimits: { perInvitation: 5, perPartnerPerDay: 200 },
+      acceptUrl: (t: string) => `https://rr.example/api/accept/${t}`,
+    },
   };
   const provider: Partner = { id: randomUUID(), name: 'Northwind', kind: 'indirectProvider', indirectProviderIds: [] };
   const reseller: Partner = { id: randomUUID(), name: 'Fabrikam <Resellers>', kind: 'reseller', indirectProviderIds: [provider.id] };

@@ -19,9 +19,11 @@ import {
   ACCEPTANCE_MARK,
   AUDIT,
   AUDIT_BY_CUSTOMER,
+  IDEMPOTENCY_KEY,
   INVITATION,
   NAME_INDEX,
   SEARCH_INDEX,
+  SEND_COUNTER,
   RELATIONSHIP,
   indexRows as indexRowsOf,
   invertedTime,
@@ -165,8 +167,27 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
     const audRows = rows.filter((r) => r.rk.startsWith(AUDIT));
     const aucRows = rows.filter((r) => r.rk.startsWith(AUDIT_BY_CUSTOMER));
     const marks = rows.filter((r) => r.rk.startsWith(ACCEPTANCE_MARK));
-    const known = [INVITATION, RELATIONSHIP, NAME_INDEX, SEARCH_INDEX, AUDIT, AUDIT_BY_CUSTOMER, ACCEPTANCE_MARK];
+    const known = [
+      INVITATION,
+      RELATIONSHIP,
+      NAME_INDEX,
+      SEARCH_INDEX,
+      AUDIT,
+      AUDIT_BY_CUSTOMER,
+      ACCEPTANCE_MARK,
+      SEND_COUNTER,
+      IDEMPOTENCY_KEY,
+    ];
     for (const r of rows) if (!known.some((p) => r.rk.startsWith(p))) bad(`${where(r.rk)} unknown row kind`);
+    // An idempotency key is committed with its invitation: never a key without one.
+    for (const r of rows.filter((x) => x.rk.startsWith(IDEMPOTENCY_KEY))) {
+      const { invitationId } = JSON.parse(String(r.data.doc)) as { invitationId: string };
+      if (!byKey.has(`${INVITATION}${invitationId}`)) bad(`${where(r.rk)} idempotency key without its invitation`);
+    }
+    // A day's send counter is a positive count.
+    for (const r of rows.filter((x) => x.rk.startsWith(SEND_COUNTER))) {
+      if (typeof r.data.count !== 'number' || r.data.count < 1) bad(`${where(r.rk)} send counter ${String(r.data.count)}`);
+    }
 
     if (figures) {
       figures.rows += rows.length;
