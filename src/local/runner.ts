@@ -9,13 +9,13 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/fu
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badRequest, notFound, payloadTooLarge } from '../domain/errors';
 import { MAX_BODY_BYTES } from '../http/endpoint';
 import { PRINCIPAL_HEADER, encodePrincipal } from '../http/principal';
 import { toProblem } from '../http/problem';
-import { registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
+import { adoptRegistrations, registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
 import { escapeHtml } from '../domain/html';
 
 export interface RunnerOptions {
@@ -33,8 +33,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Loads every function file (compiled .js by default), so that each registers itself. */
+/**
+ * Loads the functions: every function file of a folder (compiled .js by default), each
+ * registering itself, or the bundle (a file such as dist/main.js, which exports its own registry).
+ */
 export async function loadFunctions(dir = join(__dirname, '..', '..', 'functions'), ext = '.js'): Promise<RegisteredFunction[]> {
+  if (statSync(dir).isFile()) {
+    // require, not import(): the bundle is CommonJS, and its exports are what the host loads.
+    adoptRegistrations(require(dir) as Parameters<typeof adoptRegistrations>[0]);
+    return registeredFunctions();
+  }
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
     .sort()) {
