@@ -294,7 +294,8 @@ export function renderMarkdown(r: BenchResult): string {
   const firstRatio = ratio(bundle.firstResponseMs, floor.firstResponseMs);
   out.push('## Cold start', '');
   out.push(
-    `Median of ${floor.runs} fresh Node processes each (interleaved, after one warm-up round). "import" is the time of the require calls; "since process start" adds Node's own boot; ` +
+    (s.at ? `Measured apart from the rest, at ${s.at} on Node ${s.node ?? 'unknown'} (BENCH_ONLY=coldstart). ` : '') +
+      `Median of ${floor.runs} fresh Node processes each (interleaved, after one warm-up round). "import" is the time of the require calls; "since process start" adds Node's own boot; ` +
       '"first response" is the import plus the first `GET /api/partners/me` through the getPartner handler in that process (config, adapters, SDK clients and the partner read on Azurite), as a cold instance would answer. ' +
       'The floor is one function of the same shape (`@azure/functions` + `@azure/data-tables`, one point read, no config or validation), bundled by the same build function with the same options. ' +
       `Storage went through a relay that notes when connections open, email to a local server that counts them: connections opened during the imports: ${s.connectionsAtImport} (storage connections in all, from the first requests: ${s.storageConnections}); ` +

@@ -12,7 +12,7 @@
  * (default 2), BENCH_STARTUP_RUNS (default 15).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config';
@@ -687,7 +687,31 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+/**
+ * `BENCH_ONLY=coldstart npm run bench`: measures the cold start again (its own Azurite and
+ * partner) and replaces it in bench/results/latest.json and latest.md, keeping the rest of the
+ * last full run.
+ */
+async function coldStartOnly(): Promise<void> {
+  const previous = JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResult;
+  const azurite = await startAzurite({ port: await freePort() });
+  try {
+    const config = loadConfig({
+      TABLES_CONNECTION_STRING: azurite.connectionString,
+      PUBLIC_BASE_URL: 'http://localhost:7071',
+      INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    });
+    const partner = reseller('Bench Cold Start Reseller');
+    await upsertPartners(buildDeps(config).store, [partner]);
+    log(`Cold start: ${STARTUP_RUNS} fresh processes per variant...`);
+    const startup = await measureStartup(STARTUP_RUNS, azurite.port, principalOf(partner.id, 'AdminAgent'));
+    writeReport({ ...previous, startup: { ...startup, at: new Date().toISOString(), node: process.version } });
+  } finally {
+    await azurite.stop();
+  }
+}
+
+(process.env.BENCH_ONLY === 'coldstart' ? coldStartOnly() : main()).catch((err: unknown) => {
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exitCode = 1;
 });

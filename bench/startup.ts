@@ -79,6 +79,9 @@ export interface StartupResult {
   storageConnections: number;
   bundle: { bytes: number };
   floor: { bytes: number };
+  /** Set when the cold start was measured apart from the rest (BENCH_ONLY=coldstart). */
+  at?: string;
+  node?: string;
 }
 
 interface ProbeOutput {
