@@ -32,11 +32,10 @@ param deploymentStorageContainerName string
 param applicationInsightsName string
 
 @allowed([
-  '20'
   '22'
 ])
-@description('Optional. Node.js version of the Flex Consumption runtime.')
-param runtimeVersion string = '20'
+@description('Optional. Node.js version of the Flex Consumption runtime (the bundle is built for Node 22).')
+param runtimeVersion string = '22'
 
 @allowed([
   512

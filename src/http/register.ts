@@ -58,3 +58,16 @@ export function registeredTimers(): [string, TimerHandler][] {
 export function registeredFunctions(): RegisteredFunction[] {
   return [...registry.values()];
 }
+
+/**
+ * Takes over the registrations of another copy of this module: the bundle (dist/main.js) has
+ * its own, and exports these two functions, so that the local runner can serve what it
+ * registered. Nothing is registered with the host here (the bundle did that itself).
+ */
+export function adoptRegistrations(other: {
+  registeredFunctions(): RegisteredFunction[];
+  registeredTimers(): [string, TimerHandler][];
+}): void {
+  for (const fn of other.registeredFunctions()) registry.set(fn.operation.name, fn);
+  for (const [name, handler] of other.registeredTimers()) timers.set(name, handler);
+}

@@ -9,7 +9,7 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/fu
 import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, badRequest, forbidden, notFound, payloadTooLarge, unsupportedMediaType } from '../domain/errors';
@@ -17,7 +17,7 @@ import { API_PREFIX } from '../api/paths';
 import { MAX_BODY_BYTES } from '../http/endpoint';
 import { PRINCIPAL_HEADER, encodePrincipal, isTenantId } from '../http/principal';
 import { toProblem } from '../http/problem';
-import { registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
+import { adoptRegistrations, registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
 import { escapeHtml } from '../views/html';
 
 export interface RunnerOptions {
@@ -42,8 +42,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Loads every function file (compiled .js by default), so that each registers itself. */
+/**
+ * Loads the functions: every function file of a folder (compiled .js by default), each
+ * registering itself, or the bundle (a file such as dist/main.js, which exports its own registry).
+ */
 export async function loadFunctions(dir = join(__dirname, '..', '..', 'functions'), ext = '.js'): Promise<RegisteredFunction[]> {
+  if (statSync(dir).isFile()) {
+    // require, not import(): the bundle is CommonJS, and its exports are what the host loads.
+    adoptRegistrations(require(dir) as Parameters<typeof adoptRegistrations>[0]);
+    return registeredFunctions();
+  }
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
     .sort()) {
