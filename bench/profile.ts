@@ -4,7 +4,7 @@
  * the layers a request passes, from the inside out:
  *
  *   raw        a point read through a plain TableClient (the benchmark's floor)
- *   adapter    the same read through the service's TableStore (retry and timeout policies, toRow)
+ *   adapter    the same read through the service's PartnerStore (retry and timeout policies, toRow)
  *   domain     getRelationship (the adapter's read, the document parsed, toView)
  *   handler    the function's handler, given a ready HttpRequest (principal, partner check from
  *              the cache, params, domain, reply)
@@ -28,16 +28,19 @@ import { join } from 'node:path';
 import { operations } from '../src/api/operations';
 import { loadConfig } from '../src/config';
 import { buildDeps, setDeps } from '../src/deps';
-import type { Partner } from '../src/domain/model';
+import { tableStorage } from '../src/storage';
+import { relationshipKey } from '../src/storage/layout';
+import { relationshipView } from '../src/http/views';
+import type { Partner, Relationship } from '../src/domain/model';
 import { authorizePartner } from '../src/domain/access';
-import { findPartner, upsertPartners } from '../src/domain/partners';
-import { getRelationship, relationshipRowKey, toView } from '../src/domain/relationships';
+import { enrolPartners, findPartner } from '../src/domain/partners';
+import { getRelationship } from '../src/domain/relationships';
 import { contextLogger, requestIdOf } from '../src/http/endpoint';
 import { encodePrincipal, readPrincipal } from '../src/http/principal';
 import { freePort, startAzurite } from '../src/local/azurite';
 import { loadFunctions, startRunner } from '../src/local/runner';
 import { Agent, createServer, request as httpRequest } from 'node:http';
-import { tableName } from '../src/storage/tableStore';
+import { tableName } from '../src/storage/tableRows';
 import { RawTables } from './raw';
 import { makeCustomers, seedRelationships } from './seed';
 import { median } from './stats';
@@ -152,12 +155,13 @@ async function main(): Promise<void> {
       PUBLIC_BASE_URL: 'http://localhost:7071',
       INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
     });
-    const deps = buildDeps(config);
+    const storage = tableStorage(config);
+    const deps = buildDeps(config, storage);
     setDeps(deps);
     const partner: Partner = { id: randomUUID(), name: 'Profiled Reseller', kind: 'reseller', indirectProviderIds: [] };
-    await upsertPartners(deps.store, [partner]);
+    await enrolPartners(deps.directory, [partner]);
     const customers = makeCustomers(100);
-    await seedRelationships(deps.store, partner.id, customers, { layout: 'full' });
+    await seedRelationships(storage.rows, partner.id, customers, { layout: 'full' });
     const customerId = customers[0]!.customerId;
     const raw = new RawTables(azurite.connectionString, tableName(config.tablePrefix, 'data'));
     const functions = await loadFunctions(join(ROOT, 'dist', 'functions'));
@@ -170,7 +174,7 @@ async function main(): Promise<void> {
     const newContext = () => new InvocationContext({ invocationId: randomUUID(), functionName: 'getRelationship', logHandler: () => {} });
     const ready = newRequest();
     const readyContext = newContext();
-    await findPartner(deps.store, partner.id); // cached, as in steady state
+    await findPartner(deps.directory, partner.id); // cached, as in steady state
 
     const check = (await handler(ready, readyContext)) as HttpResponseInit;
     if (check.status !== 200) throw new Error(`the handler answered ${check.status}`);
@@ -179,10 +183,10 @@ async function main(): Promise<void> {
       {
         name: 'raw',
         what: 'plain TableClient.getEntity (the floor)',
-        run: () => raw.pointRead(partner.id, relationshipRowKey(customerId)),
+        run: () => raw.pointRead(partner.id, relationshipKey(customerId)),
       },
-      { name: 'adapter', what: 'TableStore.get', run: () => deps.store.get('data', partner.id, relationshipRowKey(customerId)) },
-      { name: 'domain', what: 'getRelationship (domain)', run: () => getRelationship(deps.store, partner, customerId) },
+      { name: 'adapter', what: 'PartnerStore.relationship', run: () => deps.store.relationship(partner.id, customerId) },
+      { name: 'domain', what: 'getRelationship (domain)', run: () => getRelationship(deps, partner, customerId) },
       { name: 'handler', what: 'the handler, request ready', run: async () => handler(ready, readyContext) },
       {
         name: 'invocation',
@@ -195,7 +199,7 @@ async function main(): Promise<void> {
     ];
     const runner = await startRunner({ port: await freePort(), log: () => {} });
     const bare = createServer((_req, res) => {
-      void raw.pointRead(partner.id, relationshipRowKey(customerId)).then((etag) => {
+      void raw.pointRead(partner.id, relationshipKey(customerId)).then((etag) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ etag }));
       });
@@ -223,18 +227,18 @@ async function main(): Promise<void> {
     await runner.close();
     await new Promise<void>((resolve) => bare.close(() => resolve()));
 
-    const doc = (await deps.store.get('data', partner.id, relationshipRowKey(customerId)))!;
+    const doc = (await storage.rows.get('data', partner.id, relationshipKey(customerId)))!;
     const parsedPrincipal = readPrincipal(ready.headers)!;
-    const view = toView(JSON.parse(String(doc.data.doc)));
+    const view = relationshipView(JSON.parse(String(doc.data.doc)) as Relationship);
     const cpu: { step: string; us: number }[] = [];
     const steps: [string, () => unknown][] = [
       ['new HttpRequest (the runner/worker builds it)', newRequest],
       ['new InvocationContext', newContext],
       ['requestIdOf + contextLogger', () => contextLogger(readyContext, requestIdOf(ready, readyContext))],
       ['readPrincipal (base64 + JSON + zod claims + zod uuid)', () => readPrincipal(ready.headers)],
-      ['authorizePartner (cached partner)', () => authorizePartner(deps.store, parsedPrincipal)],
+      ['authorizePartner (cached partner)', () => authorizePartner(deps, parsedPrincipal)],
       ['params: zod safeParse of { customerId }', () => operations.getRelationship.params.safeParse(ready.params)],
-      ['JSON.parse(doc) + toView', () => toView(JSON.parse(String(doc.data.doc)))],
+      ['JSON.parse(doc) + relationshipView', () => relationshipView(JSON.parse(String(doc.data.doc)) as Relationship)],
       [
         'reply headers + JSON.stringify(view)',
         () => ({ h: { 'X-Content-Type-Options': 'nosniff', ETag: view.etag }, b: JSON.stringify(view) }),

@@ -16,18 +16,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config';
-import { buildDeps, setDeps, type Deps } from '../src/deps';
-import { createInvitation, invitationRowKey } from '../src/domain/invitations';
-import { NAME_INDEX, nameKey, prefixEnd } from '../src/domain/keys';
+import { buildDeps, setDeps, type AppDeps } from '../src/deps';
+import { createInvitation } from '../src/domain/invitations';
 import type { Partner } from '../src/domain/model';
-import { findPartner, upsertPartners } from '../src/domain/partners';
-import type { RangeQuery, Store, StoredRow, WriteOp } from '../src/domain/ports';
-import { relationshipRowKey, sortKey } from '../src/domain/relationships';
+import { enrolPartners, findPartner } from '../src/domain/partners';
 import { encodePrincipal } from '../src/http/principal';
-import { useCaseDeps } from '../src/http/settings';
 import { freePort, startAzurite, type RunningAzurite } from '../src/local/azurite';
 import { loadFunctions, startRunner, type RunningServer } from '../src/local/runner';
-import { tableName } from '../src/storage/tableStore';
+import { storageOver, tableStorage } from '../src/storage';
+import { NAME_INDEX, invitationKey, nameKey, prefixEnd, relationshipKey, sortKey } from '../src/storage/layout';
+import type { RangeQuery, Rows, StoredRow, WriteOp } from '../src/storage/rows';
+import { tableName } from '../src/storage/tableRows';
 import type { HttpCall, LoadJob } from './loadWorker';
 import { RawTables, replacedId, replayActions } from './raw';
 import { machineInfo, renderMarkdown, type BenchResult, type Measured, type RoundTrips } from './report';
@@ -90,7 +89,7 @@ let recording: Tally | undefined;
  * key range: up to the last row returned when the limit was reached, else the whole range), the
  * writes of each `commit`; every other method passes through untouched.
  */
-function observe(inner: Store, raw: RawTables): Store {
+function observe(inner: Rows, raw: RawTables): Rows {
   return new Proxy(inner, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
@@ -244,7 +243,9 @@ interface Bench {
   runner: RunningServer;
   load: LoadGenerator;
   base: string;
-  deps: Deps;
+  deps: AppDeps;
+  /** The rows under the service's store (seeding writes them directly; the count observes them). */
+  rows: Rows;
   raw: RawTables;
   runnerErrors: string[];
 }
@@ -293,11 +294,12 @@ async function startBench(): Promise<Bench> {
     PUBLIC_BASE_URL: `http://localhost:${port}`,
     INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
   });
-  const deps: Deps = buildDeps(config, {
+  const storage = tableStorage(config, {
     onRoundTrip: (op) => {
       if (recording && op !== 'createTable') recording.ops.push(op);
     },
   });
+  const deps: AppDeps = buildDeps(config, storage);
   setDeps(deps);
   const functions = await loadFunctions(join(ROOT, 'dist', 'functions'));
   const runnerErrors: string[] = [];
@@ -305,11 +307,11 @@ async function startBench(): Promise<Bench> {
   const base = `http://127.0.0.1:${port}`;
   const raw = new RawTables(azurite.connectionString, tableName(config.tablePrefix, 'data'));
   log(`Azurite on 127.0.0.1:${azurite.port}, ${functions.length} HTTP functions on ${base}/api`);
-  return { azurite, runner, load: new LoadGenerator(), base, deps, raw, runnerErrors };
+  return { azurite, runner, load: new LoadGenerator(), base, deps, rows: storage.rows, raw, runnerErrors };
 }
 
 /** Enrols the partners and seeds the big partitions the reads measure. */
-async function seedPartners({ deps }: Bench): Promise<Partners> {
+async function seedPartners({ deps, rows: store }: Bench): Promise<Partners> {
   const creator = reseller('Bench Creating Reseller');
   const inviter = reseller('Bench Inviting Reseller');
   const remover = reseller('Bench Removing Reseller');
@@ -317,10 +319,10 @@ async function seedPartners({ deps }: Bench): Promise<Partners> {
     const partner = reseller(`Bench Reseller ${size}`);
     return { size, partner, customers: makeCustomers(size), headers: { 'x-ms-client-principal': principalOf(partner.id, 'AdminAgent') } };
   });
-  await upsertPartners(deps.store, [creator, inviter, remover, ...sized.map((s) => s.partner)]);
+  await enrolPartners(deps.directory, [creator, inviter, remover, ...sized.map((s) => s.partner)]);
   for (const s of sized) {
     const t0 = performance.now();
-    const rows = await seedRelationships(deps.store, s.partner.id, s.customers, {
+    const rows = await seedRelationships(store, s.partner.id, s.customers, {
       layout: 'measured',
       relationshipRows: GET_CUSTOMERS,
       onProgress: (done, total) => log(`  seeding ${s.size} customers: ${done} of ${total} rows`),
@@ -331,21 +333,21 @@ async function seedPartners({ deps }: Bench): Promise<Partners> {
 }
 
 /** The write pools, for the endpoint and for its floor: each accept needs its own link and customer tenant, each removal its own active relationship. */
-async function seedPools({ deps }: Bench, { inviter, remover }: Partners): Promise<Pools> {
+async function seedPools({ deps, rows }: Bench, { inviter, remover }: Partners): Promise<Pools> {
   const poolSize = CONNECTIONS.reduce((n, c) => n + slicesAt(c) * perSliceAt(c), 0) + WARM_CALLS + 1;
   const t0 = performance.now();
   const removable = makeCustomers(poolSize);
   const probed = removable[0]!; // the first removal is the one whose round trips are counted
   // The floor's removals replay that removal's writes on relationships of the same name and domain.
   const victims = makeCustomers(poolSize).map((c) => ({ ...c, companyName: probed.companyName, domain: probed.domain }));
-  await seedRelationships(deps.store, remover.id, [...removable, ...victims], { layout: 'full' });
+  await seedRelationships(rows, remover.id, [...removable, ...victims], { layout: 'full' });
   const caller = { tenantId: inviter.id, userId: 'bench-user', name: 'bench@inviter.example', roles: ['AdminAgent'] };
   const invitations = await mapConcurrent(
     Array.from({ length: 2 * poolSize }, (_, i) => i),
     16,
     (i) =>
       createInvitation(
-        useCaseDeps(deps),
+        deps,
         inviter,
         caller,
         {
@@ -445,7 +447,7 @@ async function readScenarios({ base, raw }: Bench, { sized }: Partners): Promise
           calls: shuffled(ids).map((id) => ({ method: 'GET', path: `/api/relationships/${id}`, headers: s.headers })),
           mode: 'cycle',
         }),
-        raw: () => raw.pointRead(pk, relationshipRowKey(ids[Math.floor(Math.random() * ids.length)]!)),
+        raw: () => raw.pointRead(pk, relationshipKey(ids[Math.floor(Math.random() * ids.length)]!)),
         pooled: false,
       },
     );
@@ -489,8 +491,8 @@ function writeScenarios({ raw }: Bench, { creator, inviter, remover }: Partners,
       calls: (count) => ({ calls: acceptPool.take(count), mode: 'once' }),
       raw: async () => {
         const id = acceptFloorPool.take(1)[0]!;
-        const rk = invitationRowKey(id);
-        const [etag] = await Promise.all([raw.pointRead(inviter.id, rk), raw.pointRead(inviter.id, relationshipRowKey(randomUUID()))]);
+        const rk = invitationKey(id);
+        const [etag] = await Promise.all([raw.pointRead(inviter.id, rk), raw.pointRead(inviter.id, relationshipKey(randomUUID()))]);
         const ops = commitOf('accept');
         await raw.submit(replayActions(inviter.id, ops, new Map([[replacedId(ops), id]]), new Map([[rk, etag ?? '*']])));
       },
@@ -505,7 +507,7 @@ function writeScenarios({ raw }: Bench, { creator, inviter, remover }: Partners,
       calls: (count) => ({ calls: removePool.take(count), mode: 'once' }),
       raw: async () => {
         const id = removeFloorPool.take(1)[0]!;
-        const rk = relationshipRowKey(id);
+        const rk = relationshipKey(id);
         const etag = await raw.pointRead(remover.id, rk);
         const ops = commitOf('remove');
         await raw.submit(replayActions(remover.id, ops, new Map([[replacedId(ops), id]]), new Map([[rk, etag ?? '*']])));
@@ -516,12 +518,17 @@ function writeScenarios({ raw }: Bench, { creator, inviter, remover }: Partners,
 }
 
 /** One request of each kind with the store observed: round trips, entities read and examined, writes per commit. */
-async function countRoundTrips({ deps, raw, base }: Bench, partners: Partners, scenarios: Scenario[], commits: Commits): Promise<void> {
+async function countRoundTrips(
+  { deps, rows, raw, base }: Bench,
+  partners: Partners,
+  scenarios: Scenario[],
+  commits: Commits,
+): Promise<void> {
   const { creator, inviter, remover, sized } = partners;
-  const observed = observe(deps.store, raw);
-  setDeps({ ...deps, store: observed });
-  // The partner lookup is cached (30 s per process): warm, as in steady state.
-  for (const p of [creator, inviter, remover, ...sized.map((s) => s.partner)]) await findPartner(observed, p.id);
+  const observed = storageOver(observe(rows, raw), deps.config.signingKey);
+  setDeps({ ...deps, store: observed.store, directory: observed.directory });
+  // The partner lookup is cached (per directory, for a while): warm, as in steady state.
+  for (const p of [creator, inviter, remover, ...sized.map((s) => s.partner)]) await findPartner(observed.directory, p.id);
   for (const sc of scenarios) {
     const call = sc.calls(1).calls[0]!;
     const tally: Tally = { ops: [], entities: 0, examined: 0, commits: [] };
@@ -599,7 +606,7 @@ async function measureScenarios({ base, load, runnerErrors }: Bench, scenarios: 
 /** Reference: the raw operations on their own. */
 async function measureRawOps({ raw }: Bench, { creator, sized }: Partners, commits: Commits): Promise<BenchResult['rawOps']> {
   const refs = [
-    { name: 'point read', op: () => raw.pointRead(sized[0]!.partner.id, relationshipRowKey(sized[0]!.customers[0]!.customerId)) },
+    { name: 'point read', op: () => raw.pointRead(sized[0]!.partner.id, relationshipKey(sized[0]!.customers[0]!.customerId)) },
     {
       name: 'single insert',
       op: () => raw.insert({ partitionKey: creator.id, rowKey: `bench|raw|${randomUUID()}`, doc: 'x'.repeat(600) }),
@@ -702,7 +709,7 @@ async function coldStartOnly(): Promise<void> {
       INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
     });
     const partner = reseller('Bench Cold Start Reseller');
-    await upsertPartners(buildDeps(config).store, [partner]);
+    await enrolPartners(buildDeps(config).directory, [partner]);
     log(`Cold start: ${STARTUP_RUNS} fresh processes per variant...`);
     const startup = await measureStartup(STARTUP_RUNS, azurite.port, principalOf(partner.id, 'AdminAgent'));
     writeReport({ ...previous, startup: { ...startup, at: new Date().toISOString(), node: process.version } });
