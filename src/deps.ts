@@ -21,15 +21,17 @@ export function settingsOf(config: Config): Settings {
     signingKey: config.signingKey,
     invitationTtlDays: config.invitationTtlDays,
     acceptUrl: (token) => `${config.publicBaseUrl}${apiPath(routes.acceptPage.route, { token })}`,
+    customerPageUrl: `${config.publicBaseUrl}${apiPath(routes.customerPage.route, {})}`,
   };
 }
 
-export function buildDeps(config: Config, storage: Pick<Storage, 'store' | 'directory'> = tableStorage(config)): AppDeps {
-  const { store, directory } = storage;
+export function buildDeps(config: Config, storage: Pick<Storage, 'store' | 'directory' | 'ledger'> = tableStorage(config)): AppDeps {
+  const { store, directory, ledger } = storage;
   return {
     config,
     store,
     directory,
+    ledger,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,
     settings: settingsOf(config),

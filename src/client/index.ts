@@ -37,8 +37,8 @@ export { localDevToken, localPrincipal, type LocalIdentity } from './localToken'
 // ---------- types, all derived from the schemas ----------
 
 type Ops = typeof operations;
-/** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
-export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi'>;
+/** The operations a client calls (the accept page, the customer's page and the OpenAPI document are for browsers and tools). */
+export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi' | 'customerPage'>;
 
 /** The JSON of an operation's success (its 200 or 201 answer). */
 type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201>] : never;
@@ -218,6 +218,21 @@ export function createClient(options: ClientOptions) {
     /** Revokes delegated admin; the customer is not notified. Pass `ifMatch: relationship.etag` to refuse (412) if it changed meanwhile. */
     removeRelationship: (customerId: string, body: RemoveRelationshipInput, o: RemoveOptions = {}): Promise<RemovalResult> =>
       get('removeRelationship', { ...o, params: { customerId }, body }),
+
+    // delegated admin: the role catalogue, the partner's controls, the customer's side
+    listRoles: (o: RequestOptions = {}) => get('listRoles', o),
+    /** Switches auto-extension; `ifMatch: relationship.etag` refuses (412) if it changed meanwhile. */
+    setDelegatedAdminAutoExtend: (customerId: string, autoExtend: boolean, o: RemoveOptions = {}): Promise<Relationship> =>
+      get('setDelegatedAdminAutoExtend', { ...o, params: { customerId }, body: { autoExtend } }),
+    /** Ends delegated admin early; the relationship stays. */
+    revokeDelegatedAdmin: (customerId: string, o: RemoveOptions = {}): Promise<Relationship> =>
+      get('revokeDelegatedAdmin', { ...o, params: { customerId }, body: {} }),
+    /** As the customer's GlobalAdmin: its partners and their roles. */
+    listCustomerRelationships: (query: { pageSize?: number; continuationToken?: string | undefined } = {}, o: RequestOptions = {}) =>
+      get('listCustomerRelationships', { ...o, query }),
+    /** As the customer's GlobalAdmin: removes a partner's roles (the relationship stays). */
+    customerRevokeDelegatedAdmin: (partnerId: string, o: RequestOptions = {}) =>
+      get('customerRevokeDelegatedAdmin', { ...o, params: { partnerId }, body: {} }),
 
     // audit, profile, health
     listAuditEvents: (query?: Paged<AuditFilter>, o?: RequestOptions): Promise<Page<AuditEvent>> => listAuditEvents(query, o),

@@ -25,6 +25,8 @@ import { findPartner } from './partners';
 import type { Change, Deps } from './ports';
 import { retryOnConflict } from './retry';
 import { makeLinkToken, newInvitationId, newNonce } from './tokens';
+import { accessOf, resolveAccess, type AccessRequest } from './grant';
+import type { DelegatedAccess } from './model';
 
 /** What the inviting partner sees: the link and the draft only while the invitation is pending. */
 export interface InvitationView {
@@ -44,6 +46,8 @@ export interface InvitationView {
   acceptedAt?: string;
   acceptedBy?: Actor;
   customerId?: string;
+  /** The delegated admin roles, duration and auto-extension asked for. */
+  access: DelegatedAccess;
 }
 
 export interface NewInvitation {
@@ -51,6 +55,8 @@ export interface NewInvitation {
   indirectProviderId?: string | undefined;
   locale?: Locale | undefined;
   send: boolean;
+  /** Delegated admin roles and duration (default: the readers for two years). */
+  access?: AccessRequest | undefined;
 }
 
 export interface DraftEdits {
@@ -76,6 +82,8 @@ export function draftOf(settings: Deps['settings'], inv: Invitation): Draft {
     companyName: inv.customer.companyName,
     url: linkOf(settings, inv),
     expiresAt: inv.expiresAt,
+    access: accessOf(inv),
+    customerUrl: settings.customerPageUrl,
   });
 }
 
@@ -98,6 +106,7 @@ export function toView(settings: Deps['settings'], inv: Invitation, now: Date): 
     ...(inv.acceptedAt ? { acceptedAt: inv.acceptedAt } : {}),
     ...(inv.acceptedBy ? { acceptedBy: inv.acceptedBy } : {}),
     ...(inv.customerId ? { customerId: inv.customerId } : {}),
+    access: accessOf(inv),
   };
 }
 
@@ -119,6 +128,7 @@ export async function createInvitation(
   if (partner.kind !== 'reseller') {
     throw forbidden('Only resellers can invite customers; indirect providers are invited together with a reseller.', 'not-a-reseller');
   }
+  const access = resolveAccess(body.access);
   if (body.send && !deps.mailer) throw emailNotConfigured();
   let providerName: string | undefined;
   if (body.indirectProviderId) {
@@ -161,6 +171,7 @@ export async function createInvitation(
     email: { status: 'notSent' },
     createdAt: now.toISOString(),
     createdBy: actorOf(principal),
+    access,
   };
   const event = auditEvent(partner.id, 'invitation.created', inv.createdBy, now, {
     invitationId: inv.id,
@@ -169,6 +180,7 @@ export async function createInvitation(
       kind: inv.kind,
       companyName: inv.customer.companyName,
       ...(inv.indirectProviderId ? { indirectProviderId: inv.indirectProviderId } : {}),
+      access,
     },
   });
   const [version] = await deps.store.commit(partner.id, [{ kind: 'createInvitation', invitation: inv }, recordAudit(event)]);

@@ -1,11 +1,12 @@
 /** How domain records look on the wire (the shapes of src/api/schemas.ts). */
 import type { Answer } from '../domain/acceptance';
-import type { Page, PageRequest, Relationship } from '../domain/model';
+import type { CustomerRelationship, Locale, Page, PageRequest, Relationship } from '../domain/model';
+import { roleName } from '../domain/roles';
 import { quoteEtag } from './etag';
 
 /** A relationship as the partner sees it: its revision as `etag`, nothing internal. */
 export function relationshipView(r: Relationship) {
-  const { rev, removalReason: _reason, ...rest } = r;
+  const { rev, removalReason: _reason, seq: _seq, ...rest } = r;
   return { ...rest, etag: quoteEtag(rev) };
 }
 
@@ -19,6 +20,12 @@ export function acceptResult(answer: Answer) {
       return rest;
     }),
   };
+}
+
+/** A relationship as its customer sees it, the roles also by name in `locale`. */
+export function customerRelationshipView(r: CustomerRelationship, locale: Locale) {
+  const { seq: _seq, ...rest } = r;
+  return { ...rest, delegatedAdmin: { ...r.delegatedAdmin, roleNames: r.delegatedAdmin.roles.map((id) => roleName(id, locale)) } };
 }
 
 /** The API's paging fields in the domain's words, and back. */

@@ -82,7 +82,7 @@ describe('accepting in a browser', () => {
     await page.waitForURL(inv.url);
     await page.getByRole('button', { name: 'Rechazar' }).click();
     await page.waitForLoadState();
-    expect(await page.locator('h1').innerText()).toBe('Ha rechazado la invitación');
+    expect(await page.locator('h1').innerText()).toBe('Has rechazado la invitación');
     const again = await page.goto(inv.url);
     expect(again?.status()).toBe(410);
     expect(await page.locator('h1').innerText()).toBe('Este enlace ya no es válido');
