@@ -41,7 +41,7 @@ export const en = {
     onlyGlobalAdmin: 'Only a global administrator of your organisation can accept or decline.',
     signInPrompt: 'Sign in with your work account to accept or decline.',
     signIn: 'Sign in',
-    signedInAs: 'You are signed in as {user} (tenant {tenant}).',
+    signedInAs: 'Signed in as {user} (tenant {tenant}).',
     roleNeeded:
       'To accept or decline you need the Global Administrator role in your organisation, and this account does not have it. Sign in with a global administrator account.',
     wrongTenant:
@@ -91,7 +91,6 @@ export const en = {
     expired: 'Expired',
     autoExtends: 'extends by 180 days at its end',
     removeRoles: 'Remove roles',
-    removeRolesOf: 'Remove the roles of {partner}',
     removed: 'You removed the delegated admin roles of {partner}. The reseller relationship stays.',
     signInPrompt: 'Sign in with a global administrator account of your organisation to see your partner relationships.',
     roleNeeded:

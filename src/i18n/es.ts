@@ -91,7 +91,6 @@ export const es: Texts = {
     expired: 'Caducados',
     autoExtends: 'se prorroga 180 días al terminar',
     removeRoles: 'Quitar roles',
-    removeRolesOf: 'Quitar los roles de {partner}',
     removed: 'Has quitado los roles de administrador delegado de {partner}. La relación de revendedor se mantiene.',
     signInPrompt: 'Inicia sesión con una cuenta de administrador global de tu organización para ver tus relaciones con partners.',
     roleNeeded:

@@ -174,7 +174,7 @@ export function customerPage(p: CustomerPageInput): string {
         : '';
     const button =
       da.status === 'granted'
-        ? `<form method="post" action="${escapeHtml(p.links.revoke(r.partnerId))}"><button type="submit" class="secondary" aria-label="${h(t.removeRolesOf, { partner: r.partnerName })}">${escapeHtml(t.removeRoles)}</button></form>`
+        ? `<form method="post" action="${escapeHtml(p.links.revoke(r.partnerId))}"><button type="submit" class="secondary">${escapeHtml(t.removeRoles)}</button></form>`
         : '';
     return `<tr><td>${escapeHtml(r.partnerName)}</td><td>${escapeHtml(r.role === 'reseller' ? t.reseller : t.indirectProvider)}</td><td><ul>${roles}</ul></td><td>${status}</td><td>${ends}</td><td>${button}</td></tr>`;
   });
