@@ -71,14 +71,9 @@ export async function commitRelationships(deps: CustomerSideDeps, partnerId: str
   const notes = relationships.map((r) => noteOf(r, at, events));
 
   await deps.ledger.note(notes);
-  let result: (string | undefined)[];
-  try {
-    result = await deps.store.commit(partnerId, numbered);
-  } catch (err) {
-    // Nothing changed: the notes are moot (if this fails too, the repair finds nothing to copy).
-    await Promise.allSettled(notes.map((n) => deps.ledger.done(n)));
-    throw err;
-  }
+  // If the commit fails (a lost race, storage down), nothing changed and the notes are moot: the
+  // repair drops them after copying what is already there (no extra round trip on the losing path).
+  const result = await deps.store.commit(partnerId, numbered);
   // The change is committed; the customer's step is bookkeeping the repair job completes if it fails here.
   await Promise.allSettled(relationships.map((r, i) => customerStep(deps, r, notes[i]!)));
   return result;

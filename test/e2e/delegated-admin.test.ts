@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processDueGrants } from '../../src/domain/delegatedAdmin';
+import { completeCustomerSteps } from '../../src/domain/customerSide';
+import { UnavailableError } from '../../src/domain/errors';
 import { GLOBAL_ADMINISTRATOR, GLOBAL_READER, DIRECTORY_READERS } from '../../src/domain/roles';
 import { adminOf, call, customerAdmin, startWorld, type Service, type Who, type World } from '../support/harness';
 
@@ -304,5 +306,66 @@ describe('expiry through the scheduled job', () => {
     expect((await actions(extending))[0]).toBe('delegatedAdmin.extended');
     // Nothing is due any more at that time.
     expect(await processDueGrants(later, 500)).toMatchObject({ expired: 0, extended: 0 });
+  });
+});
+
+describe('the customer index stays in step', () => {
+  it('a customer step cut off by an outage is completed by the repair job (reading only the notes)', async () => {
+    const ga = customerAdmin();
+    const real = svc.deps.ledger;
+    svc.deps.ledger = Object.assign(Object.create(real) as typeof real, {
+      mirror: () => Promise.reject(new UnavailableError('simulated outage')),
+    });
+    try {
+      await acceptAs(ga, { access: { roles: [GLOBAL_READER], duration: 'P5D' } });
+    } finally {
+      svc.deps.ledger = real;
+    }
+    // The partner's change is committed; the customer's page does not show it yet.
+    expect((await partnerView(w.reseller, ga.tenantId)).delegatedAdmin.status).toBe('granted');
+    expect(await customerView(ga)).toEqual([]);
+    const later = { ...svc.deps, clock: { now: () => new Date(Date.now() + 120_000) } };
+    const repaired = await completeCustomerSteps(later, 60_000, 500);
+    expect(repaired.completed).toBeGreaterThanOrEqual(1);
+    const seen = await customerView(ga);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].delegatedAdmin).toMatchObject({ status: 'granted', roles: [GLOBAL_READER] });
+    expect((await completeCustomerSteps(later, 60_000, 500)).found).toBe(0);
+  });
+
+  it('racing changes from both sides leave the customer copy equal to the partner’s relationship', async () => {
+    for (let round = 0; round < 4; round++) {
+      const ga = customerAdmin();
+      await acceptAs(ga, { access: { roles: [GLOBAL_READER], duration: 'P30D' } });
+      const base = `/api/relationships/${ga.tenantId}/delegated-admin`;
+      const results = await Promise.all([
+        call(svc, 'PATCH', base, { as: adminOf(w.reseller), body: { autoExtend: true } }),
+        call(svc, 'PATCH', base, { as: adminOf(w.reseller), body: { autoExtend: false } }),
+        call(svc, 'POST', `/api/customer/relationships/${w.reseller.id}/delegated-admin/revoke`, { as: ga }),
+        call(svc, 'PATCH', base, { as: adminOf(w.reseller), body: { autoExtend: true } }),
+        round % 2 ? call(svc, 'POST', `${base}/revoke`, { as: adminOf(w.reseller) }) : call(svc, 'GET', `/api/customer`, { as: ga }),
+      ]);
+      for (const r of results) expect([200, 409]).toContain(r.status);
+      const partner = (await partnerView(w.reseller, ga.tenantId)).delegatedAdmin;
+      const customer = (await customerView(ga))[0].delegatedAdmin;
+      expect({ ...customer, revokedBy: undefined, roleNames: undefined }).toEqual({ ...partner, revokedBy: undefined });
+      expect(customer.revokedBy).toBe(partner.revokedBy?.party);
+    }
+  });
+
+  it('an acceptance costs a fixed number of storage round trips (4 for the customer side), whatever the number of relationships', async () => {
+    const count = async () => {
+      const ga = customerAdmin();
+      const inv = await invite();
+      const before = svc.roundTrips.length;
+      expect((await call(svc, 'POST', inv.path, { as: ga, body: {} })).status).toBe(200);
+      return svc.roundTrips.slice(before);
+    };
+    const first = await count();
+    for (let i = 0; i < 5; i++) await acceptAs(customerAdmin());
+    const again = await count();
+    expect(again.length).toBe(first.length);
+    // The two reads in parallel, the note, the partner's commit, the customer's copy (read, write), the note done.
+    expect(first).toEqual(['get', 'get', 'commit', 'commit', 'get', 'commit', 'commit']);
   });
 });
