@@ -52,13 +52,15 @@ export function buildDraft(d: DraftInput): Draft {
   ].join('\n\n');
   const p = (s: string) => `<p>${fill(s, values, escapeHtml).replaceAll('\n', '<br>')}</p>`;
   const href = escapeHtml(d.url);
+  const customerLink = `<a href="${escapeHtml(d.customerUrl)}">${escapeHtml(d.customerUrl)}</a>`;
   const html = [
     '<!doctype html>',
     `<html lang="${d.locale}"><head><meta charset="utf-8"><title>${escapeHtml(fill(both ? t.subjectWithProvider : t.subject, values))}</title></head>`,
     '<body style="font-family:Segoe UI,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1b1b1b">',
     ...paragraphs.map(p),
     `<ul>${roles.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`,
-    ...terms.map(p),
+    // The customer's page is a link too (the invitation link stays the only call to action).
+    ...terms.map((s) => (s === t.removeAnyTime ? p(s).replace(escapeHtml(d.customerUrl), customerLink) : p(s))),
     `<p><a href="${href}" style="display:inline-block;padding:10px 18px;background:#0f6cbd;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(t.button)}</a></p>`,
     `<p style="word-break:break-all"><a href="${href}">${href}</a></p>`,
     ...after.map(p),

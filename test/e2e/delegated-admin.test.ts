@@ -59,6 +59,7 @@ describe('createInvitation access', () => {
     expect(inv.draft.text).toContain('730 days');
     expect(inv.draft.text).toContain(`${svc.url}/api/customer`);
     expect(inv.draft.html).toContain('<li>Global Reader</li>');
+    expect(inv.draft.html).toContain(`<a href="${svc.url}/api/customer">`);
   });
 
   it('refuses unknown roles (named), bad durations and auto-extended Global Administrator with 400', async () => {
