@@ -22,15 +22,17 @@ export function settingsOf(config: Config): Settings {
     invitationTtlDays: config.invitationTtlDays,
     sendLimits: config.sendLimits,
     acceptUrl: (token) => `${config.publicBaseUrl}${apiPath(routes.acceptPage.route, { token })}`,
+    customerPageUrl: `${config.publicBaseUrl}${apiPath(routes.customerPage.route, {})}`,
   };
 }
 
-export function buildDeps(config: Config, storage: Pick<Storage, 'store' | 'directory'> = tableStorage(config)): AppDeps {
-  const { store, directory } = storage;
+export function buildDeps(config: Config, storage: Pick<Storage, 'store' | 'directory' | 'ledger'> = tableStorage(config)): AppDeps {
+  const { store, directory, ledger } = storage;
   return {
     config,
     store,
     directory,
+    ledger,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,
     settings: settingsOf(config),

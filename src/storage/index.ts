@@ -1,6 +1,7 @@
 /** Storage, assembled: the domain's ports over Azure Table Storage, or over memory (unit tests). */
 import type { Config } from '../config';
-import type { PartnerDirectory, PartnerStore } from '../domain/ports';
+import type { CustomerLedger, PartnerDirectory, PartnerStore } from '../domain/ports';
+import { RowCustomerLedger } from './customerLedger';
 import { MemoryRows } from './memoryRows';
 import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
 import type { Rows } from './rows';
@@ -9,12 +10,19 @@ import { TableRows, type TableRowsOptions } from './tableRows';
 export interface Storage {
   store: PartnerStore;
   directory: PartnerDirectory;
+  /** The customers' side of relationships and the due delegated admin grants (customerLedger.ts). */
+  ledger: CustomerLedger;
   /** The rows underneath (tests and benchmarks read the layout through them). */
   rows: Rows;
 }
 
 export function storageOver(rows: Rows, cursorKey: string): Storage {
-  return { store: new RowPartnerStore(rows, cursorKey), directory: new RowPartnerDirectory(rows), rows };
+  return {
+    store: new RowPartnerStore(rows, cursorKey),
+    directory: new RowPartnerDirectory(rows),
+    ledger: new RowCustomerLedger(rows, cursorKey),
+    rows,
+  };
 }
 
 export function tableStorage(

@@ -112,6 +112,13 @@ describe('handlers', () => {
         'removeRelationship',
         'revokeInvitation',
         'sendInvitation',
+        'listRoles',
+        'setDelegatedAdminAutoExtend',
+        'revokeDelegatedAdmin',
+        'listCustomerRelationships',
+        'customerRevokeDelegatedAdmin',
+        'customerPage',
+        'customerPageHead',
       ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
