@@ -21,6 +21,7 @@ export function settingsOf(config: Config): Settings {
     signingKey: config.signingKey,
     invitationTtlDays: config.invitationTtlDays,
     acceptUrl: (token) => `${config.publicBaseUrl}${apiPath(routes.acceptPage.route, { token })}`,
+    operatorTenantId: config.operatorTenantId,
   };
 }
 

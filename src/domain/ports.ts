@@ -9,6 +9,7 @@ import type {
   Page,
   PageRequest,
   Partner,
+  PartnerRecord,
   Relationship,
   RelationshipStatus,
   Versioned,
@@ -23,7 +24,11 @@ export type Change =
   | { kind: 'saveRelationship'; relationship: Relationship; previous?: Versioned<Relationship> | undefined }
   | { kind: 'recordAudit'; event: AuditEvent }
   /** Records that an invitation's step in this partner's data is applied: at most once. */
-  | { kind: 'markAcceptanceStep'; invitationId: string; resellerId: string; at: string };
+  | { kind: 'markAcceptanceStep'; invitationId: string; resellerId: string; at: string }
+  /** The partner's record (commit under the partner's own ID): created (no `version`) or replaced if still at `version`. */
+  | { kind: 'savePartner'; partner: PartnerRecord; version?: string | undefined }
+  /** Lists an already recorded event under a customer too (an invitation's events once its customer is known). */
+  | { kind: 'mirrorAuditForCustomer'; event: AuditEvent; customerId: string };
 
 export interface InvitationFilter {
   status: InvitationStatus | 'all';
@@ -52,6 +57,17 @@ export interface PartnerStore {
   relationships(partnerId: string, filter: RelationshipFilter, page: PageRequest): Promise<Page<Relationship>>;
   /** Newest first. */
   auditEvents(partnerId: string, filter: { customerId?: string | undefined }, page: PageRequest): Promise<Page<AuditEvent>>;
+  /** The audit events of one invitation, oldest first (at most `limit`). */
+  invitationEvents(partnerId: string, invitationId: string, limit: number): Promise<AuditEvent[]>;
+  /** The operator's record of a partner, with the version that guards its next change. */
+  partnerRecord(partnerId: string): Promise<Versioned<PartnerRecord> | undefined>;
+  /** Enrolled partners by ID: the operator's listing (see listPartner). */
+  partnerList(page: PageRequest): Promise<Page<PartnerRecord>>;
+  /**
+   * Writes the listing entry of a committed record (derived, idempotent: written again on every
+   * PUT, so a PUT retried after a failure here repairs it).
+   */
+  listPartner(partner: PartnerRecord): Promise<void>;
   /** Accepted combined invitations whose provider step is not yet recorded as done (repair). */
   pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]>;
   /** Returns the new version of each invitation or relationship change, in order (else undefined). */
@@ -63,8 +79,7 @@ export interface PartnerStore {
 /** The directory of enrolled partners. */
 export interface PartnerDirectory {
   partner(id: string): Promise<Partner | undefined>;
-  /** Enrols partners or updates their entries (idempotent). */
-  enrol(partners: Partner[]): Promise<void>;
+  /** Only read here: partners are enrolled and changed through the store (savePartner, audited). */
 }
 
 export interface EmailMessage {
@@ -101,6 +116,8 @@ export interface Settings {
   invitationTtlDays: number;
   /** The public URL of an invitation link's page. */
   acceptUrl(token: string): string;
+  /** The operator's Entra tenant (OPERATOR_TENANT_ID); without it the operator API is off. */
+  operatorTenantId?: string | undefined;
 }
 
 /** The one shape every use case takes its dependencies in. */

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const deps = buildDeps(config);
   setDeps(deps);
 
-  const n = await seedFile(deps.directory, DEMO_FILE).catch((err: unknown) => {
+  const n = await seedFile(deps, DEMO_FILE).catch((err: unknown) => {
     if (!(err instanceof UnavailableError)) throw err;
     throw new Error(
       unreachableStorageMessage(
