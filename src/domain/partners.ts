@@ -42,8 +42,10 @@ export interface PartnerProfile extends Partner {
 /** The partner with the names of its linked providers (for GET /partners/me and drafts). */
 export async function partnerProfile(deps: Pick<Deps, 'directory'>, partner: Partner): Promise<PartnerProfile> {
   const providers = await Promise.all(partner.indirectProviderIds.map((id) => findPartner(deps.directory, id)));
+  // A caller only ever sees itself active (a suspended partner is refused): no status here.
+  const { status: _status, ...profile } = partner;
   return {
-    ...partner,
+    ...profile,
     indirectProviders: providers.filter((p): p is Partner => p !== undefined).map((p) => ({ id: p.id, name: p.name })),
   };
 }
