@@ -37,8 +37,11 @@ export { localDevToken, localPrincipal, type LocalIdentity } from './localToken'
 // ---------- types, all derived from the schemas ----------
 
 type Ops = typeof operations;
-/** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
-export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi'>;
+/**
+ * The operations a client calls (the accept page and the OpenAPI document are for browsers and
+ * tools; the operator API is not the portal's: see docs/operator.md).
+ */
+export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi' | 'listPartners' | 'getPartnerRecord' | 'putPartner'>;
 
 /** The JSON of an operation's success (its 200 or 201 answer). */
 type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201>] : never;

@@ -62,7 +62,12 @@ async function everyRow(): Promise<string> {
   const rows: unknown[] = [];
   for (const table of ['data', 'partners'] as const) {
     const client = TableClient.fromConnectionString(cs, tableName(svc.deps.config.tablePrefix, table), { allowInsecureConnection: true });
-    for await (const e of client.listEntities()) rows.push(e);
+    try {
+      for await (const e of client.listEntities()) rows.push(e);
+    } catch (err) {
+      // `partners` holds only entries of before the operator API: a fresh store never creates it.
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
   }
   expect(rows.length).toBeGreaterThan(20);
   return JSON.stringify(rows);
