@@ -10,6 +10,9 @@ import { putPartner, type PartnerInput } from '../../src/domain/operator';
 import { PARTNER_CACHE_MS } from '../../src/domain/partners';
 import { PARTNER_RECORD, PARTNER_LISTING, DIRECTORY_PARTITION } from '../../src/storage/layout';
 import { tableStorage } from '../../src/storage';
+import { UnavailableError } from '../../src/domain/errors';
+import { PROFILE, partnerData } from '../../src/storage/layout';
+import { wrapStore } from '../support/faults';
 import { adminOf, call, customerAdmin, startWorld, type Service, type Who, type World } from '../support/harness';
 
 const OPERATOR_TENANT = randomUUID();
@@ -191,6 +194,60 @@ describe('enrol, read, list, change', () => {
     expect(r.status).toBe(400);
     expect(r.body.errors['indirectProviderIds.0'][0]).toContain('itself');
     expect((await call(svc, 'GET', `/api/admin/partners/${id}`, { as: operator })).status).toBe(404);
+  });
+});
+
+describe('ugly cases', () => {
+  it('concurrent first PUTs of one partner: one 201, the others 200, enrolled once', async () => {
+    const id = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => put(id, reseller())));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect((await partnerAudit(id)).map((e) => e.action)).toEqual(['partner.enrolled']);
+  });
+
+  it('concurrent changes: each applied change audited once, the record is the last one audited', async () => {
+    const id = await enrol();
+    const names = ['A', 'B', 'C', 'D', 'E'].map((n) => `Woodgrove ${n}`);
+    const answers = await Promise.all(names.map((name) => put(id, reseller({ name }))));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    const updates = (await partnerAudit(id)).filter((e) => e.action === 'partner.updated');
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThanOrEqual(names.length);
+    const record = (await call(svc, 'GET', `/api/admin/partners/${id}`, { as: operator })).body;
+    expect(updates[0].details.changes.name.to).toBe(record.name);
+  });
+
+  it('a failed listing write answers 503 with the change made and audited; the retried PUT repairs the listing', async () => {
+    const id = await enrol();
+    const real = svc.deps.store;
+    svc.deps.store = wrapStore(real, { listPartner: () => Promise.reject(new UnavailableError('storage down (test)')) });
+    try {
+      const r = await put(id, reseller({ status: 'suspended' }));
+      expect(r.status).toBe(503);
+      expect(r.headers.get('retry-after')).toBe('5');
+    } finally {
+      svc.deps.store = real;
+    }
+    // In force and audited (lookups read the record), only the listing's copy is behind.
+    expect((await call(svc, 'GET', '/api/partners/me', { as: adminOf({ id }) })).status).toBe(403);
+    expect((await storedAudit(id)).map((e) => e.action)).toEqual(['partner.suspended', 'partner.enrolled']);
+    const listed = async () => JSON.parse(String((await svc.rows.get('data', DIRECTORY_PARTITION, `${PARTNER_LISTING}${id}`))!.data.doc));
+    expect((await listed()).status).toBe('active');
+    expect((await put(id, reseller({ status: 'suspended' }))).status).toBe(200);
+    expect((await listed()).status).toBe('suspended');
+    expect((await storedAudit(id)).map((e) => e.action)).toEqual(['partner.suspended', 'partner.enrolled']);
+  });
+
+  it('a partner enrolled before the operator API (a partners-table entry only) keeps working, and its first PUT enrols it', async () => {
+    const id = randomUUID();
+    await svc.rows.commit('partners', id, [
+      { kind: 'put', rk: PROFILE, data: partnerData({ id, name: 'Legacy Co', kind: 'reseller', indirectProviderIds: [] }) },
+    ]);
+    expect((await call(svc, 'GET', '/api/partners/me', { as: adminOf({ id }) })).body).toMatchObject({ id, name: 'Legacy Co' });
+    expect((await call(svc, 'GET', `/api/admin/partners/${id}`, { as: operator })).status).toBe(404);
+    expect((await put(id, reseller({ name: 'Legacy Co', indirectProviderIds: [], status: 'suspended' }))).status).toBe(201);
+    const me = await call(svc, 'GET', '/api/partners/me', { as: adminOf({ id }) });
+    expect(problemCode(me.body)).toBe('partner-suspended');
   });
 });
 
