@@ -112,7 +112,8 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
         }
         const at = now.toISOString();
         const base = { invitationId: inv.id, customerId: tenant };
-        const mirrors = await mirrorInvitationEvents(deps, inv.partnerId, inv.id, tenant);
+        // A bound invitation's events already name its customer (the only tenant that may answer).
+        const mirrors = inv.customer.tenantId ? [] : await mirrorInvitationEvents(deps, inv.partnerId, inv.id, tenant);
 
         if (decision === 'decline') {
           const declined: Invitation = { ...inv, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant };
