@@ -21,7 +21,7 @@ import {
   type Principal,
   type Versioned,
 } from './model';
-import { findPartner } from './partners';
+import { findPartner, isSuspended } from './partners';
 import type { Change, Deps } from './ports';
 import { retryOnConflict } from './retry';
 import { makeLinkToken, newInvitationId, newNonce } from './tokens';
@@ -128,6 +128,9 @@ export async function createInvitation(
       throw badRequest('indirectProviderId is not one of your linked indirect providers.', {
         indirectProviderId: ['is not an indirect provider linked to your organisation'],
       });
+    }
+    if (isSuspended(provider)) {
+      throw badRequest('indirectProviderId is suspended by the operator.', { indirectProviderId: ['is a suspended indirect provider'] });
     }
     providerName = provider.name;
   }

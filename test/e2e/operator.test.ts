@@ -309,6 +309,13 @@ describe('suspension', () => {
     await put(provider, { name: 'Fourth Coffee Distribution', kind: 'indirectProvider', indirectProviderIds: [], status: 'suspended' });
     expect((await call(svc, 'GET', path, { as: customerAdmin() })).status).toBe(410);
     expect((await call(svc, 'GET', '/api/partners/me', { as: adminOf({ id }) })).status).toBe(200);
+    // The reseller cannot invite with it meanwhile (400 naming the field).
+    const refused = await call(svc, 'POST', '/api/invitations', {
+      as: adminOf({ id }),
+      body: { customer: { companyName: 'Contoso', email: 'it@contoso.example' }, indirectProviderId: provider },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.indirectProviderId).toEqual(['is a suspended indirect provider']);
   });
 
   it(`reaches another instance within 5 s (the partner cache keeps an entry ${PARTNER_CACHE_MS} ms), at one read per partner per window`, async () => {
