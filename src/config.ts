@@ -62,6 +62,8 @@ export const settingsSchema = z.object({
   EMAIL_SENDER_ADDRESS: optional(z.email('must be an email address')),
   /** Client ID of the user-assigned managed identity (Azure only). */
   AZURE_CLIENT_ID: optional(z.uuid('must be a client ID (a UUID)')),
+  /** The operator's Entra tenant: its `Operator` role holders use /api/admin (off when unset). */
+  OPERATOR_TENANT_ID: optional(z.uuid('must be a tenant ID (a UUID)').transform((v) => v.toLowerCase())),
 });
 
 /** Rules between settings, checked on the raw values so every problem is told at once. */
@@ -126,6 +128,7 @@ export interface Config {
     | { kind: 'connectionString'; connectionString: string; sender: string }
     | { kind: 'endpoint'; endpoint: string; sender: string };
   managedIdentityClientId: string | undefined;
+  operatorTenantId?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
         ? { kind: 'endpoint', endpoint: s.ACS_ENDPOINT, sender }
         : { kind: 'none' },
     managedIdentityClientId: s.AZURE_CLIENT_ID,
+    operatorTenantId: s.OPERATOR_TENANT_ID,
   };
 }
 
