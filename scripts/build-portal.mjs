@@ -1,4 +1,5 @@
-// Builds the partner portal (portal/) into static files: index.html, config.json, main.js,
+// Builds the partner portal (portal/) into static files: index.html, config.json (local sign-in;
+// scripts/portal-config.mjs writes the deployed one), staticwebapp.config.json, main.js,
 // main.css and the lazily loaded chunks (MSAL only when config.json asks for Entra ID).
 //   node scripts/build-portal.mjs [outdir]     (default dist/portal)
 import { build } from 'esbuild';
@@ -33,6 +34,8 @@ export async function buildPortal({ outdir = join(root, 'dist', 'portal'), minif
   });
   copyFileSync(join(root, 'portal', 'index.html'), join(outdir, 'index.html'));
   copyFileSync(join(root, 'portal', 'config.json'), join(outdir, 'config.json'));
+  // Azure Static Web Apps reads its headers (the CSP) from this file; the local runner sets its own.
+  copyFileSync(join(root, 'portal', 'staticwebapp.config.json'), join(outdir, 'staticwebapp.config.json'));
   return result.metafile;
 }
 

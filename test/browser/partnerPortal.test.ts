@@ -46,7 +46,8 @@ afterAll(async () => {
 
 /** No serious or critical axe-core violation on the page as it is now. */
 async function expectAccessible(page: Page, screen: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+  const { violations, passes } = await new AxeBuilder({ page }).analyze();
+  expect(passes.length, `${screen}: axe ran its rules`).toBeGreaterThan(10);
   const bad = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${screen}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -204,6 +205,8 @@ async function story(n: Names, keyboard: boolean) {
   await press(page.getByRole('link', { name: n.newRelationship }));
   await page.getByRole('heading', { level: 1, name: n.newRelationship }).waitFor();
   await expectAccessible(page, `new relationship (${n.locale})`);
+  // This service has no roles API (GET /api/roles is 404): no roles or duration controls.
+  expect(await page.getByRole('group').count()).toBe(0);
   await page.getByLabel(n.companyName).fill(company);
   await page.getByLabel(n.email).fill('it@contoso.example');
   await page.getByLabel(n.domain).fill(`c${tenant.slice(0, 8)}.example`);
@@ -419,6 +422,95 @@ describe('the partner portal', () => {
       await page.close();
       await context.clearCookies();
     }
+    await context.close();
+  }, 60_000);
+
+  it('asks for delegated admin roles and a duration when the service has GET /api/roles, and shows them on the record', async () => {
+    // The roles API (SPEC "Delegated admin") answers here through the browser's request routing:
+    // the portal must show the catalogue, send `access`, and show a relationship's roles and end.
+    const catalogue = {
+      items: [
+        { id: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b', name: { en: 'Directory Readers', es: 'Lectores de directorios' }, privileged: false },
+        {
+          id: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+          name: { en: 'Helpdesk Administrator', es: 'Administrador del departamento de soporte técnico' },
+          privileged: true,
+        },
+      ],
+    };
+    const context = await newContext('es-ES');
+    const page = await context.newPage();
+    await page.route('**/api/roles', (route) => route.fulfill({ json: catalogue }));
+    let sent: any;
+    await page.route('**/api/invitations', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent = route.request().postDataJSON();
+      // The service of this branch does not know `access` yet: the rest goes through.
+      const { access: _access, ...rest } = sent;
+      return route.continue({ postData: JSON.stringify(rest) });
+    });
+    await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Iniciar sesión');
+    await page.getByRole('link', { name: 'Nueva relación' }).click();
+    await page.getByRole('group', { name: 'Roles de administrador delegado' }).waitFor();
+    await expectAccessible(page, 'invitation form with roles');
+    await page.getByLabel('Nombre de la empresa').fill('Litware');
+    await page.getByLabel('Correo electrónico').fill('it@litware.example');
+    await page.getByRole('checkbox', { name: /Administrador del departamento de soporte técnico/ }).check();
+    await page.getByLabel('Duración (días)').fill('90');
+    await page.getByRole('button', { name: 'Crear invitación' }).click();
+    await page.getByLabel('Mensaje').waitFor();
+    expect(sent.access).toEqual({ roles: ['729827e3-9c14-49f7-bb1b-9608f156bbb8'], duration: 'P90D', autoExtend: false });
+
+    // A relationship whose delegated admin has roles and an end date.
+    const [customerId] = await seedRelationships(svc.deps.store, w.reseller.id, [{ companyName: 'Litware', domain: 'litware.example' }]);
+    await page.route(`**/api/relationships/${customerId}`, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      body.delegatedAdmin = {
+        ...body.delegatedAdmin,
+        roles: [catalogue.items[1]!.id],
+        endsAt: '2027-03-01T12:00:00.000Z',
+        autoExtend: false,
+      };
+      return route.fulfill({ response, json: body });
+    });
+    await page.goto(`${portal}#/customers/${customerId}`);
+    const details = page.getByRole('tabpanel');
+    await expect.poll(() => details.innerText()).toContain('Administrador del departamento de soporte técnico');
+    expect(await details.innerText()).toContain('2027');
+    await context.close();
+  }, 60_000);
+
+  it('offers Send when the service has email, and shows the service’s refusal in the page', async () => {
+    const context = await newContext('en-GB');
+    const page = await context.newPage();
+    // The service says it has email; the send itself reaches the real service, which has none (409).
+    await page.route('**/api/health', (route) => route.fulfill({ json: { status: 'ok', storage: 'ok', email: 'configured' } }));
+    let sent: any;
+    await page.route('**/api/invitations/*/send', (route) => {
+      sent = route.request().postDataJSON();
+      return route.continue();
+    });
+    await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.getByRole('link', { name: 'Request a reseller relationship' }).click();
+    await page.getByLabel('Company name').fill('Proseware');
+    await page.getByLabel('Email address').fill('it@proseware.example');
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    // An existing customer needs its tenant ID or domain.
+    expect(await page.getByLabel('Tenant ID').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Tenant ID').fill(randomUUID());
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    const message = page.getByLabel('Message');
+    await message.waitFor();
+    const url = (await page.locator('code').first().innerText()).trim();
+    await message.fill(`Dear Proseware <team>,\n\nPlease accept: ${url}`);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/email/i);
+    expect(sent.text).toBe(`Dear Proseware <team>,\n\nPlease accept: ${url}`);
+    expect(sent.html).toContain(`<a href="${url}">`);
+    expect(sent.html).toContain('Proseware &#60;team&#62;');
     await context.close();
   }, 60_000);
 

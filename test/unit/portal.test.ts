@@ -2,6 +2,7 @@
  * The portal's pure parts: its catalogues (complete in both languages, the removal statement the
  * service's own), hash routes, the language default, and the draft's mailto: and HTML.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mailtoHref, messageHtml } from '../../portal/src/draftText';
 import { catalogues, fill, initialLang } from '../../portal/src/i18n';
@@ -120,5 +121,25 @@ describe('the draft', () => {
   it('becomes HTML with the text escaped and the link as a visible anchor', () => {
     const html = messageHtml(`Hi <b>Contoso</b> & co,\nline two\n\nOpen ${url} now`, url);
     expect(html).toBe(`<p>Hi &#60;b&#62;Contoso&#60;/b&#62; &#38; co,<br>line two</p>\n<p>Open <a href="${url}">${url}</a> now</p>`);
+  });
+});
+
+describe('the deployed portal’s config.json (scripts/portal-config.mjs)', () => {
+  const load = async () =>
+    (await import(join(__dirname, '..', '..', 'scripts', 'portal-config.mjs'))) as {
+      portalConfig: (env: Record<string, string | undefined>) => unknown;
+    };
+  it('points at the Function App and asks Entra ID for the API’s scope', async () => {
+    const { portalConfig } = await load();
+    expect(
+      portalConfig({ SERVICE_API_URI: 'https://func-api-x.azurewebsites.net/', PORTAL_CLIENT_ID: 'spa-id', AUTH_CLIENT_ID: 'api-id' }),
+    ).toEqual({
+      apiBaseUrl: 'https://func-api-x.azurewebsites.net',
+      auth: { clientId: 'spa-id', authority: 'https://login.microsoftonline.com/organizations', scopes: ['api://api-id/access_as_user'] },
+    });
+  });
+  it('names every missing value', async () => {
+    const { portalConfig } = await load();
+    expect(() => portalConfig({ SERVICE_API_URI: 'https://x' })).toThrow(/PORTAL_CLIENT_ID, AUTH_CLIENT_ID/);
   });
 });
