@@ -228,7 +228,7 @@ async function story(n: Names, keyboard: boolean) {
   const edited = `Hello ${company} team!\n\n${original}`;
   await message.fill(edited);
   await press(page.getByRole('button', { name: n.copy }));
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(edited);
+  await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(edited);
   const mailto = new URL((await page.getByRole('link', { name: n.openEmail }).getAttribute('href'))!);
   expect(mailto.protocol).toBe('mailto:');
   expect(decodeURIComponent(mailto.pathname)).toBe('it@contoso.example');
@@ -273,7 +273,10 @@ async function story(n: Names, keyboard: boolean) {
 
   const dialog = page.getByRole('dialog', { name: n.remove });
   await dialog.waitFor();
-  if (n.locale === 'en-GB') expect(await dialog.innerText()).toContain(ATTESTATION_STATEMENT);
+  if (n.locale === 'en-GB') {
+    expect(await dialog.innerText()).toContain(ATTESTATION_STATEMENT);
+    await page.screenshot({ path: join(SHOTS, 'portal-removal.png') });
+  }
   await expectAccessible(page, `removal dialog (${n.locale})`);
   // Escape closes it and changes nothing; the button opens it again.
   await page.keyboard.press('Escape');
@@ -365,7 +368,7 @@ describe('the partner portal', () => {
     // The language switch: everything in Spanish, the choice kept across a reload.
     await page.getByRole('button', { name: 'Español' }).click();
     await page.getByLabel('Mensaje').waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
     await page.reload();
     await page.getByRole('link', { name: 'Clientes' }).waitFor();
     await page.getByRole('button', { name: 'English' }).click();
@@ -394,7 +397,7 @@ describe('the partner portal', () => {
     expect(await card.innerText()).toContain('Not sent');
     await expectAccessible(page, 'invitations');
     await card.getByRole('button', { name: 'Copy link' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(url);
     await card.getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => card.innerText()).toContain('Revoked');
     expect(await card.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
@@ -511,6 +514,41 @@ describe('the partner portal', () => {
     expect(sent.text).toBe(`Dear Proseware <team>,\n\nPlease accept: ${url}`);
     expect(sent.html).toContain(`<a href="${url}">`);
     expect(sent.html).toContain('Proseware &#60;team&#62;');
+    await context.close();
+  }, 60_000);
+
+  it('loads MSAL only when config.json asks for Entra ID, and then offers its sign-in', async () => {
+    const context = await newContext('en-GB');
+    const page = await context.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(portal);
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    const local = [...scripts];
+    expect(local).toContain('/portal/main.js');
+    await page.route('**/portal/config.json', (route) =>
+      route.fulfill({
+        json: {
+          apiBaseUrl: svc.url,
+          auth: {
+            clientId: randomUUID(),
+            authority: 'https://login.microsoftonline.com/organizations',
+            scopes: ['api://x/access_as_user'],
+          },
+        },
+      }),
+    );
+    scripts.length = 0;
+    await page.reload();
+    // No account yet: no token, the API says 401, the portal offers MSAL's sign-in (a button, not the local link).
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(0);
+    // MSAL comes in a chunk of its own, which the local page never loaded.
+    const extra = scripts.filter((s) => !local.includes(s));
+    expect(extra.length).toBeGreaterThan(0);
+    expect(extra.every((s) => s.startsWith('/portal/chunks/'))).toBe(true);
     await context.close();
   }, 60_000);
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mailtoHref, messageHtml } from '../../portal/src/draftText';
-import { catalogues, fill, initialLang } from '../../portal/src/i18n';
+import { catalogues, fill, pickLang } from '../../portal/src/i18n';
 import { parseRoute } from '../../portal/src/routes';
 import { ATTESTATION_STATEMENT } from '../../src/domain/relationships';
 
@@ -80,11 +80,16 @@ describe('portal catalogues', () => {
 });
 
 describe('the language default', () => {
-  it('is the first of the browser languages the portal has, else English', () => {
-    expect(initialLang(['es-MX', 'en-US'])).toBe('es');
-    expect(initialLang(['fr-FR', 'EN-gb', 'es'])).toBe('en');
-    expect(initialLang(['de'])).toBe('en');
-    expect(initialLang([])).toBe('en');
+  it('is the first of the browser’s languages the portal has, else English', () => {
+    expect(pickLang(['es-MX', 'en-US'], null)).toBe('es');
+    expect(pickLang(['fr-FR', 'EN-gb', 'es'], null)).toBe('en');
+    expect(pickLang(['de'], null)).toBe('en');
+    expect(pickLang([], undefined)).toBe('en');
+  });
+  it('gives way to the partner’s own choice', () => {
+    expect(pickLang(['es-ES'], 'en')).toBe('en');
+    expect(pickLang(['en-US'], 'es')).toBe('es');
+    expect(pickLang(['en-US'], 'fr')).toBe('en');
   });
 });
 

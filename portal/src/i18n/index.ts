@@ -5,29 +5,17 @@ import { es } from './es';
 export type Lang = 'en' | 'es';
 export const catalogues: Record<Lang, Catalogue> = { en, es };
 
-const STORAGE_KEY = 'portal.lang';
-
-/** The partner's choice if it made one, else the first of the browser's languages (Accept-Language) the portal has. */
-export function initialLang(languages: readonly string[] = navigator.languages ?? [navigator.language]): Lang {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved === 'en' || saved === 'es') return saved;
-  } catch {
-    // Storage may be off (private mode): the browser's languages decide.
-  }
+/**
+ * The partner's saved choice if it made one, else the first of the browser's languages
+ * (navigator.languages, what it sends as Accept-Language) that the portal has, else English.
+ */
+export function pickLang(languages: readonly string[], saved: string | null | undefined): Lang {
+  if (saved === 'en' || saved === 'es') return saved;
   for (const tag of languages) {
     const primary = tag.toLowerCase().split('-')[0];
     if (primary === 'es' || primary === 'en') return primary;
   }
   return 'en';
-}
-
-export function saveLang(lang: Lang): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // Not remembered; the switch still works for this page.
-  }
 }
 
 /** `fill('Page {n}', { n: 2 })` → 'Page 2'. */
