@@ -552,6 +552,44 @@ describe('the partner portal', () => {
     await context.close();
   }, 60_000);
 
+  it('is usable from the keyboard alone: skip link, tab order, visible focus', async () => {
+    const context = await newContext('en-GB');
+    const page = await context.newPage();
+    await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+    const focused = () =>
+      page.evaluate<{ text: string; outline: string; width: string }>(
+        `(() => { const e = document.activeElement; const s = getComputedStyle(e);
+           return { text: (e.textContent || e.getAttribute('aria-label') || e.id || '').trim(), outline: s.outlineStyle, width: s.outlineWidth }; })()`,
+      );
+    await page.getByRole('link', { name: 'Skip to content' }).focus();
+    const order: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      const f = await focused();
+      order.push(f.text);
+      // Every stop shows where the focus is (a 3 px outline from :focus-visible).
+      expect(f.outline, f.text).not.toBe('none');
+      expect(f.width, f.text).toBe('3px');
+    }
+    expect(order).toEqual([
+      'Español',
+      'Sign out',
+      'Customers',
+      'Invitations',
+      'Request a reseller relationship',
+      'New relationship',
+      'customer-search',
+      'ActiveRemoved', // the status select (its options' text)
+    ]);
+    for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toEqual({ text: 'Skip to content', outline: 'solid', width: '3px' });
+    // The skip link moves focus to the content.
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await context.close();
+  }, 60_000);
+
   it('pages through many customers and searches them; 360 px and README screenshots', async () => {
     const names = [
       'Adatum',
