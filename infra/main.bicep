@@ -47,6 +47,9 @@ param operatorTenantId string = ''
 @description('Optional. Origins of the partner portal allowed to call the API from a browser (CORS), e.g. ["https://portal.example.com"]. Empty: no cross-origin browser calls.')
 param portalOrigins string[] = []
 
+@description('Optional. Region of the partner portal\'s Static Web App (a Static Web App region: westus2, centralus, eastus2, westeurope, eastasia).')
+param portalLocation string = 'westeurope'
+
 @maxLength(32)
 @description('Optional. Prefix of every table name (letters and digits, starting with a letter). Empty for none.')
 param tablePrefix string = ''
@@ -126,6 +129,7 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+var portalName = '${abbrs.webStaticSites}portal-${resourceToken}'
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 // The service's tables (src/storage/tableStore.ts): "<TABLE_PREFIX>partners" and "<TABLE_PREFIX>data".
@@ -342,6 +346,18 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+// The partner portal: static files on a Static Web App, its origin allowed by the API's CORS.
+module portal 'app/portal.bicep' = {
+  name: 'portal'
+  scope: rg
+  params: {
+    name: portalName
+    location: portalLocation
+    tags: tags
+  }
+}
+var apiCorsOrigins = union(portalOrigins, [portal.outputs.SERVICE_PORTAL_URI])
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -363,7 +379,7 @@ module api 'app/api.bicep' = {
     runtimeVersion: nodeVersion
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
-    portalOrigins: portalOrigins
+    portalOrigins: apiCorsOrigins
     tablePrefix: tablePrefix
     invitationSigningKeySecretUri: '${keyVault.outputs.uri}secrets/${signingKeySecretName}'
     invitationTtlDays: invitationTtlDays
@@ -392,4 +408,6 @@ output TABLE_PREFIX string = tablePrefix
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output ACS_ENDPOINT string = 'https://${communicationService.outputs.endpoint}'
 output EMAIL_SENDER_ADDRESS string = 'DoNotReply@${emailService.outputs.domainMailFromSenderDomains[0]}'
+output SERVICE_PORTAL_NAME string = portal.outputs.SERVICE_PORTAL_NAME
+output SERVICE_PORTAL_URI string = portal.outputs.SERVICE_PORTAL_URI
 output AUTH_CALLBACK_URL string = '${api.outputs.SERVICE_API_URI}/.auth/login/aad/callback'

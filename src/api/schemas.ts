@@ -130,6 +130,7 @@ export const RoleSchema = z
     id: z.uuid().describe('The Microsoft Entra role template ID'),
     name: z.object({ en: z.string(), es: z.string() }),
     privileged: z.boolean().describe("Microsoft's PRIVILEGED label"),
+    default: z.boolean().describe('Asked for when an invitation names no roles (the least-privilege readers)'),
   })
   .meta({ id: 'Role' });
 

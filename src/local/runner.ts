@@ -19,6 +19,7 @@ import { PRINCIPAL_HEADER, encodePrincipal, isTenantId } from '../http/principal
 import { toProblem } from '../http/problem';
 import { adoptRegistrations, registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
 import { escapeHtml } from '../views/html';
+import { servePortal } from './portalFiles';
 
 export interface RunnerOptions {
   port: number;
@@ -33,6 +34,8 @@ export interface RunnerOptions {
   logRequests?: boolean;
   /** How long a local sign-in session lasts (default 8 hours, App Service Authentication's default). */
   sessionTtlMs?: number;
+  /** The built partner portal (dist/portal), served at /portal/ (src/local/portalFiles.ts); none when unset. */
+  portalDir?: string;
 }
 
 export interface RunningServer {
@@ -363,6 +366,13 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     // Browsers ask every page's origin for an icon: answer without a 404 in the console.
     if (url.pathname === '/favicon.ico' && (req.method === 'GET' || req.method === 'HEAD')) {
       return send(res, 204, { 'Cache-Control': 'public, max-age=86400' });
+    }
+    if (options.portalDir && !url.pathname.startsWith(`${API_PREFIX}/`)) {
+      const requestId = randomUUID();
+      res.setHeader('x-request-id', requestId);
+      requestIds.set(res, requestId);
+      if (await servePortal(req, res, url.pathname, options.portalDir)) return;
+      res.removeHeader('x-request-id');
     }
 
     const method = (req.method ?? 'GET').toUpperCase();

@@ -69,7 +69,11 @@ async function main(): Promise<void> {
     );
   });
   const functions = await loadFunctions();
-  const server = await startRunner({ port: runner.PORT, corsOrigins: runner.CORS_ALLOWED_ORIGINS }).catch((err: unknown) => {
+  const server = await startRunner({
+    port: runner.PORT,
+    corsOrigins: runner.CORS_ALLOWED_ORIGINS,
+    portalDir: join(__dirname, '..', '..', 'portal'),
+  }).catch((err: unknown) => {
     throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portTaken() : err;
   });
   startTimers(60_000, (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`));
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
   console.log(`Email: ${config.email.kind === 'none' ? 'not configured (drafts only)' : 'Azure Communication Services'}`);
   console.log(`Serving ${functions.length} functions on ${server.url}/api (ready in ${Date.now() - started} ms)`);
   for (const f of functions) console.log(`  ${f.operation.methods.join(',').padEnd(9)} ${API_PREFIX}/${f.operation.route}`);
+  console.log(`Partner portal: ${server.url}/portal/ (sign in as the demo reseller: tenant ${DEMO_RESELLER}, role AdminAgent)`);
   console.log('\nTry:');
   console.log(`  curl ${server.url}/api/health`);
   console.log(`  curl -H "x-ms-client-principal: ${principal}" ${server.url}/api/partners/me`);

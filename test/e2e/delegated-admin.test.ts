@@ -45,8 +45,14 @@ describe('GET /api/roles', () => {
     const r = await call(svc, 'GET', '/api/roles');
     expect(r.status).toBe(200);
     const ga = r.body.items.find((x: any) => x.id === GLOBAL_ADMINISTRATOR);
-    expect(ga).toEqual({ id: GLOBAL_ADMINISTRATOR, name: { en: 'Global Administrator', es: 'Administrador global' }, privileged: true });
-    expect(r.body.items.find((x: any) => x.id === DIRECTORY_READERS).name.en).toBe('Directory Readers');
+    expect(ga).toEqual({
+      id: GLOBAL_ADMINISTRATOR,
+      name: { en: 'Global Administrator', es: 'Administrador global' },
+      privileged: true,
+      default: false,
+    });
+    const readers = r.body.items.find((x: any) => x.id === DIRECTORY_READERS);
+    expect(readers).toMatchObject({ name: { en: 'Directory Readers' }, default: true });
     expect(r.body.items).toHaveLength(11);
   });
 });

@@ -10,7 +10,7 @@ import { enrolPartners } from '../../src/domain/operator';
 import type { Partner } from '../../src/domain/model';
 import { encodePrincipal } from '../../src/http/principal';
 import { freePort } from '../../src/local/azurite';
-import { loadFunctions, startRunner, type RunningServer } from '../../src/local/runner';
+import { loadFunctions, startRunner, type RunnerOptions, type RunningServer } from '../../src/local/runner';
 import { tableStorage } from '../../src/storage';
 import { startFakeAcs, type FakeAcs } from './fakeAcs';
 import { checkResponse, disagreements } from './openapiCheck';
@@ -46,7 +46,11 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export async function startService(overrides: Partial<Config> = {}, corsOrigins: string[] = []): Promise<Service> {
+export async function startService(
+  overrides: Partial<Config> = {},
+  corsOrigins: string[] = [],
+  runnerOptions: Pick<RunnerOptions, 'portalDir'> = {},
+): Promise<Service> {
   const port = await freePort();
   const config: Config = { ...loadConfig({ ...process.env, PUBLIC_BASE_URL: `http://localhost:${port}` }), ...overrides };
   const roundTrips: string[] = [];
@@ -55,7 +59,7 @@ export async function startService(overrides: Partial<Config> = {}, corsOrigins:
   setDeps(deps);
   await loadFunctions(FUNCTIONS_DIR, '.ts');
   const logs: string[] = [];
-  const runner = await startRunner({ port, corsOrigins, log: (level, message) => logs.push(`[${level}] ${message}`) });
+  const runner = await startRunner({ ...runnerOptions, port, corsOrigins, log: (level, message) => logs.push(`[${level}] ${message}`) });
   return { url: runner.url, deps, rows: storage.rows, runner, roundTrips, logs, close: () => runner.close() };
 }
 

@@ -343,7 +343,9 @@ describe('role assignments', () => {
 describe('CORS and sign-in', () => {
   it('feeds the portalOrigins parameter to the Function App CORS allowed origins', () => {
     expect(main).toMatch(/^param\s+portalOrigins\s+(string\[\]|array)(?=\s|$)/m);
-    expect(main).toMatch(/^\s*portalOrigins:\s*portalOrigins\s*$/m);
+    // The given origins and the portal's own Static Web App (infra/app/portal.bicep).
+    expect(main).toMatch(/^var\s+apiCorsOrigins\s*=\s*union\(portalOrigins,\s*\[portal\.outputs\.SERVICE_PORTAL_URI\]\)\s*$/m);
+    expect(main).toMatch(/^\s*portalOrigins:\s*apiCorsOrigins\s*$/m);
     expect(apiBicep).toMatch(/^param\s+portalOrigins\s+(string\[\]|array)(?=\s|$)/m);
     expect(apiBicep).toMatch(/cors:\s*\{\s*allowedOrigins:\s*portalOrigins\s*supportCredentials:\s*false\s*\}/);
   });
@@ -378,6 +380,15 @@ describe('azd wiring', () => {
     const yaml = readFileSync(join(ROOT, 'azure.yaml'), 'utf8');
     expect(yaml).toMatch(/^\s+api:\s*\n(?:\s+.*\n)*?\s+host:\s*function\s*$/m);
     expect(apiBicep).toMatch(/'azd-service-name':\s*serviceName/);
+  });
+
+  it('deploys the portal service to a Static Web App', () => {
+    const yaml = readFileSync(join(ROOT, 'azure.yaml'), 'utf8');
+    expect(yaml).toMatch(/^\s+portal:\s*\n(?:\s+.*\n)*?\s+host:\s*staticwebapp\s*$/m);
+    const portalBicep = readFileSync(join(INFRA, 'app', 'portal.bicep'), 'utf8');
+    expect(portalBicep).toMatch(/'Microsoft\.Web\/staticSites@/);
+    expect(portalBicep).toMatch(/'azd-service-name':\s*serviceName/);
+    expect(main).toMatch(/^module\s+portal\s+'app\/portal\.bicep'/m);
   });
 
   it('config rejects an unresolved Key Vault reference as INVITATION_SIGNING_KEY', () => {

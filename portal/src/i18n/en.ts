@@ -1,0 +1,203 @@
+/**
+ * The partner portal's English texts. Translators: keep every {placeholder} as it is (the code
+ * fills it in), and keep the names marked "exact": other teams' tests and Partner Center's own
+ * vocabulary use them.
+ */
+export const en = {
+  lang: 'en',
+  app: {
+    title: 'Partner portal',
+    skip: 'Skip to content',
+    nav: 'Main',
+    /** The language switch shows the OTHER language, in that language. */
+    switchTo: 'Español',
+    switchToLang: 'es',
+    signIn: 'Sign in', // exact
+    signOut: 'Sign out',
+    signedInAs: 'Signed in as {name}',
+    loading: 'Loading…',
+    unreachable: 'The service cannot be reached. Check your connection and try again.',
+    unexpected: 'Something went wrong: {message}',
+    requestId: 'Request ID for support: {id}',
+    notSignedInTitle: 'Sign in to the partner portal',
+    notSignedIn: 'Sign in with your work account to manage your customers.',
+    noAccessTitle: 'You cannot use the partner portal',
+    noAccess:
+      'Only a global admin or admin agent of an enrolled partner organisation can use the partner portal. Ask your organisation’s global admin for access.',
+    notFound: 'There is no such page.',
+    backToCustomers: 'Back to Customers',
+  },
+  nav: {
+    customers: 'Customers', // exact
+    invitations: 'Invitations', // exact
+    request: 'Request a reseller relationship', // exact
+    newRelationship: 'New relationship', // exact
+  },
+  customers: {
+    title: 'Customers',
+    search: 'Search customers', // exact
+    status: 'Status',
+    active: 'Active',
+    removed: 'Removed',
+    company: 'Company',
+    domain: 'Domain',
+    role: 'Relationship',
+    established: 'Established',
+    removedAt: 'Removed',
+    empty: 'No customers yet. Invite one with “New relationship” or “Request a reseller relationship”.',
+    emptySearch: 'No customer matches “{q}”.',
+    emptyRemoved: 'No removed customers.',
+    next: 'Next page',
+    previous: 'Previous page',
+    page: 'Page {n}',
+    removedNotice: '{company} was removed. {notice}',
+  },
+  roles: {
+    reseller: 'Reseller',
+    indirectProvider: 'Indirect provider',
+  },
+  customer: {
+    tabs: 'Customer',
+    details: 'Details',
+    activity: 'Activity',
+    account: 'Account', // exact
+    tenantId: 'Tenant ID',
+    company: 'Company name',
+    domain: 'Domain',
+    relationship: 'Relationship',
+    status: 'Status',
+    established: 'Established',
+    removedAt: 'Removed',
+    removedBy: 'Removed by',
+    provider: 'Indirect provider',
+    reseller: 'Reseller',
+    delegatedAdmin: 'Delegated admin privileges',
+    daStatus: 'Status',
+    daRoles: 'Roles',
+    daGranted: 'Granted',
+    daEnds: 'Ends',
+    daAutoExtend: 'Extends automatically',
+    daRevoked: 'Revoked',
+    yes: 'Yes',
+    no: 'No',
+    granted: 'Granted',
+    revoked: 'Revoked',
+    expired: 'Expired',
+    activityEmpty: 'No activity recorded.',
+    when: 'When',
+    who: 'Who',
+    what: 'What',
+    accountIntro:
+      'Removing the relationship revokes your delegated admin privileges for this customer and removes it from your customers. The customer is not notified.',
+    remove: 'Remove customer relationship', // exact
+    alreadyRemoved: 'This relationship was removed.',
+  },
+  removal: {
+    title: 'Remove customer relationship',
+    statementIntro: 'To remove the relationship, you must attest to the following statement:',
+    // The service's own statement (test/unit/portal.test.ts checks that it is the same).
+    statement:
+      'I attest that this decision to remove the reseller relationship was made in good faith, for a legitimate business purpose and in line with our agreement with the customer.',
+    confirm: 'I confirm the statement above.', // exact start: "I confirm"
+    confirmRequired: 'Tick the box to confirm the statement.',
+    reason: 'Reason (optional)',
+    reasonHint: 'For your records; at most 500 characters. It is not sent to the customer.',
+    remove: 'Remove', // exact
+    cancel: 'Cancel',
+    removing: 'Removing…',
+  },
+  audit: {
+    'invitation.created': 'Invitation created',
+    'invitation.sent': 'Invitation sent',
+    'invitation.revoked': 'Invitation revoked',
+    'invitation.accepted': 'Invitation accepted',
+    'invitation.declined': 'Invitation declined',
+    'invitation.expired': 'Invitation expired',
+    'relationship.established': 'Relationship established',
+    'relationship.removed': 'Relationship removed',
+  } as Record<string, string>,
+  invite: {
+    requestTitle: 'Request a reseller relationship',
+    requestIntro:
+      'For a customer that already has a Microsoft Entra tenant: give its tenant ID and/or domain, and the invitation can only be accepted by that tenant.',
+    newTitle: 'New relationship',
+    newIntro: 'For a new customer. Choose your indirect provider to ask the customer to accept both of you at once.',
+    companyName: 'Company name', // exact
+    domain: 'Domain', // exact
+    email: 'Email address', // exact
+    emailHint: 'The customer’s global admin, who receives the invitation.',
+    tenantId: 'Tenant ID', // exact
+    tenantIdHint: 'A UUID, such as 3f1d5b7a-2c4e-4a6b-8d9f-0e1a2b3c4d5e.',
+    needTenantOrDomain: 'Give the tenant ID or the domain of the existing customer.',
+    provider: 'Indirect provider', // exact
+    noProvider: 'None (reseller relationship only)',
+    language: 'Language', // exact
+    languageHint: 'The language of the email and of the customer’s page.',
+    english: 'English',
+    spanish: 'Spanish',
+    access: 'Delegated admin roles',
+    accessHint: 'Ask only for the roles you need (least privilege).',
+    privileged: 'privileged',
+    duration: 'Duration (days)',
+    durationHint: 'From 1 to 730 days.',
+    autoExtend: 'Extend automatically by 180 days at the end',
+    submit: 'Create invitation', // exact
+    creating: 'Creating…',
+    required: 'Required.',
+    notReseller: 'Only resellers can invite customers.',
+  },
+  draft: {
+    title: 'Review the invitation',
+    intro: 'Review and edit the email, then copy it, open it in your email app, or send it. Keep the link in the message.',
+    to: 'To',
+    subject: 'Subject', // exact
+    message: 'Message', // exact
+    link: 'Invitation link',
+    expires: 'The link expires on {date}.',
+    linkMissing: 'The message must contain the invitation link exactly: {url}',
+    insertLink: 'Add the link back',
+    copy: 'Copy to clipboard', // exact
+    copied: 'The message was copied to the clipboard.',
+    copyFailed: 'The browser did not allow copying. Select the message and copy it yourself.',
+    openEmail: 'Open in email', // exact
+    send: 'Send', // exact
+    sending: 'Sending…',
+    sent: 'The invitation was sent to {to}.',
+    done: 'Done', // exact
+    notPending: 'This invitation is {status}: there is no draft to review.',
+  },
+  invitations: {
+    title: 'Invitations',
+    status: 'Status',
+    all: 'All',
+    customer: 'Customer',
+    expires: 'Expires',
+    email: 'Email',
+    actions: 'Actions',
+    copyLink: 'Copy link', // exact
+    linkCopied: 'The link for {company} was copied.',
+    revoke: 'Revoke', // exact
+    revoked: 'The invitation for {company} was revoked.',
+    review: 'Review draft',
+    empty: 'No invitations.',
+    more: 'Show more',
+    kindCombined: 'with {provider}',
+  },
+  invitationStatus: {
+    pending: 'Pending',
+    accepted: 'Accepted',
+    declined: 'Declined',
+    revoked: 'Revoked',
+    expired: 'Expired',
+  } as Record<string, string>,
+  emailStatus: {
+    notSent: 'Not sent',
+    sent: 'Sent {date}',
+    failed: 'Failed: {error}',
+  },
+};
+
+/** Every catalogue has exactly the shape of the English one. */
+export type Catalogue = {
+  [K in keyof typeof en]: (typeof en)[K] extends Record<string, string> ? { [P in keyof (typeof en)[K]]: string } : string;
+};
