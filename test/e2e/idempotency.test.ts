@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/domain/errors';
 import type { Change } from '../../src/domain/ports';
-import { adminOf, call, startWorld, type Service, type World } from '../support/harness';
-import { startFakeAcs, type FakeAcs } from '../support/fakeAcs';
+import { adminOf, call, startWorldWithEmail, type Service, type World } from '../support/harness';
+import type { FakeAcs } from '../support/fakeAcs';
 import { wrapStore } from '../support/faults';
 
 let svc: Service;
@@ -18,16 +18,12 @@ const body = { customer: { companyName: 'Contoso', email: 'admin@contoso.example
 let n = 0;
 const newKey = () => `portal-retry-${Date.now()}-${++n}`;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  acs = await startFakeAcs();
-  ({ svc, w } = await startWorld({
-    email: { kind: 'connectionString', connectionString: acs.connectionString(), sender: 'DoNotReply@fabrikam.example' },
-  }));
+  ({ svc, w, acs, close } = await startWorldWithEmail());
 });
-afterAll(async () => {
-  await svc.close();
-  await acs.close();
-});
+afterAll(() => close());
 beforeEach(() => acs.reset());
 
 const realClock = () => svc.deps.clock;

@@ -5,24 +5,20 @@
  * email settings (400 before 409).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminOf, call, startWorld, type Service, type World } from '../support/harness';
-import { startFakeAcs, type FakeAcs } from '../support/fakeAcs';
+import { adminOf, call, startWorldWithEmail, type Service, type World } from '../support/harness';
+import type { FakeAcs } from '../support/fakeAcs';
 
 let svc: Service;
 let w: World;
 let acs: FakeAcs;
 const body = { customer: { companyName: 'Contoso', email: 'admin@contoso.example' } };
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  acs = await startFakeAcs();
-  ({ svc, w } = await startWorld({
-    email: { kind: 'connectionString', connectionString: acs.connectionString(), sender: 'DoNotReply@fabrikam.example' },
-  }));
+  ({ svc, w, acs, close } = await startWorldWithEmail());
 });
-afterAll(async () => {
-  await svc.close();
-  await acs.close();
-});
+afterAll(() => close());
 beforeEach(() => acs.reset());
 
 async function create() {
