@@ -16,6 +16,14 @@ export const routes = {
   listAuditEvents: { methods: ['GET'], route: 'audit' },
   getPartner: { methods: ['GET'], route: 'partners/me' },
   health: { methods: ['GET'], route: 'health' },
+  putWebhook: { methods: ['PUT'], route: 'webhooks' },
+  getWebhook: { methods: ['GET'], route: 'webhooks' },
+  deleteWebhook: { methods: ['DELETE'], route: 'webhooks' },
+  rotateWebhookSecret: { methods: ['POST'], route: 'webhooks/rotate-secret' },
+  testWebhook: { methods: ['POST'], route: 'webhooks/test' },
+  listDeliveries: { methods: ['GET'], route: 'webhooks/deliveries' },
+  redeliver: { methods: ['POST'], route: 'webhooks/deliveries/{eventId}/redeliver' },
+  listEvents: { methods: ['GET'], route: 'events' },
   openapi: { methods: ['GET'], route: 'openapi.json' },
 } as const;
 

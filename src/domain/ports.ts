@@ -13,6 +13,8 @@ import type {
   RelationshipStatus,
   Versioned,
 } from './model';
+import type { CloudEvent } from './events';
+import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
 
 /** One change of an atomic commit; every change of a commit belongs to one partner. */
 export type Change =
@@ -23,7 +25,20 @@ export type Change =
   | { kind: 'saveRelationship'; relationship: Relationship; previous?: Versioned<Relationship> | undefined }
   | { kind: 'recordAudit'; event: AuditEvent }
   /** Records that an invitation's step in this partner's data is applied: at most once. */
-  | { kind: 'markAcceptanceStep'; invitationId: string; resellerId: string; at: string };
+  | { kind: 'markAcceptanceStep'; invitationId: string; resellerId: string; at: string }
+  | EventChange;
+
+/**
+ * Events and webhooks (src/domain/events.ts, webhooks.ts). Every commit also records the events
+ * of its audit events (the store applies `eventsOf`); `recordEvent` adds one of its own.
+ */
+export type EventChange =
+  | { kind: 'recordEvent'; event: CloudEvent }
+  /** Creates the registration (no `version`) or replaces it if it is still at `version`. */
+  | { kind: 'saveWebhook'; webhook: Webhook; version?: string | undefined }
+  | { kind: 'deleteWebhook' }
+  /** Creates the delivery state of an event (no `version`) or replaces it if still at `version`. */
+  | { kind: 'saveDelivery'; delivery: Delivery; version?: string | undefined };
 
 export interface InvitationFilter {
   status: InvitationStatus | 'all';
@@ -58,6 +73,51 @@ export interface PartnerStore {
   commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
   ping(): Promise<void>;
+  event(partnerId: string, eventId: string): Promise<CloudEvent | undefined>;
+  /** Oldest first, after the event `after` (exclusive), only events made before `settledBefore`. */
+  events(partnerId: string, filter: { after?: string | undefined; settledBefore: Date }, page: PageRequest): Promise<Page<CloudEvent>>;
+  webhook(partnerId: string): Promise<Versioned<Webhook> | undefined>;
+  delivery(partnerId: string, eventId: string): Promise<Versioned<Delivery> | undefined>;
+  /** Oldest event first. */
+  deliveries(partnerId: string, filter: { status: DeliveryStatus | 'all' }, page: PageRequest): Promise<Page<Delivery>>;
+}
+
+/** A message of the delivery queue: these events of this partner are (or are about to be) committed. */
+export interface EventMessage {
+  partnerId: string;
+  eventIds: string[];
+  /** The attempt this message is for (1 when absent). */
+  attempt?: number;
+}
+
+/** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
+export interface EventQueue {
+  /** Enqueues a message that becomes visible after `delaySeconds`; resolves with a handle to it. */
+  send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage>;
+  /** Makes a message sent with a delay visible now. */
+  release(message: QueuedMessage): Promise<void>;
+  /** Removes a message (best effort). */
+  withdraw(message: QueuedMessage): Promise<void>;
+}
+
+export interface QueuedMessage {
+  messageId: string;
+  popReceipt: string;
+}
+
+export interface WebhookResponse {
+  /** Absent when no answer came (refused target, connection error, timeout). */
+  status?: number;
+  error?: string;
+  /** The first bytes of the answer's body, no more. */
+  excerpt: string;
+}
+
+/** Posts to partners' receivers, refusing targets the policy refuses (src/webhooks). */
+export interface WebhookTransport {
+  /** Whether the URL may be registered (scheme, and where its host resolves). */
+  allowed(url: string): Promise<boolean>;
+  post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
 }
 
 /** The directory of enrolled partners. */

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, loadRunnerSettings } from '../config';
 import { buildDeps, setDeps } from '../deps';
 import { encodePrincipal } from '../http/principal';
-import { azuriteConnectionString, startAzurite, type RunningAzurite } from './azurite';
+import { azuriteConnectionString, azuriteQueueConnectionString, startAzurite, type RunningAzurite } from './azurite';
+import { startQueuePollers } from './queues';
 import { loadFunctions, startRunner, startTimers } from './runner';
 import { seedFile } from './seed';
 
@@ -15,9 +16,10 @@ const DEMO_FILE = join(__dirname, '..', '..', '..', 'demo', 'partners.json');
 const DEMO_RESELLER = '8c2f4a51-3b7e-4d1a-9f60-2b5e7c9d1a01';
 
 let azurite: RunningAzurite | undefined;
+let azuriteQueues: RunningAzurite | undefined;
 
 async function stop(code: number): Promise<never> {
-  await azurite?.stop();
+  await Promise.all([azurite?.stop(), azuriteQueues?.stop()]);
   process.exit(code);
 }
 
@@ -37,10 +39,18 @@ async function main(): Promise<void> {
   // The embedded Azurite's connection string is known before it starts, so every setting is
   // checked before anything is started.
   if (embedded) env.TABLES_CONNECTION_STRING = azuriteConnectionString(runner.AZURITE_TABLE_PORT);
+  // Webhooks: Azurite's Queue service unless QUEUES_* points elsewhere; local receivers allowed.
+  const embeddedQueues = !env.QUEUES_CONNECTION_STRING && !env.QUEUES_ENDPOINT;
+  if (embeddedQueues) env.QUEUES_CONNECTION_STRING = azuriteQueueConnectionString(runner.AZURITE_QUEUE_PORT);
+  env.WEBHOOK_ALLOW_PRIVATE_TARGETS ||= 'true';
   const config = loadConfig(env);
   if (embedded) {
     azurite = await startAzurite({ port: runner.AZURITE_TABLE_PORT });
     console.log(`Azurite (Table, in memory) on 127.0.0.1:${azurite.port}`);
+  }
+  if (embeddedQueues) {
+    azuriteQueues = await startAzurite({ port: runner.AZURITE_QUEUE_PORT, service: 'queue' });
+    console.log(`Azurite (Queue, in memory) on 127.0.0.1:${azuriteQueues.port}`);
   }
   const deps = buildDeps(config);
   setDeps(deps);
@@ -48,6 +58,7 @@ async function main(): Promise<void> {
   const n = await seedFile(deps.directory, DEMO_FILE);
   const functions = await loadFunctions();
   const server = await startRunner({ port: runner.PORT, corsOrigins: runner.CORS_ALLOWED_ORIGINS });
+  startQueuePollers({ config, log: (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`) });
   startTimers(60_000, (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`));
 
   const principal = encodePrincipal({ tenantId: DEMO_RESELLER, userId: 'demo-user', name: 'ana@fabrikam.example', roles: ['AdminAgent'] });

@@ -1,6 +1,8 @@
 /** Storage, assembled: the domain's ports over Azure Table Storage, or over memory (unit tests). */
-import type { Config } from '../config';
-import type { PartnerDirectory, PartnerStore } from '../domain/ports';
+import { queueNameFor, type Config } from '../config';
+import type { EventQueue, PartnerDirectory, PartnerStore } from '../domain/ports';
+import { MemoryEventQueue } from '../queue/memoryQueue';
+import { StorageEventQueue } from '../queue/storageQueue';
 import { MemoryRows } from './memoryRows';
 import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
 import type { Rows } from './rows';
@@ -11,17 +13,20 @@ export interface Storage {
   directory: PartnerDirectory;
   /** The rows underneath (tests and benchmarks read the layout through them). */
   rows: Rows;
+  /** The delivery queue every commit announces its events on. */
+  queue: EventQueue;
 }
 
-export function storageOver(rows: Rows, cursorKey: string): Storage {
-  return { store: new RowPartnerStore(rows, cursorKey), directory: new RowPartnerDirectory(rows), rows };
+export function storageOver<Q extends EventQueue>(rows: Rows, cursorKey: string, queue: Q): Storage & { queue: Q } {
+  return { store: new RowPartnerStore(rows, cursorKey, queue), directory: new RowPartnerDirectory(rows), rows, queue };
 }
 
 export function tableStorage(
-  config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId' | 'signingKey'>,
+  config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId' | 'signingKey' | 'queues'>,
   options: TableRowsOptions = {},
-): Storage {
-  return storageOver(TableRows.fromConfig(config, options), config.signingKey);
+): Storage & { queue: StorageEventQueue } {
+  const queue = StorageEventQueue.fromConfig(config, queueNameFor(config.tablePrefix), options.onRoundTrip);
+  return storageOver(TableRows.fromConfig(config, options), config.signingKey, queue);
 }
 
 /** The partner directory alone (`npm run seed` needs nothing else). */
@@ -29,7 +34,7 @@ export function tableDirectory(config: Pick<Config, 'tables' | 'tablePrefix' | '
   return new RowPartnerDirectory(TableRows.fromConfig(config));
 }
 
-export function memoryStorage(cursorKey = 'memory-cursor-key'): Storage & { rows: MemoryRows } {
+export function memoryStorage(cursorKey = 'memory-cursor-key'): Storage & { rows: MemoryRows; queue: MemoryEventQueue } {
   const rows = new MemoryRows();
-  return { ...storageOver(rows, cursorKey), rows };
+  return { ...storageOver(rows, cursorKey, new MemoryEventQueue()), rows };
 }

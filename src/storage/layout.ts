@@ -11,6 +11,9 @@
  *   aud|{invertedTime}|{eventId}            audit event, newest first
  *   auc|{customerId}|{invertedTime}|{id}    the same event, by customer
  *   acc|{invitationId}                      marker: this invitation's step in THIS partition is applied
+ *   evt|{eventId}                           an event (the outbox and the feed; ids are time-ordered)
+ *   dlv|{eventId}                           the delivery state of an event to the partner's webhook
+ *   whk                                     the partner's webhook registration
  *
  * The `partners` table holds the directory: PartitionKey = partner ID, RowKey = `profile`.
  * Every row that holds a record keeps it whole as JSON in `doc`; other properties exist only to
@@ -27,6 +30,11 @@ export const SEARCH_INDEX = 'ixq|';
 export const AUDIT = 'aud|';
 export const AUDIT_BY_CUSTOMER = 'auc|';
 export const ACCEPTANCE_MARK = 'acc|';
+export const EVENT = 'evt|';
+export const DELIVERY = 'dlv|';
+export const WEBHOOK = 'whk';
+export const eventKey = (id: string) => `${EVENT}${id}`;
+export const deliveryKey = (eventId: string) => `${DELIVERY}${eventId}`;
 
 /** The end of a prefix range: every key starting with `prefix` is below it. */
 export const prefixEnd = (prefix: string) => `${prefix}\uffff`;

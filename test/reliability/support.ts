@@ -17,6 +17,9 @@ import { performance } from 'node:perf_hooks';
 import type { AuditEvent, Invitation, Relationship } from '../../src/domain/model';
 import {
   ACCEPTANCE_MARK,
+  DELIVERY,
+  EVENT,
+  WEBHOOK,
   AUDIT,
   AUDIT_BY_CUSTOMER,
   INVITATION,
@@ -165,8 +168,20 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
     const audRows = rows.filter((r) => r.rk.startsWith(AUDIT));
     const aucRows = rows.filter((r) => r.rk.startsWith(AUDIT_BY_CUSTOMER));
     const marks = rows.filter((r) => r.rk.startsWith(ACCEPTANCE_MARK));
-    const known = [INVITATION, RELATIONSHIP, NAME_INDEX, SEARCH_INDEX, AUDIT, AUDIT_BY_CUSTOMER, ACCEPTANCE_MARK];
+    const known = [INVITATION, RELATIONSHIP, NAME_INDEX, SEARCH_INDEX, AUDIT, AUDIT_BY_CUSTOMER, ACCEPTANCE_MARK, EVENT, DELIVERY, WEBHOOK];
     for (const r of rows) if (!known.some((p) => r.rk.startsWith(p))) bad(`${where(r.rk)} unknown row kind`);
+
+    // The outbox: exactly one event per audit event, of its action (test events aside).
+    const countBy = (values: string[]) => values.reduce((m, v) => m.set(v, (m.get(v) ?? 0) + 1), new Map<string, number>());
+    const auditCounts = countBy(audRows.map((r) => String(r.data.action)));
+    const eventCounts = countBy(
+      rows.filter((r) => r.rk.startsWith(EVENT) && r.data.type !== 'test.created').map((r) => String(r.data.type)),
+    );
+    for (const action of new Set([...auditCounts.keys(), ...eventCounts.keys()])) {
+      const a = auditCounts.get(action) ?? 0;
+      const e = eventCounts.get(action) ?? 0;
+      if (a !== e) bad(`[${pk.slice(0, 8)}] ${action}: ${a} audit events but ${e} outbox events`);
+    }
 
     if (figures) {
       figures.rows += rows.length;
