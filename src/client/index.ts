@@ -29,6 +29,15 @@ import type {
   RemoveRelationshipBody,
   SendInvitationBody,
 } from '../api/schemas';
+import type {
+  CloudEventSchema,
+  DeliverySchema,
+  ListDeliveriesQuery,
+  ListEventsQuery,
+  WebhookBody,
+  WebhookCreatedSchema,
+  WebhookSchema,
+} from '../api/webhookSchemas';
 import { errorFromResponse } from './errors';
 
 export { ApiError, isApiError, type Problem } from './errors';
@@ -41,7 +50,7 @@ type Ops = typeof operations;
 export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi'>;
 
 /** The JSON of an operation's success (its 200 or 201 answer). */
-type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201>] : never;
+type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202>] : never;
 type ResponseOf<K extends ClientOperation> = SuccessOf<Ops[K]> extends { json: infer S extends z.ZodType } ? z.output<S> : never;
 type QueryOf<K extends ClientOperation> = Ops[K] extends { query: infer S extends z.ZodType } ? Partial<z.output<S>> : never;
 type BodyOf<K extends ClientOperation> = Ops[K] extends { body: infer S extends z.ZodType } ? z.input<S> : never;
@@ -57,6 +66,12 @@ export type AuditEvent = z.output<typeof AuditEventSchema>;
 export type Partner = z.output<typeof PartnerSchema>;
 export type Health = z.output<typeof HealthSchema>;
 export type AcceptResult = ResponseOf<'acceptInvitation'>;
+export type Webhook = z.output<typeof WebhookSchema>;
+/** The first registration: with its secret, shown only then. */
+export type WebhookCreated = z.output<typeof WebhookCreatedSchema>;
+export type WebhookInput = z.input<typeof WebhookBody>;
+export type Delivery = z.output<typeof DeliverySchema>;
+export type CloudEvent = z.output<typeof CloudEventSchema>;
 export interface Page<T> {
   items: T[];
   /** Absent on the last page. */
@@ -72,6 +87,8 @@ type Filter<S extends z.ZodType> = Partial<Omit<z.output<S>, 'continuationToken'
 export type InvitationFilter = Filter<typeof ListInvitationsQuery>;
 export type RelationshipFilter = Filter<typeof ListRelationshipsQuery>;
 export type AuditFilter = Filter<typeof ListAuditQuery>;
+export type DeliveryFilter = Filter<typeof ListDeliveriesQuery>;
+export type EventFilter = Filter<typeof ListEventsQuery>;
 type Paged<F> = { [K in keyof (F & { continuationToken?: string | undefined })]: (F & { continuationToken?: string | undefined })[K] };
 
 // ---------- options ----------
@@ -189,6 +206,8 @@ export function createClient(options: ClientOptions) {
   const listInvitations = (query: Paged<InvitationFilter> = {}, o: RequestOptions = {}) => get('listInvitations', { ...o, query });
   const listRelationships = (query: Paged<RelationshipFilter> = {}, o: RequestOptions = {}) => get('listRelationships', { ...o, query });
   const listAuditEvents = (query: Paged<AuditFilter> = {}, o: RequestOptions = {}) => get('listAuditEvents', { ...o, query });
+  const listDeliveries = (query: Paged<DeliveryFilter> = {}, o: RequestOptions = {}) => get('listDeliveries', { ...o, query });
+  const listEvents = (query: Paged<EventFilter> = {}, o: RequestOptions = {}) => get('listEvents', { ...o, query });
 
   return {
     call,
@@ -225,6 +244,23 @@ export function createClient(options: ClientOptions) {
     auditEvents: (filter: AuditFilter = {}, o: RequestOptions = {}): AsyncGenerator<AuditEvent, void, undefined> =>
       paginate((continuationToken) => listAuditEvents({ ...filter, continuationToken }, o)),
     getPartner: (o: RequestOptions = {}): Promise<Partner> => get('getPartner', o),
+
+    // webhooks and events
+    /** Registers or changes the webhook; the first registration (201) carries `secret`, shown only then. */
+    putWebhook: (body: WebhookInput, o: RequestOptions = {}): Promise<Webhook | WebhookCreated> => get('putWebhook', { ...o, body }),
+    getWebhook: (o: RequestOptions = {}): Promise<Webhook> => get('getWebhook', o),
+    deleteWebhook: async (o: RequestOptions = {}): Promise<void> => void (await call('deleteWebhook', o)),
+    /** A new secret (shown only now); the old one keeps signing for 24 h. */
+    rotateWebhookSecret: (o: RequestOptions = {}) => get('rotateWebhookSecret', o),
+    /** Commits a `test.created` event and delivers it; resolves with its id. */
+    testWebhook: (o: RequestOptions = {}) => get('testWebhook', o),
+    listDeliveries: (query?: Paged<DeliveryFilter>, o?: RequestOptions): Promise<Page<Delivery>> => listDeliveries(query, o),
+    redeliver: async (eventId: string, o: RequestOptions = {}): Promise<void> =>
+      void (await call('redeliver', { ...o, params: { eventId } })),
+    listEvents: (query?: Paged<EventFilter>, o?: RequestOptions): Promise<Page<CloudEvent>> => listEvents(query, o),
+    /** Every event after `after` (oldest first), page after page: what a receiver reconciles from. */
+    events: (filter: EventFilter = {}, o: RequestOptions = {}): AsyncGenerator<CloudEvent, void, undefined> =>
+      paginate((continuationToken) => listEvents({ ...filter, continuationToken }, o)),
     /** `{ status: 'ok' }`, or `{ status: 'unavailable' }` (a 503) when storage does not answer. */
     health: (o: RequestOptions = {}): Promise<Health> => get('health', o),
   };

@@ -100,6 +100,14 @@ describe('requests', () => {
       ['listAuditEvents', () => c.listAuditEvents()],
       ['getPartner', () => c.getPartner()],
       ['health', () => c.health()],
+      ['putWebhook', () => c.putWebhook({ url: 'https://hooks.example/x' })],
+      ['getWebhook', () => c.getWebhook()],
+      ['deleteWebhook', () => c.deleteWebhook()],
+      ['rotateWebhookSecret', () => c.rotateWebhookSecret()],
+      ['testWebhook', () => c.testWebhook()],
+      ['listDeliveries', () => c.listDeliveries({ status: 'failed' })],
+      ['redeliver', () => c.redeliver('e/1'), { eventId: 'e/1' }],
+      ['listEvents', () => c.listEvents({ after: 'e1' })],
     ];
     const covered = new Set(calls.map(([name]) => name));
     expect(Object.keys(operations).filter((n) => !covered.has(n as ClientOperation))).toEqual(['acceptPage', 'openapi']);

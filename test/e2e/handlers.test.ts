@@ -112,6 +112,14 @@ describe('handlers', () => {
         'removeRelationship',
         'revokeInvitation',
         'sendInvitation',
+        'putWebhook',
+        'getWebhook',
+        'deleteWebhook',
+        'rotateWebhookSecret',
+        'testWebhook',
+        'listDeliveries',
+        'redeliver',
+        'listEvents',
       ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
