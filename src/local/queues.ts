@@ -14,6 +14,7 @@ import { StorageEventQueue, type ReceivedMessage } from '../queue/storageQueue';
 /** As host.json's `extensions.queues`. */
 export const MAX_DEQUEUE_COUNT = 5;
 const BATCH_SIZE = 16;
+const MAX_IN_FLIGHT = 32;
 /** How long a message being worked on stays invisible (the host renews it; a local run takes less). */
 const VISIBILITY_SECONDS = 30;
 
@@ -59,16 +60,29 @@ export function startQueuePollers(options: QueuePollerOptions): () => Promise<vo
       }
       await queue.complete(m);
     };
+    // Up to MAX_IN_FLIGHT messages at once; more are fetched as soon as some finish (as the
+    // host's batchSize and newBatchThreshold do).
+    const inFlight = new Set<Promise<void>>();
     while (!stopped) {
+      if (inFlight.size >= MAX_IN_FLIGHT) {
+        await Promise.race(inFlight);
+        continue;
+      }
       let batch: ReceivedMessage[] = [];
       try {
-        batch = await queue.receive(BATCH_SIZE, VISIBILITY_SECONDS);
-        await Promise.all(batch.map((m) => run(m).catch((err: unknown) => options.log('warning', `${name}: ${String(err)}`))));
+        batch = await queue.receive(Math.min(BATCH_SIZE, MAX_IN_FLIGHT - inFlight.size), VISIBILITY_SECONDS);
       } catch (err) {
         options.log('warning', `${name}: the queue cannot be read: ${err instanceof Error ? err.message : String(err)}`);
       }
+      for (const m of batch) {
+        const work: Promise<void> = run(m)
+          .catch((err: unknown) => options.log('warning', `${name}: ${String(err)}`))
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      }
       if (batch.length === 0 && !stopped) await new Promise((r) => setTimeout(r, interval).unref());
     }
+    await Promise.all(inFlight);
   });
   return async () => {
     stopped = true;

@@ -163,7 +163,7 @@ export class RowPartnerStore implements PartnerStore {
    * The outbox: the commit's events (its own and one per audit event, src/domain/events.ts) are
    * written with it, and announced on the queue around it: BEFORE the commit with a delay (so a
    * process dying after the commit loses no delivery, and nothing ever scans for events), made
-   * visible at once AFTER it (or withdrawn when it failed).
+   * visible at once AFTER it, unawaited (or withdrawn when it failed).
    */
   async commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]> {
     const events = eventsOf(partnerId, changes);
@@ -178,8 +178,10 @@ export class RowPartnerStore implements PartnerStore {
       if (announced) await this.queue?.withdraw(announced).catch(() => undefined);
       throw err;
     }
-    // The change is made: a failure to hurry its delivery only delays it (the announcement comes).
-    if (announced) await this.queue?.release(announced).catch(() => undefined);
+    // The change is made. Its announcement is made visible now, without holding up the answer
+    // (the request path waits for one queue round trip, the send): if this is lost, the
+    // announcement still comes after its delay.
+    if (announced) void this.queue?.release(announced).catch(() => undefined);
     return versions;
   }
 

@@ -105,6 +105,25 @@ describe('registration', () => {
   });
 });
 
+describe('cost on the request path', () => {
+  it('a change adds one awaited queue send (and an unawaited release); a read adds nothing', async () => {
+    const p = (await seedWorld(svc.deps)).reseller;
+    const queueOps = () => svc.roundTrips.filter((op) => op.startsWith('queue.') && op !== 'queue.create');
+    await invite(p); // warm
+    const before = queueOps().length;
+    const t0 = performance.now();
+    const a = await invite(p);
+    const ms = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(queueOps().slice(before).sort()).toEqual(['queue.release', 'queue.send']);
+    const mid = queueOps().length;
+    expect((await call(svc, 'GET', `/api/invitations/${a.id}`, { as: adminOf(p) })).status).toBe(200);
+    expect((await call(svc, 'GET', '/api/invitations', { as: adminOf(p) })).status).toBe(200);
+    expect(queueOps().length).toBe(mid);
+    console.log(`[webhooks] createInvitation with its event: ${ms.toFixed(1)} ms`);
+  });
+});
+
 describe('delivery', () => {
   it('every action yields exactly one event, signed, in order, to its own partner only; the feed has them in the same order', async () => {
     const world = await seedWorld(svc.deps);
