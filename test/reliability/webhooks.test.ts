@@ -109,8 +109,8 @@ const START = join(__dirname, '..', '..', 'dist', 'src', 'local', 'start.js');
 function startProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<void> } {
   const child = spawn(process.execPath, [START], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return { child, output: () => out, exited };
 }
