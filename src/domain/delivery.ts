@@ -9,6 +9,7 @@
  * enqueue loses nothing. A worker that finds no such event drops it (the commit failed).
  */
 import { createHmac } from 'node:crypto';
+import { completeAcceptance } from './acceptance';
 import { WriteConflict } from './errors';
 import { eventIdTime, type CloudEvent } from './events';
 import type { Deps, EventMessage, Logger } from './ports';
@@ -45,6 +46,18 @@ export function signedHeaders(webhook: Webhook, event: CloudEvent, now: Date, bo
 
 export type DeliveryDeps = Pick<Deps, 'store' | 'clock'> & WebhookDeps;
 
+/**
+ * Work a commit implies beyond itself, driven by its event's announcement (so it survives a
+ * process that dies right after the commit, without any scan): the provider's step of a
+ * combined acceptance. Idempotent, and safe while the request itself is still doing it. A
+ * failure throws: the host tries the message again (maxDequeueCount), then the poison queue.
+ */
+async function followUp(deps: DeliveryDeps, partnerId: string, event: CloudEvent): Promise<void> {
+  if (event.type !== 'invitation.accepted' || event.data.providerStep !== 'pending') return;
+  const stored = await deps.store.invitation(partnerId, String(event.data.id));
+  if (stored?.value.status === 'accepted' && stored.value.providerStep === 'pending') await completeAcceptance(deps, stored);
+}
+
 export async function deliverMessage(deps: DeliveryDeps, message: EventMessage, log?: Logger): Promise<void> {
   for (const id of message.eventIds) await deliverEvent(deps, message.partnerId, id, message.attempt ?? 1, log);
 }
@@ -63,6 +76,7 @@ async function deliverEvent(deps: DeliveryDeps, partnerId: string, eventId: stri
     }
     return;
   }
+  if (attempt === 1 && !state) await followUp(deps, partnerId, event);
   const hook = webhook?.value;
   if (!hook || !hook.enabled || !subscribed(hook, event.type)) return;
   const d = state?.value;

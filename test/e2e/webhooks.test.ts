@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../src/domain/errors';
 import { freePort } from '../../src/local/azurite';
+import { wrapStore } from '../support/faults';
 import { adminOf, call, customerAdmin, seedWorld, startWorld, type Service, type World } from '../support/harness';
 import { eventually, Receiver, verifySignature, type Received } from '../support/receiver';
 
@@ -341,4 +343,43 @@ describe('delivery', () => {
     expect(String(hit.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expectSigned(hit, [fresh, old]);
   });
+});
+
+describe('follow-up work without scans', () => {
+  it("the provider's step of a combined acceptance cut off by an outage is completed from the event, without the customer's retry or a timer", async () => {
+    const world = await seedWorld(svc.deps);
+    const a = await invite(world.reseller, { indirectProviderId: world.provider.id });
+    const ga = customerAdmin();
+    const real = svc.deps.store;
+    let failing = true;
+    svc.deps.store = wrapStore(real, {
+      commit: (partnerId, changes) =>
+        failing && partnerId === world.provider.id
+          ? Promise.reject(new UnavailableError('simulated outage'))
+          : real.commit(partnerId, changes),
+    });
+    try {
+      expect((await call(svc, 'POST', a.path, { as: ga, body: { decision: 'accept' } })).status).toBe(503);
+    } finally {
+      failing = false;
+      svc.deps.store = real;
+    }
+    const rel = await eventually(
+      async () => {
+        const r = await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(world.provider) });
+        return r.status === 200 ? r.body : undefined;
+      },
+      45_000,
+      "the provider's relationship",
+    );
+    expect(rel).toMatchObject({ status: 'active', role: 'indirectProvider', invitationId: a.id });
+    const audit = await call(svc, 'GET', '/api/audit', { as: adminOf(world.provider) });
+    expect(audit.body.items.map((e: any) => e.action)).toEqual(['relationship.established']);
+    // Bookkeeping: the invitation's step is marked done (nothing is left for anyone to repair).
+    const inv = await eventually(async () => {
+      const found = await real.invitation(world.reseller.id, a.id);
+      return found?.value.providerStep === 'done' ? found.value : undefined;
+    });
+    expect(inv.status).toBe('accepted');
+  }, 60_000);
 });
