@@ -1,16 +1,16 @@
 /**
- * Bundles every function file into ONE CommonJS file with esbuild (the benchmark compares its
- * import time with the unbundled dist/functions/*.js). `npm run bundle` writes
- * dist/bundle/functions.js. The deployment is NOT changed by this: see docs/performance.md.
- *
- * `@azure/functions-core` stays external: the Functions host provides it at run time.
+ * The two bundles the start-up benchmark starts cold: the deployed one (dist/main.js, which
+ * `npm run build` writes with scripts/build.mjs) and the floor (bench/floor/getPartner.ts),
+ * bundled by the same function with the same options (esbuild, CommonJS, Node 22,
+ * `@azure/functions-core` external).
  */
-import { build } from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = join(__dirname, '..', '..');
-export const BUNDLE_FILE = join(ROOT, 'dist', 'bundle', 'functions.js');
+export const BUNDLE_FILE = join(ROOT, 'dist', 'main.js');
+export const FLOOR_FILE = join(ROOT, 'dist', 'bench', 'floor.js');
 
 export interface BundleInfo {
   file: string;
@@ -19,46 +19,20 @@ export interface BundleInfo {
   buildMs: number;
 }
 
-export async function buildBundle(outfile = BUNDLE_FILE, minify = true): Promise<BundleInfo> {
-  const started = performance.now();
-  const functionsDir = join(ROOT, 'functions');
-  const files = readdirSync(functionsDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-    .sort();
-  await build({
-    stdin: {
-      // The registry is exported too, so that the start-up benchmark can call a function of the bundle.
-      contents: [
-        ...files.map((f) => `import './functions/${f.replace(/\.ts$/, '')}';`),
-        "export { registeredFunctions } from './src/http/register';",
-      ].join('\n'),
-      resolveDir: ROOT,
-      sourcefile: 'functions-bundle-entry.ts',
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    minify,
-    sourcemap: false,
-    legalComments: 'none',
-    external: ['@azure/functions-core'],
-    logLevel: 'error',
-  });
-  return { file: outfile, bytes: statSync(outfile).size, functions: files.length, buildMs: performance.now() - started };
+interface BuildScript {
+  buildBundle: (o: { outfile?: string; sourcemap?: boolean; entry?: string }) => Promise<BundleInfo>;
 }
 
-if (require.main === module) {
-  buildBundle().then(
-    (info) =>
-      console.log(
-        `Bundled ${info.functions} functions into ${relative(ROOT, info.file)} (${(info.bytes / 1024).toFixed(0)} KiB) in ${info.buildMs.toFixed(0)} ms.`,
-      ),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
-      process.exitCode = 1;
-    },
-  );
+const buildScript = () => import(pathToFileURL(join(ROOT, 'scripts', 'build.mjs')).href) as Promise<BuildScript>;
+
+/** The deployed bundle, as `npm run build` left it. */
+export function deployedBundle(): BundleInfo {
+  if (!existsSync(BUNDLE_FILE)) throw new Error(`${BUNDLE_FILE} is missing: run npm run build`);
+  return { file: BUNDLE_FILE, bytes: statSync(BUNDLE_FILE).size, functions: NaN, buildMs: NaN };
+}
+
+/** The floor, bundled as the service is. */
+export async function buildFloorBundle(): Promise<BundleInfo> {
+  const { buildBundle } = await buildScript();
+  return buildBundle({ outfile: FLOOR_FILE, sourcemap: false, entry: join(ROOT, 'bench', 'floor', 'getPartner.ts') });
 }

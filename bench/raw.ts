@@ -5,7 +5,7 @@
  */
 import { RestError, TableClient, odata, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
-import type { WriteOp } from '../src/domain/ports';
+import type { WriteOp } from '../src/storage/rows';
 
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 

@@ -4,9 +4,9 @@
  * test/support/seedRelationships.ts does).
  */
 import { randomUUID } from 'node:crypto';
-import type { Store, WriteOp } from '../src/domain/ports';
+import type { Rows, WriteOp } from '../src/storage/rows';
 import { establish } from '../src/domain/relationships';
-import { NAME_INDEX, SEARCH_BUCKET_CHARS, SEARCH_INDEX, hexPrefix } from '../src/domain/keys';
+import { NAME_INDEX, SEARCH_BUCKET_CHARS, SEARCH_INDEX, hexPrefix, relationshipWrites } from '../src/storage/layout';
 
 export interface Customer {
   customerId: string;
@@ -68,14 +68,14 @@ const AUDIT_ROW = /^(aud|auc)\|/;
  * transactions of at most 100 writes. The rows are new, so the index rows are inserted rather
  * than upserted (the same rows, one storage lookup fewer each). Returns the rows written.
  */
-export async function seedRelationships(store: Store, partnerId: string, customers: Customer[], options: SeedOptions): Promise<number> {
+export async function seedRelationships(store: Rows, partnerId: string, customers: Customer[], options: SeedOptions): Promise<number> {
   const actor = { id: 'bench-seed', name: 'bench seed', tenantId: partnerId };
   const batches: WriteOp[][] = [[]];
   const now = new Date();
   const withRow = options.relationshipRows ?? customers.length;
   let rows = 0;
   for (const [i, c] of customers.entries()) {
-    const { ops } = establish(
+    const { relationship } = establish(
       undefined,
       {
         partnerId,
@@ -88,6 +88,7 @@ export async function seedRelationships(store: Store, partnerId: string, custome
       },
       now,
     );
+    const ops = relationshipWrites(undefined, relationship);
     const keep = (rk: string) =>
       options.layout === 'full' ? !AUDIT_ROW.test(rk) : isMeasuredIndexRow(rk) || (RELATIONSHIP_ROW.test(rk) && i < withRow);
     const kept = ops

@@ -11,7 +11,8 @@ import { answeredPage } from '../src/views/pages';
 /** The customer's global admin accepts or declines. Browsers get pages (errors too), API clients JSON. */
 export const acceptInvitation = endpoint(operations.acceptInvitation)(async ({ deps, params, body, request }) => {
   const answer = await answerInvitation(deps, requirePrincipal(request.headers), params.token, body.decision);
-  if (isFormPost(request)) return { status: 200, headers: PAGE_HEADERS, html: answeredPage(answer.invitation, answer.status) };
+  if (isFormPost(request))
+    return { status: 200, headers: PAGE_HEADERS, html: answeredPage(answer.invitation, answer.status, answer.ended) };
   return { status: 200, json: acceptResult(answer) };
 });
 

@@ -13,7 +13,7 @@ export const acceptPage = endpoint(operations.acceptPage)(async ({ deps, params,
     case 'invalid':
       return { status: 410, headers, html: invalidLinkPage(state.locale) };
     case 'accepted':
-      return { status: 200, headers, html: alreadyAcceptedPage(state.invitation) };
+      return { status: 200, headers, html: alreadyAcceptedPage(state.invitation, state.ended) };
     case 'open': {
       const self = new URL(request.url).pathname;
       return { status: 200, headers, html: invitationPage(state.invitation, principal, { self, signIn: signInUrl(self) }) };

@@ -6,7 +6,9 @@ import { register } from '../src/http/register';
 import { localeFromAcceptLanguage } from '../src/i18n';
 
 export const createInvitation = endpoint(operations.createInvitation)(async ({ deps, partner, principal, body, request }) => {
-  const invitation = await create(deps, partner, principal, body, localeFromAcceptLanguage(request.headers.get('accept-language')));
+  const locale = localeFromAcceptLanguage(request.headers.get('accept-language'));
+  const idempotencyKey = request.headers.get('idempotency-key') ?? undefined;
+  const invitation = await create(deps, partner, principal, body, locale, idempotencyKey);
   return { status: 201, headers: { Location: apiPath(operations.getInvitation.route, { id: invitation.id }) }, json: invitation };
 });
 

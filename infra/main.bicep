@@ -77,12 +77,13 @@ param communicationDataLocation string = 'Europe'
 @description('Optional. Role that lets the identity send email: "custom" (least privilege: read/write on the Communication Services resource and EmailServices/write, no keys, no delete) or "contributor" (the built-in fallback the Communication Services samples document).')
 param emailSenderRole string = 'custom'
 
+// Node 20 reached end of life on 30 April 2026. The deployed bundle (scripts/build.mjs) targets
+// Node 22 and CI tests on it: another version needs the bundle's target changed with it.
 @allowed([
-  '20'
   '22'
 ])
-@description('Optional. Node.js version of the Flex Consumption runtime.')
-param nodeVersion string = '20'
+@description('Optional. Node.js version of the Flex Consumption runtime (the bundle is built for Node 22).')
+param nodeVersion string = '22'
 
 @allowed([
   512
@@ -125,6 +126,8 @@ var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 // The service's tables (src/storage/tableStore.ts): "<TABLE_PREFIX>partners" and "<TABLE_PREFIX>data".
+// Created here, with the storage account, so that no request of the app pays a createTable
+// round trip; the app still creates a table it finds missing (for instance one deleted by hand).
 var partnersTableName = '${tablePrefix}partners'
 var dataTableName = '${tablePrefix}data'
 // The webhook delivery queue (src/config.ts eventQueueName) and the poison queue the host

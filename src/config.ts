@@ -52,6 +52,10 @@ export const settingsSchema = z.object({
     .min(32, 'must be at least 32 characters long')
     .refine((v) => !v.startsWith('@Microsoft.KeyVault('), 'is an unresolved Key Vault reference: check the identity and the secret URI'),
   INVITATION_TTL_DAYS: intSetting(1, 90, 30),
+  /** Distinct messages one invitation may be sent (a retry of the same draft does not count). */
+  SEND_LIMIT_PER_INVITATION: intSetting(1, 100, 5),
+  /** Distinct messages one partner may send per UTC day, across every instance. */
+  SEND_LIMIT_PER_PARTNER_PER_DAY: intSetting(1, 100_000, 200),
   ACS_CONNECTION_STRING: optional(connectionString),
   // Managed-identity tokens are only ever sent over https.
   ACS_ENDPOINT: optional(serviceUrl.refine((v) => v.startsWith('https://'), 'must be an https URL')),
@@ -106,14 +110,17 @@ export const runnerSettingsSchema = z.object({
             .map((o) => o.trim())
             .filter(Boolean)
         : [],
-    z.array(
-      z
-        .url({ protocol: /^https?$/, error: 'must be a comma-separated list of origins such as http://localhost:5173' })
-        .refine(
-          (o) => !URL.canParse(o) || new URL(o).origin === o.replace(/\/$/, ''),
-          'each entry must be an origin (scheme://host[:port]) without a path',
-        )
-        .transform((o) => new URL(o).origin),
+    // One message per bad entry, naming it (an entry's index means nothing to whoever wrote the list).
+    z.array(z.string()).transform((entries, ctx) =>
+      entries.flatMap((o) => {
+        const url = URL.canParse(o) ? new URL(o) : undefined;
+        if (url && /^https?:$/.test(url.protocol) && url.origin === o.replace(/\/$/, '')) return [url.origin];
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${o}" is not an origin: write scheme://host[:port] without a path, such as http://localhost:5173`,
+        });
+        return [];
+      }),
     ),
   ),
 });
@@ -130,6 +137,7 @@ export interface Config {
   publicBaseUrl: string;
   signingKey: string;
   invitationTtlDays: number;
+  sendLimits: { perInvitation: number; perPartnerPerDay: number };
   email:
     | { kind: 'none' }
     | { kind: 'connectionString'; connectionString: string; sender: string }
@@ -166,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl: s.PUBLIC_BASE_URL,
     signingKey: s.INVITATION_SIGNING_KEY,
     invitationTtlDays: s.INVITATION_TTL_DAYS,
+    sendLimits: { perInvitation: s.SEND_LIMIT_PER_INVITATION, perPartnerPerDay: s.SEND_LIMIT_PER_PARTNER_PER_DAY },
     email: s.ACS_CONNECTION_STRING
       ? { kind: 'connectionString', connectionString: s.ACS_CONNECTION_STRING, sender }
       : s.ACS_ENDPOINT

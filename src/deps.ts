@@ -22,6 +22,7 @@ export function settingsOf(config: Config): Settings {
   return {
     signingKey: config.signingKey,
     invitationTtlDays: config.invitationTtlDays,
+    sendLimits: config.sendLimits,
     acceptUrl: (token) => `${config.publicBaseUrl}${apiPath(routes.acceptPage.route, { token })}`,
   };
 }

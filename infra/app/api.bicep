@@ -32,11 +32,10 @@ param deploymentStorageContainerName string
 param applicationInsightsName string
 
 @allowed([
-  '20'
   '22'
 ])
-@description('Optional. Node.js version of the Flex Consumption runtime.')
-param runtimeVersion string = '20'
+@description('Optional. Node.js version of the Flex Consumption runtime (the bundle is built for Node 22).')
+param runtimeVersion string = '22'
 
 @allowed([
   512
@@ -161,6 +160,8 @@ var appSettings = {
   PUBLIC_BASE_URL: 'https://${api.outputs.defaultHostname}'
   INVITATION_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${invitationSigningKeySecretUri})'
   INVITATION_TTL_DAYS: string(invitationTtlDays)
+  SEND_LIMIT_PER_INVITATION: '5'
+  SEND_LIMIT_PER_PARTNER_PER_DAY: '200'
   ACS_ENDPOINT: acsEndpoint
   EMAIL_SENDER_ADDRESS: emailSenderAddress
   AZURE_CLIENT_ID: identityClientId

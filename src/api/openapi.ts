@@ -51,6 +51,11 @@ export function buildOpenApi(): Json {
         content,
       };
     }
+    // Whatever the operation, a failure on our side is a 500 problem (never for client input).
+    responses.default = {
+      description: 'Unexpected error on the service side (problem+json, with the request id)',
+      content: { 'application/problem+json': { schema: convert(ProblemSchema, 'output') } },
+    };
     const body = op.body
       ? {
           requestBody: {

@@ -10,6 +10,7 @@ import {
   AcceptParams,
   AuditEventSchema,
   CreateInvitationBody,
+  CustomerRelationshipSchema,
   CustomerParams,
   HealthSchema,
   InvitationParams,
@@ -89,6 +90,8 @@ const PROBLEM_TEXT = {
   412: 'The If-Match etag does not match',
   413: 'Body over 64 KiB',
   415: 'Unsupported content type',
+  422: 'The Idempotency-Key was already used with another body',
+  429: 'A send limit is reached; try again after Retry-After',
   502: 'The email service refused the message',
   503: 'Storage (or the email service) unavailable; try again after Retry-After',
 } as const;
@@ -103,7 +106,7 @@ function problems<const S extends readonly ProblemStatus[]>(statuses: S, withPag
         description: PROBLEM_TEXT[s],
         problem: true,
         ...(withPage && s < 500 ? { html: true } : {}),
-        ...(s === 503 ? { headers: ['Retry-After'] } : {}),
+        ...(s === 503 || s === 429 ? { headers: ['Retry-After'] } : {}),
       },
     ]),
   ) as { [K in S[number]]: ResponseSpec & { problem: true } };
@@ -117,7 +120,7 @@ const AcceptResult = z
     status: z.enum(['accepted', 'declined']),
     invitationId: z.string(),
     customerId: z.uuid().optional(),
-    relationships: z.array(RelationshipSchema.omit({ etag: true })),
+    relationships: z.array(CustomerRelationshipSchema),
   })
   .meta({ id: 'AcceptResult' });
 
@@ -129,8 +132,12 @@ export const operations = {
     summary: 'Create an invitation (and its email draft) for a customer',
     body: CreateInvitationBody,
     responses: {
-      201: json(InvitationSchema, 'The invitation (if `send` failed, its `email` says why)', ['Location']),
-      ...problems([400, ...PARTNER_ERRORS, 409, 413, 415]),
+      201: json(
+        InvitationSchema,
+        'The invitation (if `send` failed, its `email` says why); a retry with the same Idempotency-Key and body gets the first answer',
+        ['Location'],
+      ),
+      ...problems([400, ...PARTNER_ERRORS, 409, 413, 415, 422, 429]),
     },
   }),
   listInvitations: op({
@@ -159,7 +166,7 @@ export const operations = {
     optionalBody: true,
     responses: {
       200: json(InvitationSchema, 'The invitation, its email sent'),
-      ...problems([400, ...PARTNER_ERRORS, 404, 409, 413, 415, 502]),
+      ...problems([400, ...PARTNER_ERRORS, 404, 409, 413, 415, 429, 502]),
     },
   }),
   revokeInvitation: op({

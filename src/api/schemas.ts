@@ -197,6 +197,11 @@ export const RelationshipSchema = z
   })
   .meta({ id: 'Relationship' });
 
+/** A relationship as the customer sees it (the answer to an acceptance): no partner-internal fields. */
+export const CustomerRelationshipSchema = RelationshipSchema.omit({ etag: true, removedAt: true, removedBy: true })
+  .extend({ delegatedAdmin: z.object({ status: z.enum(DELEGATED_ADMIN_STATUSES), grantedAt: IsoDate }) })
+  .meta({ id: 'CustomerRelationship' });
+
 export const ListRelationshipsQuery = z.object({
   status: z.enum([...RELATIONSHIP_STATUSES, 'all']).default('active'),
   q: oneLine(z.string().trim().max(256, 'must be at most 256 characters'))

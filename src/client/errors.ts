@@ -4,10 +4,9 @@
  * reached, or a browser refuses a cross-origin response) are not ApiErrors: fetch rejects with a
  * TypeError and the client lets it through unchanged.
  */
-import type { z } from 'zod';
-import type { ProblemSchema } from '../api/schemas';
+import type { Problem } from './contract';
 
-export type Problem = z.output<typeof ProblemSchema>;
+export type { Problem };
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';

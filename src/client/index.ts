@@ -11,84 +11,57 @@
  *
  * Every answer outside 2xx is thrown as an ApiError carrying the RFC 9457 problem document.
  */
-import type { z } from 'zod';
-import type { operations } from '../api/operations';
 import { API_PREFIX } from '../api/paths';
 import { routes } from '../api/routes';
 import type {
-  AuditEventSchema,
-  CreateInvitationBody,
-  HealthSchema,
-  InvitationSchema,
-  ListAuditQuery,
-  ListInvitationsQuery,
-  ListRelationshipsQuery,
-  PartnerSchema,
-  RelationshipSchema,
-  RemovalResultSchema,
-  RemoveRelationshipBody,
-  SendInvitationBody,
-} from '../api/schemas';
-import type {
-  CloudEventSchema,
-  DeliverySchema,
-  ListDeliveriesQuery,
-  ListEventsQuery,
-  WebhookBody,
-  WebhookCreatedSchema,
-  WebhookSchema,
-} from '../api/webhookSchemas';
+  AcceptResult,
+  AuditEvent,
+  AuditFilter,
+  Bodies,
+  ClientOperation,
+  CloudEvent,
+  CreateInvitationInput,
+  Delivery,
+  DeliveryFilter,
+  EventFilter,
+  Health,
+  Invitation,
+  InvitationFilter,
+  Partner,
+  Queries,
+  Relationship,
+  RelationshipFilter,
+  RemovalResult,
+  RemoveRelationshipInput,
+  Responses,
+  SendInvitationInput,
+  Webhook,
+  WebhookCreated,
+  WebhookInput,
+} from './contract';
 import { errorFromResponse } from './errors';
 
-export { ApiError, isApiError, type Problem } from './errors';
+export { ApiError, isApiError } from './errors';
 export { localDevToken, localPrincipal, type LocalIdentity } from './localToken';
+export type * from './contract';
 
-// ---------- types, all derived from the schemas ----------
+// ---------- types ----------
 
-type Ops = typeof operations;
-/** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
-export type ClientOperation = Exclude<keyof Ops, 'acceptPage' | 'openapi'>;
-
-/** The JSON of an operation's success (its 200 or 201 answer). */
-type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202>] : never;
-type ResponseOf<K extends ClientOperation> = SuccessOf<Ops[K]> extends { json: infer S extends z.ZodType } ? z.output<S> : never;
-type QueryOf<K extends ClientOperation> = Ops[K] extends { query: infer S extends z.ZodType } ? Partial<z.output<S>> : never;
-type BodyOf<K extends ClientOperation> = Ops[K] extends { body: infer S extends z.ZodType } ? z.input<S> : never;
+type ResponseOf<K extends ClientOperation> = Responses[K];
+type QueryOf<K extends ClientOperation> = Queries[K];
+type BodyOf<K extends ClientOperation> = Bodies[K];
+type RouteOf<K extends ClientOperation> = (typeof routes)[K]['route'];
 
 type ParamNames<R extends string> = R extends `${string}{${infer P}}${infer Rest}` ? P | ParamNames<Rest> : never;
 /** `{ id: string }` for `invitations/{id}`; nothing for routes without parameters. */
-export type PathParams<K extends ClientOperation> = { [P in ParamNames<Ops[K]['route']>]: string };
+export type PathParams<K extends ClientOperation> = { [P in ParamNames<RouteOf<K>>]: string };
 
-export type Invitation = z.output<typeof InvitationSchema>;
-export type Relationship = z.output<typeof RelationshipSchema>;
-export type RemovalResult = z.output<typeof RemovalResultSchema>;
-export type AuditEvent = z.output<typeof AuditEventSchema>;
-export type Partner = z.output<typeof PartnerSchema>;
-export type Health = z.output<typeof HealthSchema>;
-export type AcceptResult = ResponseOf<'acceptInvitation'>;
-export type Webhook = z.output<typeof WebhookSchema>;
-/** The first registration: with its secret, shown only then. */
-export type WebhookCreated = z.output<typeof WebhookCreatedSchema>;
-export type WebhookInput = z.input<typeof WebhookBody>;
-export type Delivery = z.output<typeof DeliverySchema>;
-export type CloudEvent = z.output<typeof CloudEventSchema>;
 export interface Page<T> {
   items: T[];
   /** Absent on the last page. */
   continuationToken?: string | undefined;
 }
 
-export type CreateInvitationInput = z.input<typeof CreateInvitationBody>;
-export type SendInvitationInput = z.input<typeof SendInvitationBody>;
-/** The attestation is required by the type too (the service answers 400 without it). */
-export type RemoveRelationshipInput = Omit<z.input<typeof RemoveRelationshipBody>, 'attestGoodFaith'> & { attestGoodFaith: true };
-
-type Filter<S extends z.ZodType> = Partial<Omit<z.output<S>, 'continuationToken'>>;
-export type InvitationFilter = Filter<typeof ListInvitationsQuery>;
-export type RelationshipFilter = Filter<typeof ListRelationshipsQuery>;
-export type AuditFilter = Filter<typeof ListAuditQuery>;
-export type DeliveryFilter = Filter<typeof ListDeliveriesQuery>;
-export type EventFilter = Filter<typeof ListEventsQuery>;
 type Paged<F> = { [K in keyof (F & { continuationToken?: string | undefined })]: (F & { continuationToken?: string | undefined })[K] };
 
 // ---------- options ----------
@@ -120,7 +93,7 @@ export type CallInput<K extends ClientOperation> = RequestOptions & {
   query?: QueryOf<K>;
   body?: BodyOf<K>;
   ifMatch?: string;
-} & ([ParamNames<Ops[K]['route']>] extends [never] ? { params?: undefined } : { params: PathParams<K> });
+} & ([ParamNames<RouteOf<K>>] extends [never] ? { params?: undefined } : { params: PathParams<K> });
 
 /** A 2xx answer with its headers (ETag, Location, x-request-id are exposed to cross-origin pages). */
 export interface ApiResponse<T> {

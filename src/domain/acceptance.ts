@@ -48,8 +48,15 @@ async function verified(deps: Pick<Deps, 'store' | 'settings'>, ref: LinkRef): P
 export interface Answer {
   status: 'accepted' | 'declined';
   invitation: Invitation;
+  /** As they are now: a later removal shows as status `removed` (what the customer may see of them: src/http/views.ts). */
   relationships: Relationship[];
+  /** Accepted, but the reseller's relationship has since been removed. */
+  ended?: boolean;
 }
+
+/** Whether the reseller's relationship an accepted invitation established has since been removed. */
+export const relationshipEnded = (inv: Invitation, relationships: Relationship[]): boolean =>
+  relationships.some((r) => r.partnerId === inv.partnerId && r.status === 'removed');
 
 /** Errors about a genuine invitation are told in the invitation's language. */
 async function inLocaleOf<T>(locale: () => Locale | undefined, run: () => Promise<T>): Promise<T> {
@@ -87,7 +94,10 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
             throw conflict('This invitation has already been accepted by another organisation.', 'invitation-already-accepted');
           if (decision === 'decline')
             throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
-          return { status: 'accepted', invitation: inv, relationships: await completeAcceptance(deps, found) };
+          // Answering the same again is idempotent; it tells the real state (a relationship removed
+          // since shows as removed, and the page says it ended).
+          const relationships = await completeAcceptance(deps, found);
+          return { status: 'accepted', invitation: inv, relationships, ended: relationshipEnded(inv, relationships) };
         }
         if (effectiveStatus(inv, now) !== 'pending') {
           await transition(deps, found, (i) => expireIfDue(i, now));
@@ -235,14 +245,20 @@ export async function repairPendingAcceptances(
 }
 
 export type PageState =
-  { kind: 'invalid'; locale: Locale } | { kind: 'accepted'; invitation: Invitation } | { kind: 'open'; invitation: Invitation };
+  | { kind: 'invalid'; locale: Locale }
+  /** `ended`: the relationship it established has since been removed. */
+  | { kind: 'accepted'; invitation: Invitation; ended: boolean }
+  | { kind: 'open'; invitation: Invitation };
 
 /** What the link's page shows. Reads only: mail scanners open links. */
 export async function pageState(deps: Pick<Deps, 'store' | 'clock' | 'settings'>, token: string): Promise<PageState> {
   const found = await resolveToken(deps, token);
   if (!found) return { kind: 'invalid', locale: 'en' };
   const inv = found.value;
-  if (inv.status === 'accepted') return { kind: 'accepted', invitation: inv };
+  if (inv.status === 'accepted') {
+    const rel = inv.customerId ? await deps.store.relationship(inv.partnerId, inv.customerId) : undefined;
+    return { kind: 'accepted', invitation: inv, ended: rel?.value.status === 'removed' };
+  }
   if (effectiveStatus(inv, deps.clock.now()) !== 'pending') return { kind: 'invalid', locale: inv.locale };
   return { kind: 'open', invitation: inv };
 }

@@ -10,7 +10,11 @@ export async function authorizePartner(deps: Pick<Deps, 'directory'>, principal:
     throw forbidden(`Only a partner's ${PARTNER_ROLES.join(' or ')} may do this.`, 'role-required');
   }
   const partner = await findPartner(deps.directory, principal.tenantId);
-  if (!partner) throw forbidden('Your organisation is not an enrolled partner.', 'partner-not-enrolled');
+  if (!partner)
+    throw forbidden(
+      'Your organisation is not an enrolled partner. Ask the operator to enrol it (locally: npm run seed -- FILE.json).',
+      'partner-not-enrolled',
+    );
   return partner;
 }
 

@@ -18,6 +18,13 @@ export type ErrorKind =
   | 'preconditionFailed'
   | 'tooLarge'
   | 'unsupportedMediaType'
+  /** Transport-level refusals (the local runner's HTTP server). */
+  | 'headersTooLarge'
+  | 'timeout'
+  /** Well-formed, but it cannot be processed as asked (an idempotency key reused with another body). */
+  | 'unprocessable'
+  /** A limit of the service is reached for now: try again after `retryAfterSeconds`. */
+  | 'limited'
   /** A service we depend on refused the request for good (the email service, say). */
   | 'dependencyFailed'
   /** Storage or another service cannot be reached: try again (`retryAfterSeconds`). */
@@ -96,6 +103,12 @@ export const payloadTooLarge = (limitBytes: number) =>
 
 export const unsupportedMediaType = (detail: string) =>
   new AppError({ kind: 'unsupportedMediaType', code: 'unsupported-media-type', title: 'Unsupported content type', detail });
+
+export const limited = (detail: string, retryAfterSeconds: number, code = 'send-limit') =>
+  new AppError({ kind: 'limited', code, title: 'Limit reached', detail, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });
+
+export const unprocessable = (detail: string, code: string) =>
+  new AppError({ kind: 'unprocessable', code, title: 'The request cannot be processed', detail });
 
 /** Storage (or another backing service) cannot be reached: try again in a few seconds. */
 export class UnavailableError extends AppError {

@@ -90,6 +90,8 @@ export interface Invitation {
   expiresAt: string;
   locale: Locale;
   email: { status: EmailStatus; sentAt?: string; operationId?: string; error?: string };
+  /** The distinct messages (email operation IDs) sends of this invitation have reserved: the per-invitation send count. */
+  sendOperations?: string[];
   createdAt: string;
   createdBy: Actor;
   acceptedAt?: string;

@@ -26,7 +26,24 @@ export type Change =
   | { kind: 'recordAudit'; event: AuditEvent }
   /** Records that an invitation's step in this partner's data is applied: at most once. */
   | { kind: 'markAcceptanceStep'; invitationId: string; resellerId: string; at: string }
+  /** Sets the partner's count of sends on a UTC day: creates it (no `version`) or replaces it if unchanged. */
+  | { kind: 'countSends'; day: string; count: number; version?: string | undefined }
+  /** Remembers a creation under its idempotency key: a new key, or replaces an expired record if unchanged. */
+  | { kind: 'rememberCreation'; record: CreationRecord; version?: string | undefined }
   | EventChange;
+
+/** A `POST /api/invitations` remembered under its Idempotency-Key (hashed): what it created and answered. */
+export interface CreationRecord {
+  /** SHA-256 (hex) of the key. */
+  keyHash: string;
+  /** SHA-256 (hex) of the request body, canonical JSON. */
+  requestHash: string;
+  invitationId: string;
+  /** When the invitation was created (the record lapses 24 h later). */
+  at: string;
+  /** The invitation as first answered, once known (absent while a send of `send: true` is in flight). */
+  answer?: Invitation | undefined;
+}
 
 /**
  * Events and webhooks (src/domain/events.ts, webhooks.ts). Every commit also records the events
@@ -67,6 +84,10 @@ export interface PartnerStore {
   relationships(partnerId: string, filter: RelationshipFilter, page: PageRequest): Promise<Page<Relationship>>;
   /** Newest first. */
   auditEvents(partnerId: string, filter: { customerId?: string | undefined }, page: PageRequest): Promise<Page<AuditEvent>>;
+  /** The partner's count of sends on a UTC day (YYYY-MM-DD), with the version guarding the next count. */
+  sendsOn(partnerId: string, day: string): Promise<Versioned<number> | undefined>;
+  /** The creation remembered under an idempotency key's hash, expired or not. */
+  creationRecord(partnerId: string, keyHash: string): Promise<Versioned<CreationRecord> | undefined>;
   /** Accepted combined invitations whose provider step is not yet recorded as done (repair). */
   pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]>;
   /** Returns the new version of each invitation or relationship change, in order (else undefined). */
@@ -159,6 +180,8 @@ export interface Settings {
   /** The secret of invitation link tokens. */
   signingKey: string;
   invitationTtlDays: number;
+  /** Distinct messages per invitation, and per partner per UTC day. */
+  sendLimits: { perInvitation: number; perPartnerPerDay: number };
   /** The public URL of an invitation link's page. */
   acceptUrl(token: string): string;
 }

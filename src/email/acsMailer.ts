@@ -11,7 +11,7 @@
  * the HTTP status and service code but never the recipient or the content.
  */
 import { createHash } from 'node:crypto';
-import { EmailClient, type EmailClientOptions, type EmailSendOptionalParams } from '@azure/communication-email';
+import type { EmailClientOptions, EmailSendOptionalParams } from '@azure/communication-email';
 import { isLoopbackHost, type Config } from '../config';
 import type { EmailMessage, Mailer, SendOutcome } from '../domain/ports';
 import { azureCredential } from '../identity';
@@ -46,11 +46,24 @@ export function createMailer(email: EmailConfig, options: MailerOptions = {}): M
     maxRetryDelayInMs: options.maxRetryDelayInMs ?? DEFAULTS.maxRetryDelayInMs,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
   };
-  const client = createClient(email, settings, options.managedIdentityClientId);
+  const client = clientFactory(email, settings, options.managedIdentityClientId);
   return new AcsMailer(client, email.sender, settings.timeoutMs);
 }
 
-function createClient(email: Exclude<EmailConfig, { kind: 'none' }>, settings: Settings, clientId: string | undefined): EmailClient {
+/**
+ * The SDK is loaded, and the client made, on the first send, not at import nor when the
+ * dependencies are built: a cold instance's first request (which seldom sends) does not pay
+ * for it. The settings are checked now.
+ */
+const emailSdk = () => import('@azure/communication-email');
+/** The client class of the SDK as loaded by import() (its ESM build, which the bundle shares with the other SDKs). */
+type LazyEmailClient = InstanceType<Awaited<ReturnType<typeof emailSdk>>['EmailClient']>;
+
+function clientFactory(
+  email: Exclude<EmailConfig, { kind: 'none' }>,
+  settings: Settings,
+  clientId: string | undefined,
+): () => Promise<LazyEmailClient> {
   const clientOptions = (allowInsecureConnection: boolean): EmailClientOptions => ({
     retryOptions: {
       maxRetries: settings.maxRetries,
@@ -63,11 +76,11 @@ function createClient(email: Exclude<EmailConfig, { kind: 'none' }>, settings: S
   });
   if (email.kind === 'connectionString') {
     const endpoint = checkedEndpoint(connectionStringEndpoint(email.connectionString), 'ACS_CONNECTION_STRING', true);
-    return new EmailClient(email.connectionString, clientOptions(endpoint.protocol === 'http:'));
+    return async () => new (await emailSdk()).EmailClient(email.connectionString, clientOptions(endpoint.protocol === 'http:'));
   }
   // The SDK never sends bearer tokens over plain http, so an identity-based endpoint must be https.
   checkedEndpoint(email.endpoint, 'ACS_ENDPOINT', false);
-  return new EmailClient(email.endpoint, azureCredential(clientId), clientOptions(false));
+  return async () => new (await emailSdk()).EmailClient(email.endpoint, azureCredential(clientId), clientOptions(false));
 }
 
 function connectionStringEndpoint(connectionString: string): string {
@@ -140,8 +153,10 @@ interface Observed {
 }
 
 class AcsMailer implements Mailer {
+  private client: Promise<LazyEmailClient> | undefined;
+
   constructor(
-    private readonly client: EmailClient,
+    private readonly makeClient: () => Promise<LazyEmailClient>,
     private readonly sender: string,
     private readonly timeoutMs: number,
   ) {}
@@ -150,7 +165,14 @@ class AcsMailer implements Mailer {
     const operationId = toOperationId(message.operationId);
     const observed: Observed = { accepted: false };
     try {
-      await this.client.beginSend(
+      // A failed load is not kept: the next send tries again.
+      this.client ??= this.makeClient().catch((err: unknown) => {
+        this.client = undefined;
+        throw err;
+      });
+      await (
+        await this.client
+      ).beginSend(
         {
           senderAddress: this.sender,
           content: { subject: message.subject, plainText: message.text, html: message.html },

@@ -27,6 +27,9 @@ const claimsPrincipal = z.object({
 
 const uuid = z.uuid();
 
+/** The tenant ID rule of the parser (the local sign-in form checks it too). */
+export const isTenantId = (value: string): boolean => uuid.safeParse(value).success;
+
 /** Returns the principal, undefined when no principal header is present, or throws 401. */
 export function readPrincipal(headers: { get(name: string): string | null }): Principal | undefined {
   const raw = headers.get(PRINCIPAL_HEADER);
@@ -51,8 +54,10 @@ export function readPrincipal(headers: { get(name: string): string | null }): Pr
   // is forged, and cleaning it could make two users one. docs/decisions.md, "Characters in text".
   if (singleLineProblem(userId)) throw unauthorized('The client principal has an object ID with control or invisible characters.');
 
-  const roleTypes = role_typ ? [role_typ] : ROLE_CLAIMS;
-  const roles = claims.filter((c) => roleTypes.includes(c.typ)).map((c) => c.val);
+  // Easy Auth's role_typ is the long .NET role type, but the app roles of a v2.0 token arrive as
+  // short `roles` claims (its default claim mapping leaves them as they are): both forms count.
+  const roleTypes = new Set([...ROLE_CLAIMS, ...(role_typ ? [role_typ] : [])]);
+  const roles = [...new Set(claims.filter((c) => roleTypes.has(c.typ)).map((c) => c.val))];
   // A tenant's own Global Administrator (directory role, `wids` claim) counts as GlobalAdmin,
   // so a customer's admin needs no app role assignment in the customer tenant.
   if (claims.some((c) => c.typ === 'wids' && c.val.toLowerCase() === GLOBAL_ADMINISTRATOR_TEMPLATE_ID) && !roles.includes('GlobalAdmin')) {

@@ -25,6 +25,10 @@ export const STATUS_OF: Record<ErrorKind, number> = {
   preconditionFailed: 412,
   tooLarge: 413,
   unsupportedMediaType: 415,
+  headersTooLarge: 431,
+  timeout: 408,
+  unprocessable: 422,
+  limited: 429,
   dependencyFailed: 502,
   unavailable: 503,
 };

@@ -67,6 +67,21 @@ export function registeredFunctions(): RegisteredFunction[] {
   return [...registry.values()];
 }
 
+/**
+ * Takes over the registrations of another copy of this module: the bundle (dist/main.js) has
+ * its own, and exports these two functions, so that the local runner can serve what it
+ * registered. Nothing is registered with the host here (the bundle did that itself).
+ */
+export function adoptRegistrations(other: {
+  registeredFunctions(): RegisteredFunction[];
+  registeredTimers(): [string, TimerHandler][];
+  registeredQueueTriggers?(): [string, { queueName: string; handler: StorageQueueHandler }][];
+}): void {
+  for (const fn of other.registeredFunctions()) registry.set(fn.operation.name, fn);
+  for (const [name, handler] of other.registeredTimers()) timers.set(name, handler);
+  for (const [name, trigger] of other.registeredQueueTriggers?.() ?? []) queueTriggers.set(name, trigger);
+}
+
 // ---------------------------------------------------------------- queue triggers
 
 /** The app setting prefix of the queue trigger's connection (`QUEUES__queueServiceUri` in Azure). */

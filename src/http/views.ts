@@ -9,15 +9,21 @@ export function relationshipView(r: Relationship) {
   return { ...rest, etag: quoteEtag(rev) };
 }
 
+/**
+ * A relationship as the customer sees it: its state (a removed one shows as removed), never the
+ * partner's internal fields: who removed it, when, why, nor its revision.
+ */
+export function customerRelationshipView(r: Relationship) {
+  const { rev: _rev, removalReason: _reason, removedBy: _by, removedAt: _at, delegatedAdmin, ...rest } = r;
+  return { ...rest, delegatedAdmin: { status: delegatedAdmin.status, grantedAt: delegatedAdmin.grantedAt } };
+}
+
 export function acceptResult(answer: Answer) {
   return {
     status: answer.status,
     invitationId: answer.invitation.id,
     ...(answer.status === 'accepted' && answer.invitation.customerId ? { customerId: answer.invitation.customerId } : {}),
-    relationships: answer.relationships.map((r) => {
-      const { etag: _etag, ...rest } = relationshipView(r);
-      return rest;
-    }),
+    relationships: answer.relationships.map(customerRelationshipView),
   };
 }
 

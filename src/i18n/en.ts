@@ -45,6 +45,8 @@ export const en = {
       'Thank you. {reseller} now has a reseller relationship with {company} and delegated administrative privileges in your tenant.',
     acceptedDoneBodyWithProvider:
       'Thank you. {reseller} and {provider} now have reseller relationships with {company} and delegated administrative privileges in your tenant.',
+    endedBody:
+      'This invitation was accepted, but the reseller relationship has since ended: {reseller} no longer has delegated administrative privileges in your tenant through it. To work with {reseller} again, ask them for a new invitation.',
     declinedTitle: 'You declined the invitation',
     declinedBody: 'Nothing was granted. {reseller} will see that the invitation was declined.',
     errorTitle: 'This could not be done',

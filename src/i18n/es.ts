@@ -47,6 +47,8 @@ export const es: Texts = {
       'Gracias. {reseller} tiene ahora una relación de revendedor con {company} y privilegios de administrador delegado en su inquilino.',
     acceptedDoneBodyWithProvider:
       'Gracias. {reseller} y {provider} tienen ahora relaciones de revendedor con {company} y privilegios de administrador delegado en su inquilino.',
+    endedBody:
+      'Esta invitación fue aceptada, pero la relación de revendedor ya terminó: {reseller} ya no tiene privilegios de administrador delegado en su inquilino a través de ella. Para volver a trabajar con {reseller}, pídale una nueva invitación.',
     declinedTitle: 'Ha rechazado la invitación',
     declinedBody: 'No se ha concedido nada. {reseller} verá que la invitación fue rechazada.',
     errorTitle: 'No se pudo completar',

@@ -39,7 +39,8 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
-function portAnswers(port: number): Promise<boolean> {
+/** True when something listens on the loopback port. */
+export function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {

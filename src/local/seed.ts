@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { SeedFileSchema } from '../api/schemas';
 import { ConfigError, loadStorageConfig } from '../config';
+import { UnavailableError } from '../domain/errors';
 import { fieldErrors } from '../http/problem';
 import { enrolPartners } from '../domain/partners';
 import type { PartnerDirectory } from '../domain/ports';
 import { tableDirectory } from '../storage';
+import { unreachableStorageMessage } from './storageEndpoint';
 
 export async function seedFile(directory: PartnerDirectory, file: string): Promise<number> {
   let json: unknown;
@@ -32,7 +34,11 @@ export async function seedFile(directory: PartnerDirectory, file: string): Promi
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: npm run seed -- FILE.json');
-  const n = await seedFile(tableDirectory(loadStorageConfig()), file);
+  const config = loadStorageConfig();
+  const n = await seedFile(tableDirectory(config), file).catch((err: unknown) => {
+    if (!(err instanceof UnavailableError)) throw err;
+    throw new Error(unreachableStorageMessage(config.tables, 'Is it running (npm start runs one on 127.0.0.1:10002)?'));
+  });
   console.log(`Seeded ${n} partner(s) from ${file}.`);
 }
 

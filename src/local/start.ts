@@ -2,15 +2,18 @@
  * `npm start`: embedded Azurite (unless TABLES_CONNECTION_STRING/TABLES_ENDPOINT points
  * elsewhere), the demo partners, and every function on PORT. Ctrl-C stops all of it.
  */
+import { API_PREFIX } from '../api/paths';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, loadRunnerSettings } from '../config';
 import { buildDeps, setDeps } from '../deps';
+import { UnavailableError } from '../domain/errors';
 import { encodePrincipal } from '../http/principal';
-import { azuriteConnectionString, azuriteQueueConnectionString, startAzurite, type RunningAzurite } from './azurite';
+import { azuriteConnectionString, azuriteQueueConnectionString, portAnswers, startAzurite, type RunningAzurite } from './azurite';
 import { startQueuePollers } from './queues';
 import { loadFunctions, startRunner, startTimers } from './runner';
 import { seedFile } from './seed';
+import { unreachableStorageMessage } from './storageEndpoint';
 
 const DEMO_FILE = join(__dirname, '..', '..', '..', 'demo', 'partners.json');
 const DEMO_RESELLER = '8c2f4a51-3b7e-4d1a-9f60-2b5e7c9d1a01';
@@ -32,9 +35,11 @@ async function main(): Promise<void> {
 
   const embedded = !env.TABLES_CONNECTION_STRING && !env.TABLES_ENDPOINT;
   env.PUBLIC_BASE_URL ||= `http://localhost:${runner.PORT}`;
+  // Told once start-up has succeeded: a failed start shows its reason alone.
+  const notes: string[] = [];
   if (!env.INVITATION_SIGNING_KEY) {
     env.INVITATION_SIGNING_KEY = randomBytes(32).toString('base64url');
-    console.log('INVITATION_SIGNING_KEY not set: using a random key for this run (links die with it).');
+    notes.push('INVITATION_SIGNING_KEY not set: using a random key for this run (links die with it).');
   }
   // The embedded Azurite's connection string is known before it starts, so every setting is
   // checked before anything is started.
@@ -44,6 +49,9 @@ async function main(): Promise<void> {
   if (embeddedQueues) env.QUEUES_CONNECTION_STRING = azuriteQueueConnectionString(runner.AZURITE_QUEUE_PORT);
   env.WEBHOOK_ALLOW_PRIVATE_TARGETS ||= 'true';
   const config = loadConfig(env);
+  const portTaken = () => new Error(`Port ${runner.PORT} is already in use; set PORT to a free port.`);
+  // Before anything is started, as for Azurite's port; the listen error below is the backstop.
+  if (await portAnswers(runner.PORT)) throw portTaken();
   if (embedded) {
     azurite = await startAzurite({ port: runner.AZURITE_TABLE_PORT });
     console.log(`Azurite (Table, in memory) on 127.0.0.1:${azurite.port}`);
@@ -55,17 +63,28 @@ async function main(): Promise<void> {
   const deps = buildDeps(config);
   setDeps(deps);
 
-  const n = await seedFile(deps.directory, DEMO_FILE);
+  const n = await seedFile(deps.directory, DEMO_FILE).catch((err: unknown) => {
+    if (!(err instanceof UnavailableError)) throw err;
+    throw new Error(
+      unreachableStorageMessage(
+        config.tables,
+        'Is it running? Unset TABLES_CONNECTION_STRING and TABLES_ENDPOINT to let npm start run its own Azurite.',
+      ),
+    );
+  });
   const functions = await loadFunctions();
-  const server = await startRunner({ port: runner.PORT, corsOrigins: runner.CORS_ALLOWED_ORIGINS });
+  const server = await startRunner({ port: runner.PORT, corsOrigins: runner.CORS_ALLOWED_ORIGINS }).catch((err: unknown) => {
+    throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portTaken() : err;
+  });
   startQueuePollers({ config, log: (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`) });
   startTimers(60_000, (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`));
 
   const principal = encodePrincipal({ tenantId: DEMO_RESELLER, userId: 'demo-user', name: 'ana@fabrikam.example', roles: ['AdminAgent'] });
+  for (const note of notes) console.log(note);
   console.log(`Seeded ${n} demo partners.`);
   console.log(`Email: ${config.email.kind === 'none' ? 'not configured (drafts only)' : 'Azure Communication Services'}`);
   console.log(`Serving ${functions.length} functions on ${server.url}/api (ready in ${Date.now() - started} ms)`);
-  for (const f of functions) console.log(`  ${f.operation.methods.join(',').padEnd(9)} /api/${f.operation.route}`);
+  for (const f of functions) console.log(`  ${f.operation.methods.join(',').padEnd(9)} ${API_PREFIX}/${f.operation.route}`);
   console.log('\nTry:');
   console.log(`  curl ${server.url}/api/health`);
   console.log(`  curl -H "x-ms-client-principal: ${principal}" ${server.url}/api/partners/me`);

@@ -17,8 +17,10 @@ export interface Storage {
   queue: EventQueue;
 }
 
-export function storageOver<Q extends EventQueue>(rows: Rows, cursorKey: string, queue: Q): Storage & { queue: Q } {
-  return { store: new RowPartnerStore(rows, cursorKey, queue), directory: new RowPartnerDirectory(rows), rows, queue };
+/** Without a queue, commits announce their events to an in-memory one (unit tests, benchmarks). */
+export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows, cursorKey: string, queue?: Q): Storage & { queue: Q } {
+  const q = queue ?? (new MemoryEventQueue() as unknown as Q);
+  return { store: new RowPartnerStore(rows, cursorKey, q), directory: new RowPartnerDirectory(rows), rows, queue: q };
 }
 
 export function tableStorage(

@@ -11,6 +11,8 @@
  *   aud|{invertedTime}|{eventId}            audit event, newest first
  *   auc|{customerId}|{invertedTime}|{id}    the same event, by customer
  *   acc|{invitationId}                      marker: this invitation's step in THIS partition is applied
+ *   snd|{YYYY-MM-DD}                        the partner's send counter of one UTC day
+ *   idk|{sha256 of an Idempotency-Key}       a creation remembered under its key (24 h)
  *   evt|{eventId}                           an event (the outbox and the feed; ids are time-ordered)
  *   dlv|{eventId}                           the delivery state of an event to the partner's webhook
  *   whk                                     the partner's webhook registration
@@ -30,6 +32,8 @@ export const SEARCH_INDEX = 'ixq|';
 export const AUDIT = 'aud|';
 export const AUDIT_BY_CUSTOMER = 'auc|';
 export const ACCEPTANCE_MARK = 'acc|';
+export const SEND_COUNTER = 'snd|';
+export const IDEMPOTENCY_KEY = 'idk|';
 export const EVENT = 'evt|';
 export const DELIVERY = 'dlv|';
 export const WEBHOOK = 'whk';
@@ -84,6 +88,8 @@ export const versioned = <T>(row: StoredRow): Versioned<T> => ({ value: docOf<T>
 export const invitationKey = (id: string) => `${INVITATION}${id}`;
 export const relationshipKey = (customerId: string) => `${RELATIONSHIP}${customerId}`;
 export const acceptanceMarkKey = (invitationId: string) => `${ACCEPTANCE_MARK}${invitationId}`;
+export const sendCounterKey = (day: string) => `${SEND_COUNTER}${day}`;
+export const idempotencyKeyKey = (keyHash: string) => `${IDEMPOTENCY_KEY}${keyHash}`;
 
 export function invitationData(inv: Invitation): RowData {
   return {

@@ -3,7 +3,15 @@
  * layout of layout.ts, one pager for every listing, and one commit per partner partition.
  */
 import type { AuditEvent, Invitation, Page, PageRequest, Partner, Relationship, Versioned } from '../domain/model';
-import type { Change, EventQueue, InvitationFilter, PartnerDirectory, PartnerStore, RelationshipFilter } from '../domain/ports';
+import type {
+  Change,
+  CreationRecord,
+  EventQueue,
+  InvitationFilter,
+  PartnerDirectory,
+  PartnerStore,
+  RelationshipFilter,
+} from '../domain/ports';
 import { eventIdPrefix, eventsOf, type CloudEvent } from '../domain/events';
 import { ANNOUNCE_DELAY_SECONDS } from '../domain/delivery';
 import type { Delivery, DeliveryStatus, Webhook } from '../domain/webhooks';
@@ -24,6 +32,7 @@ import {
   acceptanceMarkKey,
   auditWrites,
   hexPrefix,
+  idempotencyKeyKey,
   invitationData,
   invitationKey,
   invitationOf,
@@ -35,6 +44,7 @@ import {
   relationshipKey,
   relationshipOf,
   relationshipWrites,
+  sendCounterKey,
 } from './layout';
 import type { Condition, Rows, StoredRow, WriteOp } from './rows';
 
@@ -92,6 +102,16 @@ export class RowPartnerStore implements PartnerStore {
 
   async acceptanceStepDone(partnerId: string, invitationId: string): Promise<boolean> {
     return (await this.rows.get('data', partnerId, acceptanceMarkKey(invitationId))) !== undefined;
+  }
+
+  async sendsOn(partnerId: string, day: string): Promise<Versioned<number> | undefined> {
+    const row = await this.rows.get('data', partnerId, sendCounterKey(day));
+    return row ? { value: Number(row.data.count ?? 0), version: row.etag } : undefined;
+  }
+
+  async creationRecord(partnerId: string, keyHash: string): Promise<Versioned<CreationRecord> | undefined> {
+    const row = await this.rows.get('data', partnerId, idempotencyKeyKey(keyHash));
+    return row ? versioned<CreationRecord>(row) : undefined;
   }
 
   invitations(partnerId: string, filter: InvitationFilter, request: PageRequest): Promise<Page<Invitation>> {
@@ -215,6 +235,20 @@ export class RowPartnerStore implements PartnerStore {
           });
           versionKeys.push(undefined);
           break;
+        case 'countSends': {
+          const rk = sendCounterKey(c.day);
+          const data = { count: c.count, day: c.day };
+          writes.push(c.version ? { kind: 'replace', rk, data, etag: c.version } : { kind: 'insert', rk, data });
+          versionKeys.push(rk);
+          break;
+        }
+        case 'rememberCreation': {
+          const rk = idempotencyKeyKey(c.record.keyHash);
+          const data = { doc: JSON.stringify(c.record), at: c.record.at };
+          writes.push(c.version ? { kind: 'replace', rk, data, etag: c.version } : { kind: 'insert', rk, data });
+          versionKeys.push(rk);
+          break;
+        }
         case 'recordEvent':
           versionKeys.push(undefined);
           break;

@@ -59,10 +59,43 @@ export function storageErrorInfo(err: unknown): { status: number | undefined; co
   return { status: undefined, code: undefined };
 }
 
-function isUnavailable(err: unknown): boolean {
-  const { status } = storageErrorInfo(err);
-  // No status: the request never got an answer (refused, reset, timed out, aborted).
-  return status === undefined || status === 408 || status >= 500;
+/**
+ * Storage cannot be reached: the request got no answer (refused, reset, timed out, aborted), or
+ * storage answered that it is too busy to take requests (503 ServerBusy) or timed out (408).
+ * Any other answer, a 500 included, is storage's answer to THIS request (Azurite's batch parser
+ * failing on one body, say): not an outage, so not a 503; it is reported as an internal error
+ * with what storage said (see storageFailure).
+ */
+export function isUnavailable(err: unknown): boolean {
+  const { status, code } = storageErrorInfo(err);
+  if (status !== undefined) return status === 408 || status === 503;
+  if (err instanceof RestError) return true;
+  const name = err instanceof Error ? err.name : '';
+  return name === 'AbortError' || name === 'TimeoutError' || /^E[A-Z]+$/.test(code ?? '');
+}
+
+/** An answer of storage that is neither a conflict nor an outage: a 500 with what storage said in the log. */
+export class StorageFailure extends Error {
+  override name = 'StorageFailure';
+  constructor(
+    readonly operation: string,
+    readonly status: number | undefined,
+    readonly code: string | undefined,
+    cause: unknown,
+  ) {
+    super(
+      `storage answered ${status ?? 'without a status'}${code ? ` ${code}` : ''} to ${operation}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/** What a storage error becomes: UnavailableError when storage cannot be reached, else a StorageFailure. */
+function storageFailure(err: unknown, operation: string): Error {
+  if (isUnavailable(err)) return unavailable(err);
+  if (err instanceof StorageFailure || err instanceof UnavailableError) return err;
+  const { status, code } = storageErrorInfo(err);
+  return new StorageFailure(operation, status, code, err);
 }
 
 /** The table itself is gone (storage was wiped or re-created while this instance ran). */
@@ -169,7 +202,7 @@ export class TableRows implements Rows {
         try {
           await client.createTable(); // the SDK treats "already exists" as success
         } catch (err) {
-          if (storageErrorInfo(err).status !== 409) throw isUnavailable(err) ? unavailable(err) : err;
+          if (storageErrorInfo(err).status !== 409) throw storageFailure(err, 'createTable');
         }
       })().finally(() => this.creating.delete(table));
       this.creating.set(table, creating);
@@ -184,7 +217,7 @@ export class TableRows implements Rows {
     } catch (err) {
       // A missing row, or a missing table (nothing in it).
       if (storageErrorInfo(err).status === 404) return undefined;
-      throw isUnavailable(err) ? unavailable(err) : err;
+      throw storageFailure(err, 'get');
     }
   }
 
@@ -215,7 +248,7 @@ export class TableRows implements Rows {
       }
     } catch (err) {
       if (tableMissing(err)) return [];
-      throw isUnavailable(err) ? unavailable(err) : err;
+      throw storageFailure(err, 'query');
     }
     return rows;
   }
@@ -293,8 +326,7 @@ export class TableRows implements Rows {
     if (status === 412 || code === 'UpdateConditionNotSatisfied') return new WriteConflict('version');
     if (status === 409 || code === 'EntityAlreadyExists') return new WriteConflict('exists');
     if (status === 404 || code === 'ResourceNotFound') return new WriteConflict('missing');
-    if (isUnavailable(err)) return unavailable(err);
-    return err instanceof Error ? err : new Error(String(err));
+    return storageFailure(err, 'commit');
   }
 
   async ping(): Promise<void> {
@@ -302,7 +334,7 @@ export class TableRows implements Rows {
     try {
       await this.service.getProperties();
     } catch (err) {
-      throw isUnavailable(err) ? unavailable(err) : err;
+      throw storageFailure(err, 'ping');
     }
   }
 }

@@ -62,14 +62,22 @@ export function invalidLinkPage(locale: Locale): string {
   return layout(locale, t.invalidTitle, `<h1>${escapeHtml(t.invalidTitle)}</h1><p>${escapeHtml(t.invalidBody)}</p>`);
 }
 
-export function alreadyAcceptedPage(inv: Invitation): string {
+/** `ended`: the relationship the invitation established has since been removed (the page says so, never by whom). */
+export function alreadyAcceptedPage(inv: Invitation, ended = false): string {
   const t = texts[inv.locale].page;
+  if (ended) return endedPage(inv);
   return layout(inv.locale, t.acceptedTitle, `<h1>${escapeHtml(t.acceptedTitle)}</h1><p>${escapeHtml(t.acceptedBody)}</p>`);
 }
 
-export function answeredPage(inv: Invitation, status: 'accepted' | 'declined'): string {
+function endedPage(inv: Invitation): string {
+  const t = texts[inv.locale].page;
+  return layout(inv.locale, t.acceptedTitle, `<h1 role="status">${escapeHtml(t.acceptedTitle)}</h1><p>${h(t.endedBody, values(inv))}</p>`);
+}
+
+export function answeredPage(inv: Invitation, status: 'accepted' | 'declined', ended = false): string {
   const t = texts[inv.locale].page;
   const v = values(inv);
+  if (status === 'accepted' && ended) return endedPage(inv);
   if (status === 'declined')
     return layout(inv.locale, t.declinedTitle, `<h1 role="status">${escapeHtml(t.declinedTitle)}</h1><p>${h(t.declinedBody, v)}</p>`);
   const body = inv.providerName !== undefined ? t.acceptedDoneBodyWithProvider : t.acceptedDoneBody;

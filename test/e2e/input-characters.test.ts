@@ -10,23 +10,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SeedFileSchema } from '../../src/api/schemas';
 import { tableName } from '../../src/storage/tableRows';
-import { startFakeAcs, type FakeAcs } from '../support/fakeAcs';
-import { adminOf, call, customerAdmin, startWorld, type Service, type World } from '../support/harness';
+import type { FakeAcs } from '../support/fakeAcs';
+import { adminOf, call, customerAdmin, startWorldWithEmail, type Service, type World } from '../support/harness';
 
 let svc: Service;
 let w: World;
 let acs: FakeAcs;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  acs = await startFakeAcs();
-  ({ svc, w } = await startWorld({
-    email: { kind: 'connectionString', connectionString: acs.connectionString(), sender: 'DoNotReply@fabrikam.example' },
-  }));
+  ({ svc, w, acs, close } = await startWorldWithEmail());
 });
-afterAll(async () => {
-  await svc.close();
-  await acs.close();
-});
+afterAll(() => close());
 beforeEach(() => acs.reset());
 
 /** Every character class single-line fields refuse, by name. */

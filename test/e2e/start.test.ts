@@ -1,7 +1,7 @@
 /** `npm start` as a newcomer runs it: the built runner in its own process, with its own Azurite. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/azurite';
@@ -47,8 +47,13 @@ describe.skipIf(!existsSync(START))('npm start', () => {
       const ready = Date.now() - t0;
       console.log(`npm start (without the build) ready in ${ready} ms`);
       expect(output()).toContain(`curl http://localhost:${port}/api/health`);
+      expect(output()).toContain('INVITATION_SIGNING_KEY not set: using a random key');
       const health = await fetch(`http://localhost:${port}/api/health`);
       expect(health.status).toBe(200);
+      // One log line per request, as `func start` prints: method, path, status, ms, request id.
+      const line = new RegExp(`GET /api/health 200 \\d+ ms ${health.headers.get('x-request-id')}\n`);
+      for (let i = 0; i < 40 && !line.test(output()); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(output()).toMatch(line);
       const me = await fetch(`http://localhost:${port}/api/partners/me`, {
         headers: { 'x-ms-client-principal': principalHeader({ tenantId: DEMO_RESELLER }) },
       });
@@ -82,5 +87,46 @@ describe.skipIf(!existsSync(START))('npm start', () => {
     expect(await exited).toBe(1);
     expect(output()).toContain(name);
     expect(output()).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    // The random-key note belongs to a start that worked.
+    expect(output()).not.toContain('INVITATION_SIGNING_KEY not set');
+  });
+
+  it('an origin without a scheme is one line naming it (not two lines labelled .0)', async () => {
+    const { output, exited } = run(cleanEnv({ CORS_ALLOWED_ORIGINS: 'localhost:5173, http://localhost:3000' }));
+    expect(await exited).toBe(1);
+    const lines = output()
+      .split('\n')
+      .filter((l) => l.includes('CORS_ALLOWED_ORIGINS'));
+    expect(lines).toEqual([
+      '  CORS_ALLOWED_ORIGINS: "localhost:5173" is not an origin: write scheme://host[:port] without a path, such as http://localhost:5173',
+    ]);
+  });
+
+  it('the API port in use is told as the Azurite port is (no raw EADDRINUSE), before Azurite starts', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as { port: number }).port;
+    const azurite = await freePort();
+    try {
+      const { output, exited } = run(cleanEnv({ PORT: String(port), AZURITE_TABLE_PORT: String(azurite) }));
+      expect(await exited).toBe(1);
+      expect(output().trim()).toBe(`Start-up failed: Port ${port} is already in use; set PORT to a free port.`);
+      expect(await portOpen(azurite)).toBe(false);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('storage that does not answer is named (endpoint and setting), without the account key', async () => {
+    const nothing = await freePort();
+    const cs = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${'k'.repeat(86)}==;TableEndpoint=http://127.0.0.1:${nothing}/devstoreaccount1;`;
+    const { output, exited } = run(cleanEnv({ PORT: String(await freePort()), TABLES_CONNECTION_STRING: cs }));
+    expect(await exited).toBe(1);
+    expect(output()).toContain(
+      `Table Storage does not answer at http://127.0.0.1:${nothing}/devstoreaccount1 (from TABLES_CONNECTION_STRING)`,
+    );
+    expect(output()).not.toContain('kkkk');
+    expect(output()).not.toContain('try again shortly');
+    expect(output()).not.toContain('INVITATION_SIGNING_KEY not set');
   });
 });

@@ -615,7 +615,7 @@ describe('hostile requests', () => {
   it('beyond what the Node HTTP parser takes (headers over 16 KiB, raw non-ASCII targets) or far over 64 KiB: refused, and the runner keeps serving', async () => {
     const huge = b64(JSON.stringify({ claims: Array.from({ length: 900 }, () => ({ typ: 'roles', val: 'AdminAgent' })) }));
     const big = await send({ method: 'GET', path: '/api/partners/me', headers: { 'x-ms-client-principal': huge } });
-    expect(big.status).toBe(431); // Node's own answer, before any code of ours runs
+    expect(big.status).toBe(431); // Node's parser refuses it; the runner words it as problem+json (clientError)
     const long = await send({ method: 'GET', path: `/api/relationships/${'a'.repeat(20_000)}`, headers: {} });
     expect(long.status).toBe(431);
     // A raw (not percent-encoded) non-ASCII byte in the request target: Node's parser refuses it.

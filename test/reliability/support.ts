@@ -22,9 +22,11 @@ import {
   WEBHOOK,
   AUDIT,
   AUDIT_BY_CUSTOMER,
+  IDEMPOTENCY_KEY,
   INVITATION,
   NAME_INDEX,
   SEARCH_INDEX,
+  SEND_COUNTER,
   RELATIONSHIP,
   indexRows as indexRowsOf,
   invertedTime,
@@ -168,8 +170,30 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
     const audRows = rows.filter((r) => r.rk.startsWith(AUDIT));
     const aucRows = rows.filter((r) => r.rk.startsWith(AUDIT_BY_CUSTOMER));
     const marks = rows.filter((r) => r.rk.startsWith(ACCEPTANCE_MARK));
-    const known = [INVITATION, RELATIONSHIP, NAME_INDEX, SEARCH_INDEX, AUDIT, AUDIT_BY_CUSTOMER, ACCEPTANCE_MARK, EVENT, DELIVERY, WEBHOOK];
+    const known = [
+      INVITATION,
+      RELATIONSHIP,
+      NAME_INDEX,
+      SEARCH_INDEX,
+      AUDIT,
+      AUDIT_BY_CUSTOMER,
+      ACCEPTANCE_MARK,
+      SEND_COUNTER,
+      IDEMPOTENCY_KEY,
+      EVENT,
+      DELIVERY,
+      WEBHOOK,
+    ];
     for (const r of rows) if (!known.some((p) => r.rk.startsWith(p))) bad(`${where(r.rk)} unknown row kind`);
+    // An idempotency key is committed with its invitation: never a key without one.
+    for (const r of rows.filter((x) => x.rk.startsWith(IDEMPOTENCY_KEY))) {
+      const { invitationId } = JSON.parse(String(r.data.doc)) as { invitationId: string };
+      if (!byKey.has(`${INVITATION}${invitationId}`)) bad(`${where(r.rk)} idempotency key without its invitation`);
+    }
+    // A day's send counter is a positive count.
+    for (const r of rows.filter((x) => x.rk.startsWith(SEND_COUNTER))) {
+      if (typeof r.data.count !== 'number' || r.data.count < 1) bad(`${where(r.rk)} send counter ${String(r.data.count)}`);
+    }
 
     // The outbox: exactly one event per audit event, of its action (test events aside).
     const countBy = (values: string[]) => values.reduce((m, v) => m.set(v, (m.get(v) ?? 0) + 1), new Map<string, number>());

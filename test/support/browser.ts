@@ -1,11 +1,12 @@
-/** Debian's Chromium driven by playwright-core (never a downloaded browser). */
+/** Debian's Chromium (or CHROMIUM_PATH) driven by playwright-core (never a downloaded browser). */
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumPath, chromiumProblem } from './chromium';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
+  const problem = chromiumProblem();
+  if (problem) throw new Error(problem);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     args: [
       '--no-sandbox',

@@ -13,6 +13,8 @@ import { freePort } from '../../src/local/azurite';
 import { startQueuePollers } from '../../src/local/queues';
 import { loadFunctions, startRunner, type RunningServer } from '../../src/local/runner';
 import { tableStorage } from '../../src/storage';
+import { startFakeAcs, type FakeAcs } from './fakeAcs';
+import { checkResponse, disagreements } from './openapiCheck';
 import type { Rows } from '../../src/storage/rows';
 
 export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
@@ -107,6 +109,15 @@ export async function startWorld(
   return { svc, w: await seedWorld(svc.deps) };
 }
 
+/** The world with email through a loopback Communication Services (test/support/fakeAcs.ts). */
+export async function startWorldWithEmail(
+  sender = 'DoNotReply@fabrikam.example',
+): Promise<{ svc: Service; w: World; acs: FakeAcs; close: () => Promise<void> }> {
+  const acs = await startFakeAcs();
+  const { svc, w } = await startWorld({ email: { kind: 'connectionString', connectionString: acs.connectionString(), sender } });
+  return { svc, w, acs, close: async () => (await svc.close(), await acs.close()) };
+}
+
 export interface CallOptions {
   as?: Who;
   body?: unknown;
@@ -140,6 +151,7 @@ export async function call<T = any>(
   const text = await res.text();
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  disagreements.push(...checkResponse(method, path, res.status, res.headers.get('content-type'), parsed));
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
 

@@ -1,4 +1,5 @@
-import { inject } from 'vitest';
+import { afterAll, expect, inject } from 'vitest';
+import { disagreements } from './openapiCheck';
 import { randomBytes } from 'node:crypto';
 
 // Every test file gets the shared Azurite and its own table prefix, so files never see each
@@ -16,3 +17,8 @@ delete process.env.ACS_CONNECTION_STRING;
 delete process.env.ACS_ENDPOINT;
 delete process.env.EMAIL_SENDER_ADDRESS;
 delete process.env.INVITATION_TTL_DAYS;
+
+// Every answer received through the harness must agree with the service's OpenAPI document.
+afterAll(() => {
+  expect([...new Set(disagreements)]).toEqual([]);
+});

@@ -10,8 +10,17 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SETTING_NAMES, eventQueueName, loadConfig } from '../../src/config';
 import { QUEUE_CONNECTION } from '../../src/http/register';
+import type { TableName } from '../../src/storage/rows';
+import { tableName } from '../../src/storage/tableRows';
 
 const ROOT = resolve(__dirname, '../..');
+/** The least a deployed app's settings hold, for config checks. */
+const AZURE_ENV = {
+  TABLES_ENDPOINT: 'https://a.table.core.windows.net',
+  QUEUES_ENDPOINT: 'https://a.queue.core.windows.net',
+  PUBLIC_BASE_URL: 'https://x.example',
+  INVITATION_SIGNING_KEY: 'k'.repeat(40),
+};
 const INFRA = join(ROOT, 'infra');
 
 /** Settings the code knows that must NOT be set in Azure: local-only alternatives. */
@@ -237,6 +246,25 @@ describe('infra is identity-only', () => {
     for (const f of files) expect(f.text, f.path).not.toMatch(/listKeys\s*\(|AccountKey=|listConnectionStrings/i);
   });
 
+  it('runs Node 22, the version the bundle is built for and package.json engines names', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=22');
+    expect(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8')).toMatch(/NODE_TARGET = 'node22'/);
+    for (const [text, param] of [
+      [main, 'nodeVersion'],
+      [apiBicep, 'runtimeVersion'],
+    ] as const) {
+      expect(text, param).toMatch(
+        new RegExp(`@allowed\\(\\[\\s*'22'\\s*\\]\\)\\s*\\n(?:@[^\\n]*\\n)*param\\s+${param}\\s+string\\s*=\\s*'22'`),
+      );
+    }
+    expect(main).toMatch(/^\s*runtimeVersion:\s*nodeVersion\s*$/m);
+    const params = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, { value: string }>;
+    };
+    expect(params.parameters.nodeVersion?.value).toBe('${NODE_VERSION=22}');
+  });
+
   it('never sets FUNCTIONS_WORKER_RUNTIME (Flex takes the runtime from functionAppConfig)', () => {
     for (const f of files) expect(f.text, f.path).not.toMatch(/FUNCTIONS_WORKER_RUNTIME/);
     expect(apiBicep).toMatch(/runtime:\s*\{\s*name:\s*'node'\s*version:\s*runtimeVersion\s*\}/);
@@ -267,9 +295,35 @@ describe('infra is identity-only', () => {
     expect(QUEUE_CONNECTION).toBe('QUEUES');
   });
 
-  it('creates the service tables with the optional prefix', () => {
-    expect(main).toMatch(/'\$\{tablePrefix\}partners'/);
-    expect(main).toMatch(/'\$\{tablePrefix\}data'/);
+  it('creates every table the code uses, with the optional prefix, in the storage account', () => {
+    // The tables the adapter knows (src/storage/tableRows.ts), named as tableName() names them.
+    const store = readFileSync(join(ROOT, 'src', 'storage', 'tableRows.ts'), 'utf8');
+    const declared = /const TABLES\b[^=]*=\s*\{([^}]*)\}/.exec(store);
+    expect(declared, 'const TABLES = { ... } in src/storage/tableRows.ts').not.toBeNull();
+    const codeTables = [...declared![1]!.matchAll(/(\w+):\s*'[^']*'/g)].map((m) => tableName('${tablePrefix}', m[1] as TableName));
+    expect(codeTables.length).toBeGreaterThanOrEqual(2);
+
+    // ...and the tables of the storage module's table service, variables resolved.
+    const at = /^module\s+storage\s+'br\/public:avm\/res\/storage\/storage-account:[^']+'\s*=\s*\{/m.exec(main);
+    expect(at, 'module storage (avm storage-account)').not.toBeNull();
+    const storageParams = braceBody(main, at!.index + at![0].length - 1);
+    const tableServices = /tableServices:\s*\{/.exec(storageParams);
+    expect(tableServices, 'storage tableServices').not.toBeNull();
+    const tablesBody = braceBody(storageParams, tableServices!.index + tableServices![0].length - 1);
+    const vars = new Map([...main.matchAll(/^var\s+(\w+)\s*=\s*'([^']*)'\s*$/gm)].map((m) => [m[1], m[2]]));
+    const bicepTables = [...tablesBody.matchAll(/name:\s*(\w+|'[^']*')/g)].map((m) => {
+      const ref = m[1] as string;
+      return ref.startsWith("'") ? ref.slice(1, -1) : vars.get(ref);
+    });
+    expect(bicepTables.sort()).toEqual(codeTables.sort());
+  });
+
+  it('gives the app the same TABLE_PREFIX the tables are named with, within the limits config accepts', () => {
+    expect(topLevelValue(appSettingsBody ?? '', 'TABLE_PREFIX')).toBe('tablePrefix');
+    expect(main).toMatch(/^\s*tablePrefix:\s*tablePrefix\s*$/m);
+    expect(main).toMatch(/@maxLength\(32\)\s*\n(?:@[^\n]*\n)*param\s+tablePrefix\s+string\s*=\s*''/);
+    expect(() => loadConfig({ ...AZURE_ENV, TABLE_PREFIX: 'p'.repeat(32) })).not.toThrow();
+    expect(() => loadConfig({ ...AZURE_ENV, TABLE_PREFIX: 'p'.repeat(33) })).toThrow(/TABLE_PREFIX/);
   });
 
   it('pins every Azure Verified Module to an explicit version', () => {

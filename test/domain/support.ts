@@ -1,0 +1,60 @@
+/** The use cases' dependencies on the memory adapter: no Azurite, no HTTP, a clock the test moves. */
+import { randomUUID } from 'node:crypto';
+import type { Partner, Principal } from '../../src/domain/model';
+import type { Deps, EmailMessage, Mailer, SendOutcome } from '../../src/domain/ports';
+import { memoryStorage } from '../../src/storage';
+
+export class FakeMailer implements Mailer {
+  readonly sent: EmailMessage[] = [];
+  outcome: (m: EmailMessage) => SendOutcome = (m) => ({ status: 'sent', operationId: m.operationId });
+  send(message: EmailMessage): Promise<SendOutcome> {
+    this.sent.push(message);
+    return Promise.resolve(this.outcome(message));
+  }
+}
+
+export interface TestWorld {
+  deps: Deps & { clock: { now(): Date; set(d: Date): void } };
+  mailer: FakeMailer;
+  reseller: Partner;
+  provider: Partner;
+  agent: Principal;
+}
+
+export async function world(options: { email?: boolean } = {}): Promise<TestWorld> {
+  const storage = memoryStorage();
+  let now = new Date('2026-03-01T10:00:00Z');
+  const mailer = new FakeMailer();
+  const deps = {
+    store: storage.store,
+    directory: storage.directory,
+    mailer: options.email === false ? undefined : mailer,
+    clock: { now: () => new Date(now), set: (d: Date) => (now = d) },
+    settings: {
+      signingKey: 'unit-test-key',
+      invitationTtlDays: 30,
+      sendLimits: { perInvitation: 5, perPartnerPerDay: 200 },
+      acceptUrl: (t: string) => `https://rr.example/api/accept/${t}`,
+    },
+  };
+  const provider: Partner = { id: randomUUID(), name: 'Northwind', kind: 'indirectProvider', indirectProviderIds: [] };
+  const reseller: Partner = { id: randomUUID(), name: 'Fabrikam <Resellers>', kind: 'reseller', indirectProviderIds: [provider.id] };
+  await storage.directory.enrol([reseller, provider]);
+  const agent: Principal = { tenantId: reseller.id, userId: 'u-ana', name: 'ana@fabrikam.example', roles: ['AdminAgent'] };
+  return { deps, mailer, reseller, provider, agent };
+}
+
+export const customerAdmin = (tenantId: string = randomUUID()): Principal => ({
+  tenantId,
+  userId: `ga-${tenantId.slice(0, 4)}`,
+  name: 'ga@contoso.example',
+  roles: ['GlobalAdmin'],
+});
+
+export const newCustomer = (over: Record<string, unknown> = {}) => ({
+  customer: { companyName: 'Contoso', email: 'it@contoso.example', ...over },
+  send: false,
+});
+
+/** The token at the end of an invitation's link. */
+export const tokenOf = (url: string | undefined) => url!.split('/').pop()!;
