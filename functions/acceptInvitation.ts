@@ -1,4 +1,5 @@
 import { operations } from '../src/api/operations';
+import { apiPath } from '../src/api/paths';
 import { answerInvitation } from '../src/domain/acceptance';
 import { endpoint } from '../src/http/endpoint';
 import { PAGE_HEADERS } from '../src/http/pages';
@@ -12,7 +13,11 @@ import { answeredPage } from '../src/views/pages';
 export const acceptInvitation = endpoint(operations.acceptInvitation)(async ({ deps, params, body, request }) => {
   const answer = await answerInvitation(deps, requirePrincipal(request.headers), params.token, body.decision);
   if (isFormPost(request))
-    return { status: 200, headers: PAGE_HEADERS, html: answeredPage(answer.invitation, answer.status, answer.ended) };
+    return {
+      status: 200,
+      headers: PAGE_HEADERS,
+      html: answeredPage(answer.invitation, answer.status, apiPath(operations.customerPage.route), answer.ended),
+    };
   return { status: 200, json: acceptResult(answer) };
 });
 

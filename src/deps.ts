@@ -24,14 +24,15 @@ export function settingsOf(config: Config): Settings {
     invitationTtlDays: config.invitationTtlDays,
     sendLimits: config.sendLimits,
     acceptUrl: (token) => `${config.publicBaseUrl}${apiPath(routes.acceptPage.route, { token })}`,
+    customerPageUrl: `${config.publicBaseUrl}${apiPath(routes.customerPage.route, {})}`,
   };
 }
 
 export function buildDeps(
   config: Config,
-  storage: Pick<Storage, 'store' | 'directory'> & { queue: EventQueue } = tableStorage(config),
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger'> & { queue: EventQueue } = tableStorage(config),
 ): AppDeps {
-  const { store, directory, queue } = storage;
+  const { store, directory, ledger, queue } = storage;
   return {
     queue,
     transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
@@ -39,6 +40,7 @@ export function buildDeps(
     config,
     store,
     directory,
+    ledger,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,
     settings: settingsOf(config),

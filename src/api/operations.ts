@@ -9,9 +9,15 @@ import {
   AcceptBody,
   AcceptParams,
   AuditEventSchema,
+  AcceptedRelationshipSchema,
   CreateInvitationBody,
-  CustomerRelationshipSchema,
   CustomerParams,
+  CustomerPageQuery,
+  CustomerRelationshipSchema,
+  CustomerRevokeBody,
+  PartnerParams,
+  RoleCatalogueSchema,
+  SetAutoExtendBody,
   HealthSchema,
   InvitationParams,
   InvitationSchema,
@@ -38,8 +44,8 @@ import {
   WebhookSchema,
 } from './webhookSchemas';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
-/** anonymous: no principal needed; principal: any signed-in user; partner: an enrolled partner's GlobalAdmin/AdminAgent. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'PATCH';
+/** anonymous: no principal needed; principal: any signed-in user (customers); partner: an enrolled partner's GlobalAdmin/AdminAgent. */
 export type Access = 'anonymous' | 'principal' | 'partner';
 
 /** One answer of an operation: its media types (JSON with a schema, an HTML page, problem+json) and headers. */
@@ -120,7 +126,7 @@ const AcceptResult = z
     status: z.enum(['accepted', 'declined']),
     invitationId: z.string(),
     customerId: z.uuid().optional(),
-    relationships: z.array(CustomerRelationshipSchema),
+    relationships: z.array(AcceptedRelationshipSchema),
   })
   .meta({ id: 'AcceptResult' });
 
@@ -252,6 +258,81 @@ export const operations = {
     access: 'partner',
     summary: "The caller's partner profile",
     responses: { 200: json(PartnerSchema, 'The partner'), ...problems(PARTNER_ERRORS) },
+  }),
+  // ---------- delegated admin: the role catalogue, the partner's controls, the customer's side ----------
+  listRoles: op({
+    name: 'listRoles',
+    ...routes.listRoles,
+    access: 'anonymous',
+    summary: 'The Microsoft Entra built-in roles a partner may ask for (role template IDs, English and Spanish names)',
+    responses: { 200: json(RoleCatalogueSchema, 'The role catalogue'), ...problems([503]) },
+  }),
+  setDelegatedAdminAutoExtend: op({
+    name: 'setDelegatedAdminAutoExtend',
+    ...routes.setDelegatedAdminAutoExtend,
+    access: 'partner',
+    summary: 'Switch auto-extension (180 days at the end) of a granted delegated admin; never with Global Administrator',
+    params: CustomerParams,
+    body: SetAutoExtendBody,
+    responses: {
+      200: json(RelationshipSchema, 'The relationship', ['ETag']),
+      ...problems([400, ...PARTNER_ERRORS, 404, 409, 412, 413, 415]),
+    },
+  }),
+  revokeDelegatedAdmin: op({
+    name: 'revokeDelegatedAdmin',
+    ...routes.revokeDelegatedAdmin,
+    access: 'partner',
+    summary: 'End delegated admin early; the relationship stays (revoking again returns it as it is)',
+    params: CustomerParams,
+    body: CustomerRevokeBody,
+    optionalBody: true,
+    responses: {
+      200: json(RelationshipSchema, 'The relationship, delegated admin revoked', ['ETag']),
+      ...problems([400, ...PARTNER_ERRORS, 404, 412, 413, 415]),
+    },
+  }),
+  listCustomerRelationships: op({
+    name: 'listCustomerRelationships',
+    ...routes.listCustomerRelationships,
+    access: 'principal',
+    summary: "The customer's global admin: every partner with a relationship to the caller's tenant",
+    query: CustomerPageQuery,
+    responses: {
+      200: json(pageOf(CustomerRelationshipSchema, 'CustomerRelationshipPage'), 'A page of relationships, as the customer sees them'),
+      ...problems([400, 401, 403, 503]),
+    },
+  }),
+  customerRevokeDelegatedAdmin: op({
+    name: 'customerRevokeDelegatedAdmin',
+    ...routes.customerRevokeDelegatedAdmin,
+    // The handler requires the principal itself, so that a browser gets every error as a page.
+    access: 'anonymous',
+    summary: "The customer's global admin removes a partner's delegated admin roles (JSON, or the page's form post); no email is sent",
+    params: PartnerParams,
+    body: CustomerRevokeBody,
+    form: true,
+    optionalBody: true,
+    errorPagesForForms: true,
+    responses: {
+      200: {
+        description: 'The relationship as the customer sees it, or the page for a form post',
+        json: CustomerRelationshipSchema,
+        html: true,
+      },
+      ...problems([400, 401, 403, 404, 413, 415, 503], true),
+    },
+  }),
+  customerPage: op({
+    name: 'customerPage',
+    ...routes.customerPage,
+    access: 'anonymous',
+    summary: '"Partner relationships": the customer\'s page (HTML), with "Remove roles" per partner',
+    query: CustomerPageQuery,
+    responses: {
+      200: page('The partners and their roles, with Remove roles for a global admin; else a sign-in link or the role needed'),
+      ...problems([400, 503]),
+    },
   }),
   health: op({
     name: 'health',

@@ -16,6 +16,13 @@ export const routes = {
   listAuditEvents: { methods: ['GET'], route: 'audit' },
   getPartner: { methods: ['GET'], route: 'partners/me' },
   health: { methods: ['GET'], route: 'health' },
+  // Delegated admin: the role catalogue, the partner's controls, the customer's side.
+  listRoles: { methods: ['GET'], route: 'roles' },
+  setDelegatedAdminAutoExtend: { methods: ['PATCH'], route: 'relationships/{customerId}/delegated-admin' },
+  revokeDelegatedAdmin: { methods: ['POST'], route: 'relationships/{customerId}/delegated-admin/revoke' },
+  listCustomerRelationships: { methods: ['GET'], route: 'customer/relationships' },
+  customerRevokeDelegatedAdmin: { methods: ['POST'], route: 'customer/relationships/{partnerId}/delegated-admin/revoke' },
+  customerPage: { methods: ['GET', 'HEAD'], route: 'customer' },
   putWebhook: { methods: ['PUT'], route: 'webhooks' },
   getWebhook: { methods: ['GET'], route: 'webhooks' },
   deleteWebhook: { methods: ['DELETE'], route: 'webhooks' },

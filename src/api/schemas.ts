@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   AUDIT_ACTIONS,
   DECISIONS,
+  DELEGATED_ADMIN_PARTIES,
   DELEGATED_ADMIN_STATUSES,
   EMAIL_STATUSES,
   INVITATION_KINDS,
@@ -89,6 +90,69 @@ export const SeedFileSchema = z.strictObject({
     .max(10_000),
 });
 
+// ---------- delegated admin (src/domain/roles.ts, src/domain/grant.ts) ----------
+
+export const RoleSchema = z
+  .object({
+    id: z.uuid().describe('The Microsoft Entra role template ID'),
+    name: z.object({ en: z.string(), es: z.string() }),
+    privileged: z.boolean().describe("Microsoft's PRIVILEGED label"),
+  })
+  .meta({ id: 'Role' });
+
+export const RoleCatalogueSchema = z.object({ items: z.array(RoleSchema) }).meta({ id: 'RoleCatalogue' });
+
+/** Checked further by the use case (known roles, the range of days, no auto-extended Global Administrator). */
+export const AccessRequestSchema = z
+  .strictObject({
+    roles: z.array(z.string().max(64)).min(1, 'must name at least one role').max(50).optional(),
+    duration: z.string().max(16).optional().describe('ISO 8601 days, P1D..P730D (default P730D)'),
+    autoExtend: z.boolean().optional().describe('Extend by 180 days at the end (never with Global Administrator)'),
+  })
+  .meta({ id: 'AccessRequest' });
+
+export const AccessSchema = z.object({ roles: z.array(z.string()), duration: z.string(), autoExtend: z.boolean() }).meta({ id: 'Access' });
+
+const ActorSchema = z.object({ id: z.string(), name: z.string(), tenantId: z.string() });
+
+export const DelegatedAdminSchema = z
+  .object({
+    status: z.enum(DELEGATED_ADMIN_STATUSES),
+    roles: z.array(z.string()).describe('Entra role template IDs'),
+    grantedAt: IsoDate,
+    endsAt: IsoDate,
+    autoExtend: z.boolean(),
+    revokedAt: IsoDate.optional(),
+    revokedBy: ActorSchema.extend({ party: z.enum(DELEGATED_ADMIN_PARTIES) }).optional(),
+    expiredAt: IsoDate.optional(),
+  })
+  .meta({ id: 'DelegatedAdmin' });
+
+export const SetAutoExtendBody = z.strictObject({ autoExtend: z.boolean() }).meta({ id: 'SetAutoExtendRequest' });
+
+/** A relationship as its customer sees it: nothing partner-internal. */
+export const CustomerRelationshipSchema = z
+  .object({
+    partnerId: z.uuid(),
+    partnerName: z.string(),
+    customerId: z.uuid(),
+    role: z.enum(RELATIONSHIP_ROLES).describe('reseller, or indirect provider'),
+    resellerId: z.uuid().optional(),
+    status: z.enum(RELATIONSHIP_STATUSES),
+    delegatedAdmin: DelegatedAdminSchema.omit({ revokedBy: true }).extend({
+      revokedBy: z.enum(DELEGATED_ADMIN_PARTIES).optional(),
+      roleNames: z.array(z.string()).describe('The roles by name, in the language of Accept-Language'),
+    }),
+    establishedAt: IsoDate,
+    removedAt: IsoDate.optional(),
+  })
+  .meta({ id: 'CustomerRelationship' });
+
+export const PartnerParams = z.object({ partnerId: Uuid });
+export const CustomerPageQuery = z.object({ pageSize: PageSize, continuationToken: Continuation });
+/** The page's form posts carry nothing; JSON callers may send {}. */
+export const CustomerRevokeBody = z.strictObject({}).meta({ id: 'CustomerRevokeRequest' });
+
 // ---------- invitations ----------
 
 export const InvitationStatus = z.enum(INVITATION_STATUSES);
@@ -107,6 +171,7 @@ export const CreateInvitationBody = z
     indirectProviderId: Uuid.optional(),
     locale: Locale.optional(),
     send: z.boolean().default(false),
+    access: AccessRequestSchema.optional(),
   })
   .meta({ id: 'CreateInvitationRequest' });
 
@@ -149,6 +214,7 @@ export const InvitationSchema = z
     acceptedAt: IsoDate.optional(),
     acceptedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }).optional(),
     customerId: z.uuid().optional(),
+    access: AccessSchema,
   })
   .meta({ id: 'Invitation' });
 
@@ -184,11 +250,7 @@ export const RelationshipSchema = z
     status: RelationshipStatus,
     indirectProviderId: z.uuid().optional(),
     resellerId: z.uuid().optional(),
-    delegatedAdmin: z.object({
-      status: z.enum(DELEGATED_ADMIN_STATUSES),
-      grantedAt: IsoDate,
-      revokedAt: IsoDate.optional(),
-    }),
+    delegatedAdmin: DelegatedAdminSchema,
     invitationId: z.string(),
     establishedAt: IsoDate,
     removedAt: IsoDate.optional(),
@@ -197,10 +259,10 @@ export const RelationshipSchema = z
   })
   .meta({ id: 'Relationship' });
 
-/** A relationship as the customer sees it (the answer to an acceptance): no partner-internal fields. */
-export const CustomerRelationshipSchema = RelationshipSchema.omit({ etag: true, removedAt: true, removedBy: true })
-  .extend({ delegatedAdmin: z.object({ status: z.enum(DELEGATED_ADMIN_STATUSES), grantedAt: IsoDate }) })
-  .meta({ id: 'CustomerRelationship' });
+/** A relationship as the accepting customer sees it (the answer to an acceptance): no partner-internal fields. */
+export const AcceptedRelationshipSchema = RelationshipSchema.omit({ etag: true, removedAt: true, removedBy: true })
+  .extend({ delegatedAdmin: DelegatedAdminSchema.pick({ status: true, roles: true, grantedAt: true, endsAt: true, autoExtend: true }) })
+  .meta({ id: 'AcceptedRelationship' });
 
 export const ListRelationshipsQuery = z.object({
   status: z.enum([...RELATIONSHIP_STATUSES, 'all']).default('active'),

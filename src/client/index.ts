@@ -211,6 +211,21 @@ export function createClient(options: ClientOptions) {
     removeRelationship: (customerId: string, body: RemoveRelationshipInput, o: RemoveOptions = {}): Promise<RemovalResult> =>
       get('removeRelationship', { ...o, params: { customerId }, body }),
 
+    // delegated admin: the role catalogue, the partner's controls, the customer's side
+    listRoles: (o: RequestOptions = {}) => get('listRoles', o),
+    /** Switches auto-extension; `ifMatch: relationship.etag` refuses (412) if it changed meanwhile. */
+    setDelegatedAdminAutoExtend: (customerId: string, autoExtend: boolean, o: RemoveOptions = {}): Promise<Relationship> =>
+      get('setDelegatedAdminAutoExtend', { ...o, params: { customerId }, body: { autoExtend } }),
+    /** Ends delegated admin early; the relationship stays. */
+    revokeDelegatedAdmin: (customerId: string, o: RemoveOptions = {}): Promise<Relationship> =>
+      get('revokeDelegatedAdmin', { ...o, params: { customerId }, body: {} }),
+    /** As the customer's GlobalAdmin: its partners and their roles. */
+    listCustomerRelationships: (query: { pageSize?: number; continuationToken?: string | undefined } = {}, o: RequestOptions = {}) =>
+      get('listCustomerRelationships', { ...o, query }),
+    /** As the customer's GlobalAdmin: removes a partner's roles (the relationship stays). */
+    customerRevokeDelegatedAdmin: (partnerId: string, o: RequestOptions = {}) =>
+      get('customerRevokeDelegatedAdmin', { ...o, params: { partnerId }, body: {} }),
+
     // audit, profile, health
     listAuditEvents: (query?: Paged<AuditFilter>, o?: RequestOptions): Promise<Page<AuditEvent>> => listAuditEvents(query, o),
     /** Every audit event (newest first), page after page. */

@@ -28,6 +28,8 @@ import {
 } from './model';
 import type { Deps } from './ports';
 import { establish } from './relationships';
+import { commitRelationships, type CustomerSideDeps } from './customerSide';
+import { accessOf } from './grant';
 import { retryOnConflict } from './retry';
 import { linkTokenMatches, parseLinkToken, type LinkRef } from './tokens';
 
@@ -137,6 +139,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
             indirectProviderId: inv.indirectProviderId,
             invitationId: inv.id,
             actor,
+            access: accessOf(inv),
           },
           now,
         );
@@ -149,7 +152,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
           ...(inv.kind === 'resellerAndIndirectProvider' ? { providerStep: 'pending' } : {}),
         };
         const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
-        const [version] = await deps.store.commit(inv.partnerId, [
+        const [version] = await commitRelationships(deps, inv.partnerId, [
           { kind: 'updateInvitation', invitation: accepted, version: found.version },
           // The acceptance, then what it establishes: the order of the commit's events.
           recordAudit(event),
@@ -166,7 +169,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
  * relationship), applied at most once and safe to run again; returns the relationships.
  */
 export async function completeAcceptance(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: CustomerSideDeps,
   stored: Versioned<Invitation>,
   reseller?: Relationship,
 ): Promise<Relationship[]> {
@@ -196,10 +199,11 @@ export async function completeAcceptance(
         resellerId: inv.partnerId,
         invitationId: inv.id,
         actor: inv.acceptedBy ?? systemActor(customerId),
+        access: accessOf(inv),
       },
       now,
     );
-    await deps.store.commit(providerId, [
+    await commitRelationships(deps, providerId, [
       { kind: 'markAcceptanceStep', invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() },
       ...rel.changes,
     ]);
@@ -229,7 +233,7 @@ async function markProviderStepDone(deps: Pick<Deps, 'store'>, { value, version 
  * Skips acceptances younger than `graceMs` (their own request is most likely still finishing).
  */
 export async function repairPendingAcceptances(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: CustomerSideDeps,
   graceMs = 60_000,
   limit = 200,
 ): Promise<{ found: number; repaired: number }> {

@@ -18,9 +18,9 @@ export async function authorizePartner(deps: Pick<Deps, 'directory'>, principal:
   return partner;
 }
 
-/** Only the customer tenant's global admin may accept or decline an invitation. */
-export function authorizeCustomerAdmin(principal: Principal): void {
+/** Only the customer tenant's global admin may accept or decline an invitation (or see and change its partners' access). */
+export function authorizeCustomerAdmin(principal: Principal, what = 'accept or decline an invitation'): void {
   if (!hasAnyRole(principal, [CUSTOMER_ADMIN_ROLE])) {
-    throw forbidden(`Only the customer's global admin (${CUSTOMER_ADMIN_ROLE}) can accept or decline an invitation.`, 'role-required');
+    throw forbidden(`Only the customer's global admin (${CUSTOMER_ADMIN_ROLE}) can ${what}.`, 'role-required');
   }
 }

@@ -99,7 +99,8 @@ export const recordEvent = (event: CloudEvent): Change => ({ kind: 'recordEvent'
 
 /** The event an audit event implies, with the resource as this commit leaves it. */
 function eventOf(partnerId: string, audit: AuditEvent, changes: readonly Change[]): CloudEvent {
-  if (audit.action.startsWith('relationship.')) {
+  if (!audit.action.startsWith('invitation.')) {
+    // relationship.* and delegatedAdmin.*: the relationship as the commit leaves it.
     const saved = changes.find(
       (c): c is Extract<Change, { kind: 'saveRelationship' }> =>
         c.kind === 'saveRelationship' && c.relationship.customerId === audit.customerId,

@@ -26,6 +26,8 @@ import { findPartner } from './partners';
 import type { Change, CreationRecord, Deps } from './ports';
 import { retryOnConflict } from './retry';
 import { makeLinkToken, newInvitationId, newNonce } from './tokens';
+import { accessOf, resolveAccess, type AccessRequest } from './grant';
+import type { DelegatedAccess } from './model';
 
 /** What the inviting partner sees: the link and the draft only while the invitation is pending. */
 export interface InvitationView {
@@ -45,6 +47,8 @@ export interface InvitationView {
   acceptedAt?: string;
   acceptedBy?: Actor;
   customerId?: string;
+  /** The delegated admin roles, duration and auto-extension asked for. */
+  access: DelegatedAccess;
 }
 
 export interface NewInvitation {
@@ -52,6 +56,8 @@ export interface NewInvitation {
   indirectProviderId?: string | undefined;
   locale?: Locale | undefined;
   send: boolean;
+  /** Delegated admin roles and duration (default: the readers for two years). */
+  access?: AccessRequest | undefined;
 }
 
 export interface DraftEdits {
@@ -77,6 +83,8 @@ export function draftOf(settings: Deps['settings'], inv: Invitation): Draft {
     companyName: inv.customer.companyName,
     url: linkOf(settings, inv),
     expiresAt: inv.expiresAt,
+    access: accessOf(inv),
+    customerUrl: settings.customerPageUrl,
   });
 }
 
@@ -99,6 +107,7 @@ export function toView(settings: Deps['settings'], inv: Invitation, now: Date): 
     ...(inv.acceptedAt ? { acceptedAt: inv.acceptedAt } : {}),
     ...(inv.acceptedBy ? { acceptedBy: inv.acceptedBy } : {}),
     ...(inv.customerId ? { customerId: inv.customerId } : {}),
+    access: accessOf(inv),
   };
 }
 
@@ -121,6 +130,7 @@ async function prepareInvitation(
   if (partner.kind !== 'reseller') {
     throw forbidden('Only resellers can invite customers; indirect providers are invited together with a reseller.', 'not-a-reseller');
   }
+  const access = resolveAccess(body.access);
   if (body.send && !deps.mailer) throw emailNotConfigured();
   let providerName: string | undefined;
   if (body.indirectProviderId) {
@@ -165,6 +175,7 @@ async function prepareInvitation(
     email: { status: 'notSent' },
     createdAt: now.toISOString(),
     createdBy: actorOf(principal),
+    access,
   };
   const event = auditEvent(partner.id, 'invitation.created', inv.createdBy, now, {
     invitationId: inv.id,
@@ -173,6 +184,7 @@ async function prepareInvitation(
       kind: inv.kind,
       companyName: inv.customer.companyName,
       ...(inv.indirectProviderId ? { indirectProviderId: inv.indirectProviderId } : {}),
+      access,
     },
   });
   return { inv, changes: [{ kind: 'createInvitation', invitation: inv }, recordAudit(event)] };

@@ -24,7 +24,7 @@ export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];
 export const RELATIONSHIP_ROLES = ['reseller', 'indirectProvider'] as const;
 export type RelationshipRole = (typeof RELATIONSHIP_ROLES)[number];
 
-export const DELEGATED_ADMIN_STATUSES = ['granted', 'revoked'] as const;
+export const DELEGATED_ADMIN_STATUSES = ['granted', 'revoked', 'expired'] as const;
 export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
 
 export const DECISIONS = ['accept', 'decline'] as const;
@@ -39,6 +39,11 @@ export const AUDIT_ACTIONS = [
   'invitation.expired',
   'relationship.established',
   'relationship.removed',
+  // Delegated admin (granular roles, time-bound, under the customer's control): src/domain/delegatedAdmin.ts
+  'delegatedAdmin.revoked',
+  'delegatedAdmin.expired',
+  'delegatedAdmin.extended',
+  'delegatedAdmin.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -101,6 +106,32 @@ export interface Invitation {
   closedBy?: Actor;
   /** For the combined kind: whether the provider's relationship has been written. */
   providerStep?: 'pending' | 'done';
+  /** The delegated admin roles asked for (absent on invitations made before roles existed: the defaults). */
+  access?: DelegatedAccess;
+}
+
+/** What an invitation asks the customer to grant: Entra role template IDs, for a number of days. */
+export interface DelegatedAccess {
+  roles: string[];
+  /** ISO 8601 days, P1D..P730D. */
+  duration: string;
+  /** Extend by 180 days at the end, until the customer or the partner ends it (never with Global Administrator). */
+  autoExtend: boolean;
+}
+
+export const DELEGATED_ADMIN_PARTIES = ['partner', 'customer'] as const;
+export type DelegatedAdminParty = (typeof DELEGATED_ADMIN_PARTIES)[number];
+
+export interface DelegatedAdmin {
+  status: DelegatedAdminStatus;
+  roles: string[];
+  grantedAt: string;
+  endsAt: string;
+  autoExtend: boolean;
+  revokedAt?: string;
+  /** Who ended it early: the partner's user or the customer's admin. */
+  revokedBy?: Actor & { party: DelegatedAdminParty };
+  expiredAt?: string;
 }
 
 export interface Relationship {
@@ -112,7 +143,7 @@ export interface Relationship {
   status: RelationshipStatus;
   indirectProviderId?: string;
   resellerId?: string;
-  delegatedAdmin: { status: DelegatedAdminStatus; grantedAt: string; revokedAt?: string };
+  delegatedAdmin: DelegatedAdmin;
   invitationId: string;
   establishedAt: string;
   removedAt?: string;
@@ -120,6 +151,26 @@ export interface Relationship {
   removalReason?: string;
   /** The revision: new on every change; what the API's ETag and If-Match compare. */
   rev: string;
+  /** Counts the changes: the customer's index keeps the highest it has seen (src/domain/customerSide.ts). */
+  seq?: number;
+}
+
+/**
+ * A relationship as its customer sees it (the customer's index, src/domain/customerSide.ts): no
+ * partner-internal fields (who on the partner's side did what, removal reasons, revisions).
+ */
+export interface CustomerRelationship {
+  partnerId: string;
+  partnerName: string;
+  customerId: string;
+  role: RelationshipRole;
+  resellerId?: string;
+  status: RelationshipStatus;
+  delegatedAdmin: Omit<DelegatedAdmin, 'revokedBy'> & { revokedBy?: DelegatedAdminParty };
+  establishedAt: string;
+  removedAt?: string;
+  /** The partner's change this copy reflects (copies only move forward). */
+  seq: number;
 }
 
 export interface AuditEvent {

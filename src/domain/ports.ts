@@ -4,6 +4,7 @@
  */
 import type {
   AuditEvent,
+  CustomerRelationship,
   Invitation,
   InvitationStatus,
   Page,
@@ -141,6 +142,54 @@ export interface WebhookTransport {
   post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
 }
 
+/**
+ * A relationship change the customer's side must follow (src/domain/customerSide.ts). Noted
+ * before the partner's commit, done once the customer's index holds it; a note left behind (a
+ * crash, an outage) is completed by the repair job, which reads only the notes.
+ */
+export interface RelationshipNote {
+  partnerId: string;
+  customerId: string;
+  /** The change's number (Relationship.seq) and revision: the repair job tells by them whether it was committed. */
+  seq: number;
+  rev: string;
+  at: string;
+  /** When the grant it leaves falls due (present while delegated admin is granted). */
+  endsAt?: string | undefined;
+  /** The change's audit events, recorded on the customer's side too. */
+  events: AuditEvent[];
+}
+
+/** A grant that falls due at `endsAt` (possibly stale: the relationship is the truth). */
+export interface DueGrant {
+  partnerId: string;
+  customerId: string;
+  endsAt: string;
+}
+
+/**
+ * The customer's side of relationships and the due grants: kept outside the partners' data
+ * (a customer's relationships live in many partners' data; due grants are read across all).
+ */
+export interface CustomerLedger {
+  /** Notes changes (and their due grants) before the partner's commit. */
+  note(notes: RelationshipNote[]): Promise<void>;
+  /** Forgets a note (its change is in the customer's index, or was never committed). */
+  done(note: RelationshipNote): Promise<void>;
+  /** Notes taken before `before`, oldest first. */
+  pendingNotes(before: Date, limit: number): Promise<RelationshipNote[]>;
+  /** Writes the customer's copy unless the index already holds this change or a later one; records the events. */
+  mirror(copy: CustomerRelationship, events: AuditEvent[]): Promise<void>;
+  customerRelationship(customerId: string, partnerId: string): Promise<CustomerRelationship | undefined>;
+  /** The customer's active relationships, by partner ID. */
+  customerRelationships(customerId: string, page: PageRequest): Promise<Page<CustomerRelationship>>;
+  /** The customer's own audit events, newest first. */
+  customerAuditEvents(customerId: string, page: PageRequest): Promise<Page<AuditEvent>>;
+  /** Grants due at or before `now`, earliest first. */
+  dueGrants(now: Date, limit: number): Promise<DueGrant[]>;
+  clearDue(grant: DueGrant): Promise<void>;
+}
+
 /** The directory of enrolled partners. */
 export interface PartnerDirectory {
   partner(id: string): Promise<Partner | undefined>;
@@ -184,12 +233,16 @@ export interface Settings {
   sendLimits: { perInvitation: number; perPartnerPerDay: number };
   /** The public URL of an invitation link's page. */
   acceptUrl(token: string): string;
+  /** The public URL of the customer's own page (its partners, "Remove roles"). */
+  customerPageUrl: string;
 }
 
 /** The one shape every use case takes its dependencies in. */
 export interface Deps {
   store: PartnerStore;
   directory: PartnerDirectory;
+  /** The customers' side of relationships and the due delegated admin grants. */
+  ledger: CustomerLedger;
   /** Undefined when email is not configured: drafts only. */
   mailer: Mailer | undefined;
   clock: Clock;

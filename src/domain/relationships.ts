@@ -18,6 +18,9 @@ import {
 } from './model';
 import type { Change, Deps } from './ports';
 import { retryOnConflict } from './retry';
+import { commitRelationships } from './customerSide';
+import { accessOf, grantOf } from './grant';
+import type { DelegatedAccess } from './model';
 
 export const ATTESTATION_STATEMENT =
   'I attest that this decision to remove the reseller relationship was made in good faith, for a legitimate business purpose and in line with our agreement with the customer.';
@@ -43,6 +46,8 @@ export interface EstablishInput {
   resellerId?: string | undefined;
   invitationId: string;
   actor: Actor;
+  /** The delegated admin roles and duration the invitation asked for (default: the readers, two years). */
+  access?: DelegatedAccess | undefined;
 }
 
 /**
@@ -66,7 +71,7 @@ export function establish(
     status: 'active',
     ...(input.indirectProviderId ? { indirectProviderId: input.indirectProviderId } : {}),
     ...(input.resellerId ? { resellerId: input.resellerId } : {}),
-    delegatedAdmin: { status: 'granted', grantedAt: at },
+    delegatedAdmin: grantOf(input.access ?? accessOf({}), now),
     invitationId: input.invitationId,
     establishedAt: at,
     rev: newRev(),
@@ -74,7 +79,14 @@ export function establish(
   const event = auditEvent(input.partnerId, 'relationship.established', input.actor, now, {
     customerId: input.customerId,
     invitationId: input.invitationId,
-    details: { role: input.role, delegatedAdmin: 'granted', reactivated: before !== undefined },
+    details: {
+      role: input.role,
+      delegatedAdmin: 'granted',
+      roles: relationship.delegatedAdmin.roles,
+      endsAt: relationship.delegatedAdmin.endsAt,
+      autoExtend: relationship.delegatedAdmin.autoExtend,
+      reactivated: before !== undefined,
+    },
   });
   return { relationship, changes: [saveRelationship(relationship, before), recordAudit(event)] };
 }
@@ -103,7 +115,7 @@ export async function getRelationship(deps: Pick<Deps, 'store'>, partner: Partne
 export type Expected = string[] | '*' | undefined;
 
 export async function removeRelationship(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'ledger' | 'directory'>,
   partner: Partner,
   principal: Principal,
   customerId: string,
@@ -132,7 +144,10 @@ export async function removeRelationship(
     const removed: Relationship = {
       ...r,
       status: 'removed',
-      delegatedAdmin: { ...r.delegatedAdmin, status: 'revoked', revokedAt: at },
+      delegatedAdmin:
+        r.delegatedAdmin.status === 'granted'
+          ? { ...r.delegatedAdmin, status: 'revoked', revokedAt: at, revokedBy: { ...actor, party: 'partner' } }
+          : r.delegatedAdmin,
       removedAt: at,
       removedBy: actor,
       ...(body.reason ? { removalReason: body.reason } : {}),
@@ -148,7 +163,7 @@ export async function removeRelationship(
         customerNotified: false,
       },
     });
-    await deps.store.commit(partner.id, [saveRelationship(removed, current), recordAudit(event)]);
+    await commitRelationships(deps, partner.id, [saveRelationship(removed, current), recordAudit(event)]);
     return removed;
   });
 }

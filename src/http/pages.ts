@@ -21,3 +21,6 @@ export const PAGE_HEADERS: Record<string, string> = {
 
 /** App Service Authentication's sign-in path (the local runner serves the same path). */
 export const signInUrl = (returnPath: string) => `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(returnPath)}`;
+
+/** App Service Authentication's sign-out path; it comes back to `returnPath` (here: sign in again, as someone else). */
+export const signOutUrl = (returnPath: string) => `/.auth/logout?post_logout_redirect_uri=${encodeURIComponent(signInUrl(returnPath))}`;

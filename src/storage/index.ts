@@ -1,8 +1,9 @@
 /** Storage, assembled: the domain's ports over Azure Table Storage, or over memory (unit tests). */
 import { queueNameFor, type Config } from '../config';
-import type { EventQueue, PartnerDirectory, PartnerStore } from '../domain/ports';
+import type { CustomerLedger, EventQueue, PartnerDirectory, PartnerStore } from '../domain/ports';
 import { MemoryEventQueue } from '../queue/memoryQueue';
 import { StorageEventQueue } from '../queue/storageQueue';
+import { RowCustomerLedger } from './customerLedger';
 import { MemoryRows } from './memoryRows';
 import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
 import type { Rows } from './rows';
@@ -11,6 +12,8 @@ import { TableRows, type TableRowsOptions } from './tableRows';
 export interface Storage {
   store: PartnerStore;
   directory: PartnerDirectory;
+  /** The customers' side of relationships and the due delegated admin grants (customerLedger.ts). */
+  ledger: CustomerLedger;
   /** The rows underneath (tests and benchmarks read the layout through them). */
   rows: Rows;
   /** The delivery queue every commit announces its events on. */
@@ -20,7 +23,13 @@ export interface Storage {
 /** Without a queue, commits announce their events to an in-memory one (unit tests, benchmarks). */
 export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows, cursorKey: string, queue?: Q): Storage & { queue: Q } {
   const q = queue ?? (new MemoryEventQueue() as unknown as Q);
-  return { store: new RowPartnerStore(rows, cursorKey, q), directory: new RowPartnerDirectory(rows), rows, queue: q };
+  return {
+    store: new RowPartnerStore(rows, cursorKey, q),
+    directory: new RowPartnerDirectory(rows),
+    ledger: new RowCustomerLedger(rows, cursorKey),
+    rows,
+    queue: q,
+  };
 }
 
 export function tableStorage(

@@ -1,5 +1,7 @@
 /** The invitation email draft, in the invitation's language, from the translator's templates. */
-import type { Locale } from '../domain/model';
+import { addDays, durationDays } from '../domain/grant';
+import type { DelegatedAccess, Locale } from '../domain/model';
+import { roleName } from '../domain/roles';
 import { fill, formatExpiry, texts } from '../i18n';
 import { escapeHtml } from './html';
 
@@ -11,6 +13,10 @@ export interface DraftInput {
   companyName: string;
   url: string;
   expiresAt: string;
+  /** The delegated admin roles asked for, their duration and auto-extension. */
+  access: DelegatedAccess;
+  /** The customer's own page, where it can remove the roles at any time. */
+  customerUrl: string;
 }
 
 export interface Draft {
@@ -29,18 +35,32 @@ export function buildDraft(d: DraftInput): Draft {
     company: d.companyName,
     url: d.url,
     expiry: formatExpiry(d.expiresAt, d.locale),
+    ...accessValues(d.access, d.expiresAt, d.locale),
+    customerUrl: d.customerUrl,
   };
-  const paragraphs = [t.greeting, both ? t.introWithProvider : t.intro, both ? t.grantsWithProvider : t.grants, t.action];
+  const roles = d.access.roles.map((r) => roleName(r, d.locale));
+  const paragraphs = [t.greeting, both ? t.introWithProvider : t.intro, both ? t.grantsWithProvider : t.grants];
+  const terms = [t.duration, ...(d.access.autoExtend ? [t.autoExtend] : []), t.removeAnyTime, t.action];
   const after = [t.expiry, t.ignore, t.signature];
 
-  const text = [...paragraphs.map((p) => fill(p, values)), d.url, ...after.map((p) => fill(p, values))].join('\n\n');
+  const text = [
+    ...paragraphs.map((p) => fill(p, values)),
+    roles.map((r) => `- ${r}`).join('\n'),
+    ...terms.map((p) => fill(p, values)),
+    d.url,
+    ...after.map((p) => fill(p, values)),
+  ].join('\n\n');
   const p = (s: string) => `<p>${fill(s, values, escapeHtml).replaceAll('\n', '<br>')}</p>`;
   const href = escapeHtml(d.url);
+  const customerLink = `<a href="${escapeHtml(d.customerUrl)}">${escapeHtml(d.customerUrl)}</a>`;
   const html = [
     '<!doctype html>',
     `<html lang="${d.locale}"><head><meta charset="utf-8"><title>${escapeHtml(fill(both ? t.subjectWithProvider : t.subject, values))}</title></head>`,
     '<body style="font-family:Segoe UI,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1b1b1b">',
     ...paragraphs.map(p),
+    `<ul>${roles.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`,
+    // The customer's page is a link too (the invitation link stays the only call to action).
+    ...terms.map((s) => (s === t.removeAnyTime ? p(s).replace(escapeHtml(d.customerUrl), customerLink) : p(s))),
     `<p><a href="${href}" style="display:inline-block;padding:10px 18px;background:#0f6cbd;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(t.button)}</a></p>`,
     `<p style="word-break:break-all"><a href="${href}">${href}</a></p>`,
     ...after.map(p),
@@ -49,4 +69,13 @@ export function buildDraft(d: DraftInput): Draft {
   // A subject is one line: user values cannot inject headers (the schemas refuse CR/LF too).
   const subject = fill(both ? t.subjectWithProvider : t.subject, values).replace(/[\r\n]+/g, ' ');
   return { to: d.to, subject, text, html };
+}
+
+/**
+ * The duration and the latest end date of an invitation's roles: accepted at the link's expiry at
+ * the latest, they end `days` after it.
+ */
+export function accessValues(access: DelegatedAccess, expiresAt: string, locale: Locale): { days: string; endsAt: string } {
+  const days = durationDays(access.duration) ?? 0;
+  return { days: String(days), endsAt: formatExpiry(addDays(new Date(expiresAt), days).toISOString(), locale) };
 }

@@ -82,14 +82,14 @@ describe('accepting in a browser', () => {
     await page.waitForURL(inv.url);
     await page.getByRole('button', { name: 'Rechazar' }).click();
     await page.waitForLoadState();
-    expect(await page.locator('h1').innerText()).toBe('Ha rechazado la invitación');
+    expect(await page.locator('h1').innerText()).toBe('Has rechazado la invitación');
     const again = await page.goto(inv.url);
     expect(again?.status()).toBe(410);
     expect(await page.locator('h1').innerText()).toBe('Este enlace ya no es válido');
     await context.close();
   });
 
-  it('a signed-in user without GlobalAdmin sees an error page, and nothing changes', async () => {
+  it('a signed-in user without GlobalAdmin sees the role needed and no buttons, and can switch accounts', async () => {
     const inv = await invite('en');
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -98,10 +98,15 @@ describe('accepting in a browser', () => {
     await page.getByLabel('Roles (comma-separated)').fill('User');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(inv.url);
-    await page.getByRole('button', { name: 'Accept' }).click();
-    await page.waitForLoadState();
-    expect(await page.locator('h1').innerText()).toBe('This could not be done');
-    expect(await page.locator('[role=alert]').innerText()).toContain('global admin');
+    expect(await page.getByRole('button', { name: 'Accept' }).count()).toBe(0);
+    expect(await page.locator('[role=alert]').innerText()).toContain('Global Administrator role');
+    await page.getByRole('link', { name: 'Sign out and use another account' }).click();
+    await page.waitForURL(/\/\.auth\/login\/aad/);
+    await page.getByLabel('Tenant ID').fill(randomUUID());
+    await page.getByLabel('Roles (comma-separated)').fill('GlobalAdmin');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(inv.url);
+    expect(await page.getByRole('button', { name: 'Accept' }).count()).toBe(1);
     expect((await call(svc, 'GET', `/api/invitations/${inv.id}`, { as: adminOf(w.reseller) })).body.status).toBe('pending');
     await context.close();
   });

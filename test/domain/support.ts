@@ -28,6 +28,7 @@ export async function world(options: { email?: boolean } = {}): Promise<TestWorl
   const deps = {
     store: storage.store,
     directory: storage.directory,
+    ledger: storage.ledger,
     mailer: options.email === false ? undefined : mailer,
     clock: { now: () => new Date(now), set: (d: Date) => (now = d) },
     settings: {
@@ -35,6 +36,7 @@ export async function world(options: { email?: boolean } = {}): Promise<TestWorl
       invitationTtlDays: 30,
       sendLimits: { perInvitation: 5, perPartnerPerDay: 200 },
       acceptUrl: (t: string) => `https://rr.example/api/accept/${t}`,
+      customerPageUrl: 'https://rr.example/api/customer',
     },
   };
   const provider: Partner = { id: randomUUID(), name: 'Northwind', kind: 'indirectProvider', indirectProviderIds: [] };

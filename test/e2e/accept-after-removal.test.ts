@@ -67,7 +67,7 @@ describe('re-posting an accepted link after removal', () => {
       status: 'removed',
       delegatedAdmin: { status: 'revoked' },
     });
-    expect(Object.keys(rel.delegatedAdmin).sort()).toEqual(['grantedAt', 'status']);
+    expect(Object.keys(rel.delegatedAdmin).sort()).toEqual(['autoExtend', 'endsAt', 'grantedAt', 'roles', 'status']);
     expectNothingInternal(again.text);
     // The removal's tenant is the reseller's own (the customer knows it); its user is not told.
     expect(removed.removedBy.tenantId).toBe(w.reseller.id);

@@ -224,7 +224,7 @@ describe('acceptInvitation', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/html');
     expect(r.text).toContain('<html lang="es"');
-    expect(r.text).toContain('ya fue aceptada');
+    expect(r.text).toContain('ha sido aceptada');
     const bad = await call(svc, 'POST', '/api/accept/nonsense', {
       as: customerAdmin(),
       rawBody: 'decision=accept',
@@ -342,7 +342,7 @@ describe('acceptInvitation', () => {
     } finally {
       svc.deps.store = real;
     }
-    const deps = { store: real, clock: svc.deps.clock };
+    const deps = { ...svc.deps, store: real };
     // Within the grace period the job leaves it to the request; after it, the job completes it, once.
     expect((await repairPendingAcceptances(deps)).repaired).toBe(0);
     const later = { ...deps, clock: { now: () => new Date(Date.now() + 120_000) } };

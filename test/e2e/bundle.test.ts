@@ -51,7 +51,11 @@ describe('the bundle under the local runner', () => {
     expect(served.map((f) => f.handler)).toEqual(bundle.registeredFunctions().map((f) => f.handler));
     // The bundle's operations are its own copies (its own zod), not this process's.
     expect(served.find((f) => f.operation.name === 'getPartner')!.operation).not.toBe(operations.getPartner);
-    expect(registeredTimers().map(([name]) => name)).toEqual([]);
+    expect(
+      registeredTimers()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['expireDelegatedAdmin', 'repairCustomerIndex']);
     expect(registeredQueueTriggers().map(([name]) => name)).toEqual(['deliverEvents']);
   });
 

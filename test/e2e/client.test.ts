@@ -100,6 +100,11 @@ describe('requests', () => {
       ['listAuditEvents', () => c.listAuditEvents()],
       ['getPartner', () => c.getPartner()],
       ['health', () => c.health()],
+      ['listRoles', () => c.listRoles()],
+      ['setDelegatedAdminAutoExtend', () => c.setDelegatedAdminAutoExtend('c1', true), { customerId: 'c1' }],
+      ['revokeDelegatedAdmin', () => c.revokeDelegatedAdmin('c1'), { customerId: 'c1' }],
+      ['listCustomerRelationships', () => c.listCustomerRelationships()],
+      ['customerRevokeDelegatedAdmin', () => c.customerRevokeDelegatedAdmin('p1'), { partnerId: 'p1' }],
       ['putWebhook', () => c.putWebhook({ url: 'https://hooks.example/x' })],
       ['getWebhook', () => c.getWebhook()],
       ['deleteWebhook', () => c.deleteWebhook()],
@@ -110,7 +115,7 @@ describe('requests', () => {
       ['listEvents', () => c.listEvents({ after: 'e1' })],
     ];
     const covered = new Set(calls.map(([name]) => name));
-    expect(Object.keys(operations).filter((n) => !covered.has(n as ClientOperation))).toEqual(['acceptPage', 'openapi']);
+    expect(Object.keys(operations).filter((n) => !covered.has(n as ClientOperation))).toEqual(['acceptPage', 'customerPage', 'openapi']);
     for (const [name, run, params] of calls) {
       await run();
       const req = sent.at(-1)!;

@@ -293,6 +293,16 @@ describe('isolation between partners', () => {
         (await rec.call('POST', `/api/relationships/${customer.tenantId}/remove`, { as: who, body: { attestGoodFaith: true } })).status,
         label,
       ).toBe(404);
+      route('setDelegatedAdminAutoExtend');
+      expect(
+        (await rec.call('PATCH', `/api/relationships/${customer.tenantId}/delegated-admin`, { as: who, body: { autoExtend: true } }))
+          .status,
+        label,
+      ).toBe(404);
+      route('revokeDelegatedAdmin');
+      expect((await rec.call('POST', `/api/relationships/${customer.tenantId}/delegated-admin/revoke`, { as: who })).status, label).toBe(
+        404,
+      );
       route('createInvitation');
       // Binding an invitation to A's customer tells nothing about A (only the caller's own relationships count) ...
       expect(
@@ -338,7 +348,11 @@ describe('HTML escaping', () => {
     company: `"><svg onload=alert(1)>`,
     user: `<iframe src=javascript:alert(1)></iframe>`,
   };
-  const ALLOWED_TAGS = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'p', 'form', 'button', 'a', 'br', 'code']);
+  const ALLOWED_TAGS = new Set([
+    ...['html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'p', 'form', 'button', 'a', 'br', 'code'],
+    // The roles asked for (a list) and the customer's page (a table).
+    ...['ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  ]);
 
   /** No tag but ours, no raw hostile value, and the escaped values where they are shown. */
   function assertSafe(html: string, shown: string[], label: string) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveAccess } from '../../src/domain/grant';
 import { buildDraft } from '../../src/views/drafts';
 import { cssHides, htmlHasVisibleLink, textHasLink } from '../../src/domain/emailLinks';
 
@@ -18,6 +19,8 @@ describe('htmlHasVisibleLink', () => {
           companyName: 'Contoso "Ltd"',
           url: URL_,
           expiresAt: '2030-01-01T00:00:00.000Z',
+          access: resolveAccess(undefined),
+          customerUrl: 'http://localhost:7071/api/customer',
         });
         expect(htmlHasVisibleLink(d.html, URL_)).toEqual({ ok: true });
         expect(textHasLink(d.text, URL_)).toBe(true);

@@ -20,6 +20,7 @@ function world(start: string, limits = { perInvitation: 2, perPartnerPerDay: 3 }
   const deps: Deps = {
     store: storage.store,
     directory: storage.directory,
+    ledger: storage.ledger,
     mailer: {
       send: (m) => {
         if (!sent.some((s) => s.operationId === m.operationId)) sent.push(m);
@@ -32,6 +33,7 @@ function world(start: string, limits = { perInvitation: 2, perPartnerPerDay: 3 }
       invitationTtlDays: 30,
       sendLimits: limits,
       acceptUrl: (t) => `https://x.example/api/accept/${t}`,
+      customerPageUrl: 'https://x.example/api/customer',
     },
   };
   return { deps, sent, storage, setNow: (iso: string) => (now = new Date(iso)) };

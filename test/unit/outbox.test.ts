@@ -92,6 +92,8 @@ describe('the delivery worker', () => {
     let answer: WebhookResponse = { status: 200, excerpt: 'ok' };
     const deps = {
       store: s.store,
+      ledger: s.ledger,
+      directory: s.directory,
       clock: { now: () => new Date() },
       queue: s.queue,
       webhookSettings: { retryScale: 1 },

@@ -111,7 +111,9 @@ describe('the deployment package', () => {
       expect(stderr).toBe('');
       const seen = JSON.parse(stdout) as { name: string; bindings: Record<string, Record<string, unknown>> }[];
       const trigger = (name: string) => Object.values(seen.find((m) => m.name === name)!.bindings).find((b) => b.direction === 'in')!;
-      expect(seen.map((m) => m.name).sort()).toEqual([...Object.keys(operations), 'deliverEvents'].sort());
+      expect(seen.map((m) => m.name).sort()).toEqual(
+        [...Object.keys(operations), 'deliverEvents', 'expireDelegatedAdmin', 'repairCustomerIndex'].sort(),
+      );
       for (const op of Object.values(operations)) {
         expect(trigger(op.name), op.name).toMatchObject({
           type: 'httpTrigger',
