@@ -33,7 +33,8 @@ import { relationshipKey } from '../src/storage/layout';
 import { relationshipView } from '../src/http/views';
 import type { Partner, Relationship } from '../src/domain/model';
 import { authorizePartner } from '../src/domain/access';
-import { enrolPartners, findPartner } from '../src/domain/partners';
+import { enrolPartners } from '../src/domain/operator';
+import { findPartner } from '../src/domain/partners';
 import { getRelationship } from '../src/domain/relationships';
 import { contextLogger, requestIdOf } from '../src/http/endpoint';
 import { encodePrincipal, readPrincipal } from '../src/http/principal';
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
     const deps = buildDeps(config, storage);
     setDeps(deps);
     const partner: Partner = { id: randomUUID(), name: 'Profiled Reseller', kind: 'reseller', indirectProviderIds: [] };
-    await enrolPartners(deps.directory, [partner]);
+    await enrolPartners(deps, [partner]);
     const customers = makeCustomers(100);
     await seedRelationships(storage.rows, partner.id, customers, { layout: 'full' });
     const customerId = customers[0]!.customerId;

@@ -19,7 +19,8 @@ import { loadConfig } from '../src/config';
 import { buildDeps, setDeps, type AppDeps } from '../src/deps';
 import { createInvitation } from '../src/domain/invitations';
 import type { Partner } from '../src/domain/model';
-import { enrolPartners, findPartner } from '../src/domain/partners';
+import { enrolPartners } from '../src/domain/operator';
+import { findPartner } from '../src/domain/partners';
 import { encodePrincipal } from '../src/http/principal';
 import { freePort, startAzurite, type RunningAzurite } from '../src/local/azurite';
 import { loadFunctions, startRunner, type RunningServer } from '../src/local/runner';
@@ -319,7 +320,7 @@ async function seedPartners({ deps, rows: store }: Bench): Promise<Partners> {
     const partner = reseller(`Bench Reseller ${size}`);
     return { size, partner, customers: makeCustomers(size), headers: { 'x-ms-client-principal': principalOf(partner.id, 'AdminAgent') } };
   });
-  await enrolPartners(deps.directory, [creator, inviter, remover, ...sized.map((s) => s.partner)]);
+  await enrolPartners(deps, [creator, inviter, remover, ...sized.map((s) => s.partner)]);
   for (const s of sized) {
     const t0 = performance.now();
     const rows = await seedRelationships(store, s.partner.id, s.customers, {
@@ -709,7 +710,7 @@ async function coldStartOnly(): Promise<void> {
       INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
     });
     const partner = reseller('Bench Cold Start Reseller');
-    await enrolPartners(buildDeps(config).directory, [partner]);
+    await enrolPartners(buildDeps(config), [partner]);
     log(`Cold start: ${STARTUP_RUNS} fresh processes per variant...`);
     const startup = await measureStartup(STARTUP_RUNS, azurite.port, principalOf(partner.id, 'AdminAgent'));
     writeReport({ ...previous, startup: { ...startup, at: new Date().toISOString(), node: process.version } });

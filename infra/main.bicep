@@ -41,6 +41,9 @@ param authAllowedAudiences string[] = []
 @description('Optional. OpenID issuer of the Entra provider. The common v2.0 endpoint accepts users of any tenant; the service itself checks tenants and roles.')
 param authOpenIdIssuer string = '${environment().authentication.loginEndpoint}common/v2.0'
 
+@description('Optional. The operator\'s Entra tenant ID (OPERATOR_TENANT_ID): its Operator role holders use /api/admin.')
+param operatorTenantId string = ''
+
 @description('Optional. Origins of the partner portal allowed to call the API from a browser (CORS), e.g. ["https://portal.example.com"]. Empty: no cross-origin browser calls.')
 param portalOrigins string[] = []
 
@@ -378,6 +381,7 @@ module api 'app/api.bicep' = {
     authClientId: authClientId
     authAllowedAudiences: authAllowedAudiences
     authOpenIdIssuer: authOpenIdIssuer
+    operatorTenantId: operatorTenantId
   }
 }
 

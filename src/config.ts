@@ -62,6 +62,8 @@ export const settingsSchema = z.object({
   EMAIL_SENDER_ADDRESS: optional(z.email('must be an email address')),
   /** Client ID of the user-assigned managed identity (Azure only). */
   AZURE_CLIENT_ID: optional(z.uuid('must be a client ID (a UUID)')),
+  /** The operator's Entra tenant: its `Operator` role holders use /api/admin (off when unset). */
+  OPERATOR_TENANT_ID: optional(z.uuid('must be a tenant ID (a UUID)').transform((v) => v.toLowerCase())),
   /** Azure Storage Queues (the webhook delivery work): a connection string (Azurite) or the queue endpoint (identity). */
   QUEUES_CONNECTION_STRING: optional(connectionString),
   QUEUES_ENDPOINT: optional(serviceUrl),
@@ -143,6 +145,7 @@ export interface Config {
     | { kind: 'connectionString'; connectionString: string; sender: string }
     | { kind: 'endpoint'; endpoint: string; sender: string };
   managedIdentityClientId: string | undefined;
+  operatorTenantId?: string | undefined;
   queues: { connectionString: string } | { endpoint: string };
   webhooks: { allowPrivateTargets: boolean; retryScale: number };
 }
@@ -181,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
         ? { kind: 'endpoint', endpoint: s.ACS_ENDPOINT, sender }
         : { kind: 'none' },
     managedIdentityClientId: s.AZURE_CLIENT_ID,
+    operatorTenantId: s.OPERATOR_TENANT_ID,
     queues: s.QUEUES_CONNECTION_STRING ? { connectionString: s.QUEUES_CONNECTION_STRING } : { endpoint: s.QUEUES_ENDPOINT ?? '' },
     webhooks: { allowPrivateTargets: s.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true', retryScale: s.WEBHOOK_RETRY_SCALE },
   };

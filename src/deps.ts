@@ -25,6 +25,7 @@ export function settingsOf(config: Config): Settings {
     sendLimits: config.sendLimits,
     acceptUrl: (token) => `${config.publicBaseUrl}${apiPath(routes.acceptPage.route, { token })}`,
     customerPageUrl: `${config.publicBaseUrl}${apiPath(routes.customerPage.route, {})}`,
+    operatorTenantId: config.operatorTenantId,
   };
 }
 

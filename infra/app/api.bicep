@@ -68,6 +68,9 @@ param acsEndpoint string
 @description('Required. Sender address of invitation emails.')
 param emailSenderAddress string
 
+@description('Optional. The operator\'s Entra tenant ID: its Operator role holders use /api/admin (empty: the operator API is off).')
+param operatorTenantId string = ''
+
 @description('Required. Client ID of the Entra app registration used by App Service Authentication.')
 param authClientId string
 
@@ -165,6 +168,7 @@ var appSettings = {
   ACS_ENDPOINT: acsEndpoint
   EMAIL_SENDER_ADDRESS: emailSenderAddress
   AZURE_CLIENT_ID: identityClientId
+  OPERATOR_TENANT_ID: operatorTenantId
   QUEUES_ENDPOINT: 'https://${stg.name}.queue.${environment().suffixes.storage}'
   // --- platform settings: the deliverEvents queue trigger's identity-based connection (QUEUES) ---
   QUEUES__queueServiceUri: stg.properties.primaryEndpoints.queue

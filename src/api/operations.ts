@@ -23,8 +23,12 @@ import {
   InvitationSchema,
   ListAuditQuery,
   ListInvitationsQuery,
+  ListPartnersQuery,
   ListRelationshipsQuery,
+  PartnerRecordParams,
+  PartnerRecordSchema,
   PartnerSchema,
+  PutPartnerBody,
   RelationshipSchema,
   RemovalResultSchema,
   RemoveRelationshipBody,
@@ -44,9 +48,12 @@ import {
   WebhookSchema,
 } from './webhookSchemas';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'PATCH';
-/** anonymous: no principal needed; principal: any signed-in user (customers); partner: an enrolled partner's GlobalAdmin/AdminAgent. */
-export type Access = 'anonymous' | 'principal' | 'partner';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+/**
+ * anonymous: no principal needed; principal: any signed-in user (customers); partner: an
+ * enrolled, active partner's GlobalAdmin/AdminAgent; operator: the Operator role of OPERATOR_TENANT_ID.
+ */
+export type Access = 'anonymous' | 'principal' | 'partner' | 'operator';
 
 /** One answer of an operation: its media types (JSON with a schema, an HTML page, problem+json) and headers. */
 export interface ResponseSpec {
@@ -89,7 +96,7 @@ const page = (description: string) => ({ description, html: true }) as const;
 const PROBLEM_TEXT = {
   400: 'Bad input (per-field errors)',
   401: 'Not signed in',
-  403: 'Not allowed (role, enrolment, tenant, cross-site)',
+  403: 'Not allowed (role, enrolment, suspended partner, tenant, cross-site, operator API not configured)',
   404: 'Not found (also for other partners’ resources)',
   409: 'Conflicts with the current state',
   410: 'The invitation link is no longer valid',
@@ -120,6 +127,8 @@ function problems<const S extends readonly ProblemStatus[]>(statuses: S, withPag
 
 /** What every partner route can answer besides its own. */
 const PARTNER_ERRORS = [401, 403, 503] as const;
+/** What every operator route can answer besides its own. */
+const OPERATOR_ERRORS = [401, 403, 503] as const;
 
 const AcceptResult = z
   .object({
@@ -332,6 +341,38 @@ export const operations = {
     responses: {
       200: page('The partners and their roles, with Remove roles for a global admin; else a sign-in link or the role needed'),
       ...problems([400, 503]),
+    },
+  }),
+  listPartners: op({
+    name: 'listPartners',
+    ...routes.listPartners,
+    access: 'operator',
+    summary: 'Operator: the enrolled partners, by ID',
+    query: ListPartnersQuery,
+    responses: {
+      200: json(pageOf(PartnerRecordSchema, 'PartnerRecordPage'), 'A page of partners'),
+      ...problems([400, ...OPERATOR_ERRORS]),
+    },
+  }),
+  getPartnerRecord: op({
+    name: 'getPartnerRecord',
+    ...routes.getPartnerRecord,
+    access: 'operator',
+    summary: "Operator: one partner's record",
+    params: PartnerRecordParams,
+    responses: { 200: json(PartnerRecordSchema, 'The partner'), ...problems([...OPERATOR_ERRORS, 404]) },
+  }),
+  putPartner: op({
+    name: 'putPartner',
+    ...routes.putPartner,
+    access: 'operator',
+    summary: 'Operator: enrol, change, suspend or reactivate a partner (audited in its own data)',
+    params: PartnerRecordParams,
+    body: PutPartnerBody,
+    responses: {
+      200: json(PartnerRecordSchema, 'The partner, changed (or already so: nothing recorded)'),
+      201: json(PartnerRecordSchema, 'The partner, enrolled', ['Location']),
+      ...problems([400, ...OPERATOR_ERRORS, 404, 413, 415]),
     },
   }),
   health: op({

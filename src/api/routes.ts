@@ -15,6 +15,9 @@ export const routes = {
   removeRelationship: { methods: ['POST'], route: 'relationships/{customerId}/remove' },
   listAuditEvents: { methods: ['GET'], route: 'audit' },
   getPartner: { methods: ['GET'], route: 'partners/me' },
+  listPartners: { methods: ['GET'], route: 'admin/partners' },
+  getPartnerRecord: { methods: ['GET'], route: 'admin/partners/{id}' },
+  putPartner: { methods: ['PUT'], route: 'admin/partners/{id}' },
   health: { methods: ['GET'], route: 'health' },
   // Delegated admin: the role catalogue, the partner's controls, the customer's side.
   listRoles: { methods: ['GET'], route: 'roles' },

@@ -13,6 +13,7 @@ import {
   INVITATION_STATUSES,
   LOCALES,
   PARTNER_KINDS,
+  PARTNER_STATUSES,
   RELATIONSHIP_ROLES,
   RELATIONSHIP_STATUSES,
 } from '../domain/model';
@@ -75,6 +76,38 @@ export const PartnerSchema = z
     indirectProviders: z.array(z.object({ id: z.uuid(), name: z.string() })).optional(),
   })
   .meta({ id: 'Partner' });
+
+// ---------- the operator API ----------
+
+export const PartnerRecordSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(PARTNER_KINDS),
+    indirectProviderIds: z.array(z.uuid()),
+    status: z.enum(PARTNER_STATUSES),
+    enrolledAt: IsoDate,
+    updatedAt: IsoDate,
+    updatedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
+  })
+  .meta({ id: 'PartnerRecord' });
+
+export const PartnerRecordParams = z.object({ id: Uuid });
+
+/** PUT /api/admin/partners/{id}: the whole partner (linked providers are checked by the use case). */
+export const PutPartnerBody = z
+  .strictObject({
+    name: SingleLine(256),
+    kind: z.enum(PARTNER_KINDS),
+    indirectProviderIds: z
+      .array(Uuid)
+      .max(50, 'must list at most 50 providers')
+      .refine((ids) => new Set(ids).size === ids.length, 'must not list a provider twice'),
+    status: z.enum(PARTNER_STATUSES),
+  })
+  .meta({ id: 'PutPartnerRequest' });
+
+export const ListPartnersQuery = z.object({ pageSize: PageSize, continuationToken: Continuation });
 
 /** The seed file of `npm run seed`. */
 export const SeedFileSchema = z.strictObject({

@@ -35,7 +35,10 @@ import type {
 type Ops = typeof operations;
 
 /** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
-export type ClientOperation = Exclude<keyof typeof routes, 'acceptPage' | 'openapi' | 'customerPage'>;
+export type ClientOperation = Exclude<
+  keyof typeof routes,
+  'acceptPage' | 'openapi' | 'customerPage' | 'listPartners' | 'getPartnerRecord' | 'putPartner'
+>;
 
 /** The JSON of an operation's success (its 200 or 201 answer). */
 type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202>] : never;

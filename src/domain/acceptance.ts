@@ -13,7 +13,7 @@
  *    it depends only on the accepted invitation.
  */
 import { authorizeCustomerAdmin } from './access';
-import { auditEvent, recordAudit } from './audit';
+import { auditEvent, mirrorInvitationEvents, recordAudit } from './audit';
 import { AppError, conflict, forbidden, gone, WriteConflict } from './errors';
 import { effectiveStatus, expireIfDue, transition } from './invitations';
 import {
@@ -26,6 +26,7 @@ import {
   type Relationship,
   type Versioned,
 } from './model';
+import { findPartner, isSuspended } from './partners';
 import type { Deps } from './ports';
 import { establish } from './relationships';
 import { commitRelationships, type CustomerSideDeps } from './customerSide';
@@ -35,6 +36,12 @@ import { linkTokenMatches, parseLinkToken, type LinkRef } from './tokens';
 
 export const invalidLink = () =>
   gone('This invitation link is no longer valid: it expired, was revoked or declined, or is not a valid link.', 'invitation-link-invalid');
+
+/** A suspended partner's (or provider's) pending links are invalid; the answer reaches every instance within PARTNER_CACHE_MS. */
+async function partnerSuspended(deps: Pick<Deps, 'directory'>, inv: Invitation): Promise<boolean> {
+  const ids = [inv.partnerId, ...(inv.indirectProviderId ? [inv.indirectProviderId] : [])];
+  return (await Promise.all(ids.map((id) => findPartner(deps.directory, id)))).some(isSuspended);
+}
 
 /** The invitation a token designates, if the token is genuine; never says which check failed. */
 export async function resolveToken(deps: Pick<Deps, 'store' | 'settings'>, token: string): Promise<Versioned<Invitation> | undefined> {
@@ -105,6 +112,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
           await transition(deps, found, (i) => expireIfDue(i, now));
           throw invalidLink();
         }
+        if (await partnerSuspended(deps, inv)) throw invalidLink();
         if (inv.customer.tenantId && inv.customer.tenantId !== tenant) {
           throw forbidden(
             'This invitation was sent to another organisation; sign in with an account of the invited tenant.',
@@ -116,12 +124,15 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
         }
         const at = now.toISOString();
         const base = { invitationId: inv.id, customerId: tenant };
+        // A bound invitation's events already name its customer (the only tenant that may answer).
+        const mirrors = inv.customer.tenantId ? [] : await mirrorInvitationEvents(deps, inv.partnerId, inv.id, tenant);
 
         if (decision === 'decline') {
           const declined: Invitation = { ...inv, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant };
           // A lost race (someone answered first) is a WriteConflict: read again and decide again.
           await deps.store.commit(inv.partnerId, [
             { kind: 'updateInvitation', invitation: declined, version: found.version },
+            ...mirrors,
             recordAudit(auditEvent(inv.partnerId, 'invitation.declined', actor, now, base)),
           ]);
           return { status: 'declined', invitation: declined, relationships: [] };
@@ -157,6 +168,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
           // The acceptance, then what it establishes: the order of the commit's events.
           recordAudit(event),
           ...rel.changes,
+          ...mirrors,
         ]);
         const stored = { value: accepted, version: version ?? '' };
         return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, stored, rel.relationship) };
@@ -255,7 +267,7 @@ export type PageState =
   | { kind: 'open'; invitation: Invitation };
 
 /** What the link's page shows. Reads only: mail scanners open links. */
-export async function pageState(deps: Pick<Deps, 'store' | 'clock' | 'settings'>, token: string): Promise<PageState> {
+export async function pageState(deps: Pick<Deps, 'store' | 'clock' | 'settings' | 'directory'>, token: string): Promise<PageState> {
   const found = await resolveToken(deps, token);
   if (!found) return { kind: 'invalid', locale: 'en' };
   const inv = found.value;
@@ -264,5 +276,6 @@ export async function pageState(deps: Pick<Deps, 'store' | 'clock' | 'settings'>
     return { kind: 'accepted', invitation: inv, ended: rel?.value.status === 'removed' };
   }
   if (effectiveStatus(inv, deps.clock.now()) !== 'pending') return { kind: 'invalid', locale: inv.locale };
+  if (await partnerSuspended(deps, inv)) return { kind: 'invalid', locale: inv.locale };
   return { kind: 'open', invitation: inv };
 }

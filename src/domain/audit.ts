@@ -24,3 +24,22 @@ export function listAuditEvents(
 ): Promise<Page<AuditEvent>> {
   return deps.store.auditEvents(partner.id, { customerId: query.customerId }, query);
 }
+
+/** An invitation has a few events (created, sent up to the send limit, ...): mirrored up to this many. */
+export const MAX_MIRRORED_EVENTS = 20;
+
+/**
+ * An unbound invitation's events name no customer (none is known before the answer). When the
+ * answer names it, the same commit lists those events under the customer too, so that the
+ * customer's audit (`?customerId=`) starts with its invitation. The invitation's version guards
+ * the commit, so no event of it can be recorded in between.
+ */
+export async function mirrorInvitationEvents(
+  deps: Pick<Deps, 'store'>,
+  partnerId: string,
+  invitationId: string,
+  customerId: string,
+): Promise<Change[]> {
+  const events = await deps.store.invitationEvents(partnerId, invitationId, MAX_MIRRORED_EVENTS);
+  return events.filter((e) => e.customerId !== customerId).map((event): Change => ({ kind: 'mirrorAuditForCustomer', event, customerId }));
+}

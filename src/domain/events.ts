@@ -99,6 +99,12 @@ export const recordEvent = (event: CloudEvent): Change => ({ kind: 'recordEvent'
 
 /** The event an audit event implies, with the resource as this commit leaves it. */
 function eventOf(partnerId: string, audit: AuditEvent, changes: readonly Change[]): CloudEvent {
+  if (audit.action.startsWith('partner.')) {
+    // The operator's changes to a partner: its record as the commit leaves it.
+    const saved = changes.find((c): c is Extract<Change, { kind: 'savePartner' }> => c.kind === 'savePartner');
+    const data: Record<string, unknown> = saved ? { ...saved.partner } : { id: partnerId, ...audit.details };
+    return cloudEvent(partnerId, audit.action, audit.at, data, `partners/${partnerId}`);
+  }
   if (!audit.action.startsWith('invitation.')) {
     // relationship.* and delegatedAdmin.*: the relationship as the commit leaves it.
     const saved = changes.find(

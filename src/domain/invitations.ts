@@ -22,7 +22,7 @@ import {
   type Versioned,
 } from './model';
 import { htmlHasVisibleLink, textHasLink } from './emailLinks';
-import { findPartner } from './partners';
+import { findPartner, isSuspended } from './partners';
 import type { Change, CreationRecord, Deps } from './ports';
 import { retryOnConflict } from './retry';
 import { makeLinkToken, newInvitationId, newNonce } from './tokens';
@@ -140,6 +140,9 @@ async function prepareInvitation(
       throw badRequest('indirectProviderId is not one of your linked indirect providers.', {
         indirectProviderId: ['is not an indirect provider linked to your organisation'],
       });
+    }
+    if (isSuspended(provider)) {
+      throw badRequest('indirectProviderId is suspended by the operator.', { indirectProviderId: ['is a suspended indirect provider'] });
     }
     providerName = provider.name;
   }

@@ -9,6 +9,9 @@ export type Locale = (typeof LOCALES)[number];
 export const PARTNER_KINDS = ['reseller', 'indirectProvider'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
+export const PARTNER_STATUSES = ['active', 'suspended'] as const;
+export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
+
 export const INVITATION_KINDS = ['reseller', 'resellerAndIndirectProvider'] as const;
 export type InvitationKind = (typeof INVITATION_KINDS)[number];
 
@@ -44,10 +47,14 @@ export const AUDIT_ACTIONS = [
   'delegatedAdmin.expired',
   'delegatedAdmin.extended',
   'delegatedAdmin.updated',
+  'partner.enrolled',
+  'partner.updated',
+  'partner.suspended',
+  'partner.reactivated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type Role = 'GlobalAdmin' | 'AdminAgent';
+export type Role = 'GlobalAdmin' | 'AdminAgent' | 'Operator';
 
 /** Who is calling, as App Service Authentication vouches for it. */
 export interface Principal {
@@ -62,6 +69,16 @@ export interface Partner {
   name: string;
   kind: PartnerKind;
   indirectProviderIds: string[];
+  /** Absent on entries written before the operator API: active. */
+  status?: PartnerStatus;
+}
+
+/** The operator's record of an enrolled partner (kept in the partner's own data). */
+export interface PartnerRecord extends Partner {
+  status: PartnerStatus;
+  enrolledAt: string;
+  updatedAt: string;
+  updatedBy: Actor;
 }
 
 export interface Actor {
@@ -75,6 +92,8 @@ export const systemActor = (tenantId: string): Actor => ({ id: 'system', name: '
 
 /** Partner-side actions need one of these roles. */
 export const PARTNER_ROLES: readonly Role[] = ['GlobalAdmin', 'AdminAgent'];
+/** The operator API needs this role, held in the operator's own tenant (OPERATOR_TENANT_ID). */
+export const OPERATOR_ROLE: Role = 'Operator';
 /** Customer-side acceptance needs this role. */
 export const CUSTOMER_ADMIN_ROLE: Role = 'GlobalAdmin';
 

@@ -10,6 +10,7 @@ import type {
   Page,
   PageRequest,
   Partner,
+  PartnerRecord,
   Relationship,
   RelationshipStatus,
   Versioned,
@@ -31,6 +32,10 @@ export type Change =
   | { kind: 'countSends'; day: string; count: number; version?: string | undefined }
   /** Remembers a creation under its idempotency key: a new key, or replaces an expired record if unchanged. */
   | { kind: 'rememberCreation'; record: CreationRecord; version?: string | undefined }
+  /** The partner's record (commit under the partner's own ID): created (no `version`) or replaced if still at `version`. */
+  | { kind: 'savePartner'; partner: PartnerRecord; version?: string | undefined }
+  /** Lists an already recorded event under a customer too (an invitation's events once its customer is known). */
+  | { kind: 'mirrorAuditForCustomer'; event: AuditEvent; customerId: string }
   | EventChange;
 
 /** A `POST /api/invitations` remembered under its Idempotency-Key (hashed): what it created and answered. */
@@ -89,6 +94,17 @@ export interface PartnerStore {
   sendsOn(partnerId: string, day: string): Promise<Versioned<number> | undefined>;
   /** The creation remembered under an idempotency key's hash, expired or not. */
   creationRecord(partnerId: string, keyHash: string): Promise<Versioned<CreationRecord> | undefined>;
+  /** The audit events of one invitation, oldest first (at most `limit`). */
+  invitationEvents(partnerId: string, invitationId: string, limit: number): Promise<AuditEvent[]>;
+  /** The operator's record of a partner, with the version that guards its next change. */
+  partnerRecord(partnerId: string): Promise<Versioned<PartnerRecord> | undefined>;
+  /** Enrolled partners by ID: the operator's listing (see listPartner). */
+  partnerList(page: PageRequest): Promise<Page<PartnerRecord>>;
+  /**
+   * Writes the listing entry of a committed record (derived, idempotent: written again on every
+   * PUT, so a PUT retried after a failure here repairs it).
+   */
+  listPartner(partner: PartnerRecord): Promise<void>;
   /** Accepted combined invitations whose provider step is not yet recorded as done (repair). */
   pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]>;
   /** Returns the new version of each invitation or relationship change, in order (else undefined). */
@@ -193,8 +209,7 @@ export interface CustomerLedger {
 /** The directory of enrolled partners. */
 export interface PartnerDirectory {
   partner(id: string): Promise<Partner | undefined>;
-  /** Enrols partners or updates their entries (idempotent). */
-  enrol(partners: Partner[]): Promise<void>;
+  /** Only read here: partners are enrolled and changed through the store (savePartner, audited). */
 }
 
 export interface EmailMessage {
@@ -235,6 +250,8 @@ export interface Settings {
   acceptUrl(token: string): string;
   /** The public URL of the customer's own page (its partners, "Remove roles"). */
   customerPageUrl: string;
+  /** The operator's Entra tenant (OPERATOR_TENANT_ID); without it the operator API is off. */
+  operatorTenantId?: string | undefined;
 }
 
 /** The one shape every use case takes its dependencies in. */

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Operation } from '../api/operations';
 import { getDeps, type AppDeps } from '../deps';
-import { authorizePartner } from '../domain/access';
+import { authorizeOperator, authorizePartner } from '../domain/access';
 import { badRequest, notFound, payloadTooLarge, unsupportedMediaType } from '../domain/errors';
 import type { Partner, Principal } from '../domain/model';
 import type { Logger } from '../domain/ports';
@@ -30,7 +30,7 @@ export interface HandlerInput<O extends Operation> {
   params: Out<O['params']>;
   query: Out<O['query']>;
   body: Out<O['body']>;
-  /** Present when the operation's access is `partner` or `principal`; may be present on anonymous ones. */
+  /** Present unless the operation's access is `anonymous` (where it may be present). */
   principal: O['access'] extends 'anonymous' ? Principal | undefined : Principal;
   partner: O['access'] extends 'partner' ? Partner : undefined;
 }
@@ -168,6 +168,7 @@ async function run<O extends Operation>(op: O, handler: Handler<O>, request: Htt
   else {
     principal = requirePrincipal(request.headers);
     if (op.access === 'partner') partner = await authorizePartner(deps, principal);
+    if (op.access === 'operator') authorizeOperator(deps, principal);
   }
 
   let params: unknown;

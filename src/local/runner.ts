@@ -82,7 +82,7 @@ function compile(fn: RegisteredFunction): Route {
   return { fn, pattern: new RegExp(`^${API_PREFIX}/${source}/?$`, 'i'), names };
 }
 
-const API_METHODS = 'GET, POST, PATCH, DELETE, HEAD, OPTIONS';
+const API_METHODS = 'GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Accept-Language';
 const EXPOSED_HEADERS = 'ETag, Location, Retry-After, x-request-id';
 const SESSION_COOKIE = 'AppServiceAuthSession';

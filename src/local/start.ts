@@ -17,6 +17,8 @@ import { unreachableStorageMessage } from './storageEndpoint';
 
 const DEMO_FILE = join(__dirname, '..', '..', '..', 'demo', 'partners.json');
 const DEMO_RESELLER = '8c2f4a51-3b7e-4d1a-9f60-2b5e7c9d1a01';
+/** The operator tenant of local runs (README, "Operator"), unless OPERATOR_TENANT_ID says otherwise. */
+const DEMO_OPERATOR_TENANT = '0c0a7e11-0b5e-4e2a-9d3c-6f1e2d3c4b05';
 
 let azurite: RunningAzurite | undefined;
 let azuriteQueues: RunningAzurite | undefined;
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
   env.PUBLIC_BASE_URL ||= `http://localhost:${runner.PORT}`;
   // Told once start-up has succeeded: a failed start shows its reason alone.
   const notes: string[] = [];
+  if (!env.OPERATOR_TENANT_ID) {
+    env.OPERATOR_TENANT_ID = DEMO_OPERATOR_TENANT;
+    notes.push(`OPERATOR_TENANT_ID not set: the operator API (/api/admin) takes the Operator role of tenant ${DEMO_OPERATOR_TENANT}.`);
+  }
   if (!env.INVITATION_SIGNING_KEY) {
     env.INVITATION_SIGNING_KEY = randomBytes(32).toString('base64url');
     notes.push('INVITATION_SIGNING_KEY not set: using a random key for this run (links die with it).');
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
   const deps = buildDeps(config);
   setDeps(deps);
 
-  const n = await seedFile(deps.directory, DEMO_FILE).catch((err: unknown) => {
+  const n = await seedFile(deps, DEMO_FILE).catch((err: unknown) => {
     if (!(err instanceof UnavailableError)) throw err;
     throw new Error(
       unreachableStorageMessage(

@@ -1,4 +1,5 @@
 /** Storage, assembled: the domain's ports over Azure Table Storage, or over memory (unit tests). */
+import { randomBytes } from 'node:crypto';
 import { queueNameFor, type Config } from '../config';
 import type { CustomerLedger, EventQueue, PartnerDirectory, PartnerStore } from '../domain/ports';
 import { MemoryEventQueue } from '../queue/memoryQueue';
@@ -40,7 +41,15 @@ export function tableStorage(
   return storageOver(TableRows.fromConfig(config, options), config.signingKey, queue);
 }
 
-/** The partner directory alone (`npm run seed` needs nothing else). */
+/**
+ * The store and directory with the storage settings alone (`npm run seed`): it lists nothing,
+ * so its cursors need no shared key.
+ */
+export function tableSeedStorage(config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId'>): Storage {
+  return storageOver(TableRows.fromConfig(config), randomBytes(32).toString('base64url'));
+}
+
+/** The partner directory alone (reads). */
 export function tableDirectory(config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId'>): PartnerDirectory {
   return new RowPartnerDirectory(TableRows.fromConfig(config));
 }

@@ -13,15 +13,23 @@
  *   acc|{invitationId}                      marker: this invitation's step in THIS partition is applied
  *   snd|{YYYY-MM-DD}                        the partner's send counter of one UTC day
  *   idk|{sha256 of an Idempotency-Key}       a creation remembered under its key (24 h)
+ *   aui|{invitationId}|{time}|{eventId}     an invitation's events, oldest first (key only: the
+ *                                          acceptance mirrors them under its customer, `auc|`)
+ *   ptn|record                              the operator's record of the partner (status included),
+ *                                          committed with its audit events
  *   evt|{eventId}                           an event (the outbox and the feed; ids are time-ordered)
  *   dlv|{eventId}                           the delivery state of an event to the partner's webhook
  *   whk                                     the partner's webhook registration
  *
- * The `partners` table holds the directory: PartitionKey = partner ID, RowKey = `profile`.
+ * One partition of `data` is not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
+ * listing of partners (a copy of each record, written after its commit; see docs/decisions.md).
+ *
+ * The `partners` table holds the directory entries written before the operator API
+ * (PartitionKey = partner ID, RowKey = `profile`): read only, when a partner has no record.
  * Every row that holds a record keeps it whole as JSON in `doc`; other properties exist only to
  * be filtered on by storage.
  */
-import type { AuditEvent, Invitation, Partner, Relationship, Versioned } from '../domain/model';
+import type { AuditEvent, Invitation, Partner, PartnerRecord, Relationship, Versioned } from '../domain/model';
 import { foldName } from '../domain/model';
 import type { RowData, StoredRow, WriteOp } from './rows';
 
@@ -34,6 +42,10 @@ export const AUDIT_BY_CUSTOMER = 'auc|';
 export const ACCEPTANCE_MARK = 'acc|';
 export const SEND_COUNTER = 'snd|';
 export const IDEMPOTENCY_KEY = 'idk|';
+export const AUDIT_BY_INVITATION = 'aui|';
+export const PARTNER_RECORD = 'ptn|record';
+export const DIRECTORY_PARTITION = 'directory';
+export const PARTNER_LISTING = 'ptl|';
 export const EVENT = 'evt|';
 export const DELIVERY = 'dlv|';
 export const WEBHOOK = 'whk';
@@ -146,7 +158,20 @@ export function auditWrites(event: AuditEvent): WriteOp[] {
   const data = { doc: JSON.stringify(event), action: event.action };
   const ops: WriteOp[] = [{ kind: 'insert', rk: `${AUDIT}${suffix}`, data }];
   if (event.customerId) ops.push({ kind: 'insert', rk: `${AUDIT_BY_CUSTOMER}${event.customerId}|${suffix}`, data });
+  if (event.invitationId) ops.push({ kind: 'insert', rk: invitationEventKey(event), data: { doc: data.doc } });
   return ops;
+}
+
+/** Milliseconds, fixed width: older sorts first. */
+const forwardTime = (ms: number) => String(ms).padStart(13, '0');
+
+export const invitationEventKey = (e: AuditEvent) =>
+  `${AUDIT_BY_INVITATION}${e.invitationId ?? ''}|${forwardTime(Date.parse(e.at))}|${e.id}`;
+
+/** An event already recorded, listed under a customer too (derived: safe to write again). */
+export function auditMirrorWrite(event: AuditEvent, customerId: string): WriteOp {
+  const rk = `${AUDIT_BY_CUSTOMER}${customerId}|${invertedTime(Date.parse(event.at))}|${event.id}`;
+  return { kind: 'put', rk, data: { doc: JSON.stringify(event), action: event.action } };
 }
 
 // ---------------------------------------------------------------- the directory
@@ -159,6 +184,10 @@ export const partnerData = (p: Partner): RowData => ({
   indirectProviderIds: JSON.stringify(p.indirectProviderIds),
 });
 
+export const partnerRecordData = (p: PartnerRecord): RowData => ({ doc: JSON.stringify(p), status: p.status });
+export const partnerListingKey = (id: string) => `${PARTNER_LISTING}${id}`;
+
+/** A legacy entry of the `partners` table (before the operator API). */
 export function partnerOf(row: StoredRow): Partner | undefined {
   const { name, kind, indirectProviderIds } = row.data;
   if (typeof name !== 'string' || (kind !== 'reseller' && kind !== 'indirectProvider')) return undefined;

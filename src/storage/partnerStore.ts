@@ -2,7 +2,7 @@
  * The domain's PartnerStore and PartnerDirectory over rows (Azure Table Storage or memory): the
  * layout of layout.ts, one pager for every listing, and one commit per partner partition.
  */
-import type { AuditEvent, Invitation, Page, PageRequest, Partner, Relationship, Versioned } from '../domain/model';
+import type { AuditEvent, Invitation, Page, PageRequest, Partner, PartnerRecord, Relationship, Versioned } from '../domain/model';
 import type {
   Change,
   CreationRecord,
@@ -19,25 +19,31 @@ import { decodeCursor, encodeCursor } from './cursor';
 import {
   AUDIT,
   AUDIT_BY_CUSTOMER,
+  AUDIT_BY_INVITATION,
+  DIRECTORY_PARTITION,
   DELIVERY,
   EVENT,
   WEBHOOK,
   deliveryKey,
   eventKey,
   INVITATION,
+  PARTNER_LISTING,
+  PARTNER_RECORD,
   NAME_INDEX,
   PROFILE,
   SEARCH_BUCKET_CHARS,
   SEARCH_INDEX,
   acceptanceMarkKey,
+  auditMirrorWrite,
   auditWrites,
   hexPrefix,
   idempotencyKeyKey,
   invitationData,
   invitationKey,
   invitationOf,
-  partnerData,
+  partnerListingKey,
   partnerOf,
+  partnerRecordData,
   prefixEnd,
   recordOf,
   versioned,
@@ -174,6 +180,26 @@ export class RowPartnerStore implements PartnerStore {
     );
   }
 
+  async invitationEvents(partnerId: string, invitationId: string, limit: number): Promise<AuditEvent[]> {
+    const prefix = `${AUDIT_BY_INVITATION}${invitationId}|`;
+    const rows = await this.rows.range('data', partnerId, { from: prefix, to: prefixEnd(prefix), limit });
+    return rows.map((r) => recordOf<AuditEvent>(r));
+  }
+
+  async partnerRecord(partnerId: string): Promise<Versioned<PartnerRecord> | undefined> {
+    const row = await this.rows.get('data', partnerId, PARTNER_RECORD);
+    return row ? versioned<PartnerRecord>(row) : undefined;
+  }
+
+  partnerList(request: PageRequest): Promise<Page<PartnerRecord>> {
+    const q = { scope: 'partners', prefix: PARTNER_LISTING, position: (r: StoredRow) => r.rk, keyOf: (p: string) => p };
+    return this.page(DIRECTORY_PARTITION, q, request, (r) => recordOf<PartnerRecord>(r));
+  }
+
+  async listPartner(p: PartnerRecord): Promise<void> {
+    await this.rows.commit('data', DIRECTORY_PARTITION, [{ kind: 'put', rk: partnerListingKey(p.id), data: partnerRecordData(p) }]);
+  }
+
   async pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]> {
     const rows = await this.rows.scan('data', { where: [{ prop: 'providerStep', op: 'eq', value: 'pending' }], limit });
     return rows.map(invitationOf);
@@ -249,6 +275,18 @@ export class RowPartnerStore implements PartnerStore {
           versionKeys.push(rk);
           break;
         }
+        case 'savePartner':
+          writes.push(
+            c.version === undefined
+              ? { kind: 'insert', rk: PARTNER_RECORD, data: partnerRecordData(c.partner) }
+              : { kind: 'replace', rk: PARTNER_RECORD, data: partnerRecordData(c.partner), etag: c.version },
+          );
+          versionKeys.push(PARTNER_RECORD);
+          break;
+        case 'mirrorAuditForCustomer':
+          writes.push(auditMirrorWrite(c.event, c.customerId));
+          versionKeys.push(undefined);
+          break;
         case 'recordEvent':
           versionKeys.push(undefined);
           break;
@@ -335,13 +373,14 @@ export class RowPartnerStore implements PartnerStore {
 export class RowPartnerDirectory implements PartnerDirectory {
   constructor(readonly rows: Rows) {}
 
+  /** The partner's record; else its entry of before the operator API (one more read, for unknown tenants only). */
   async partner(id: string): Promise<Partner | undefined> {
+    const record = await this.rows.get('data', id, PARTNER_RECORD);
+    if (record) {
+      const { name, kind, indirectProviderIds, status } = recordOf<PartnerRecord>(record);
+      return { id, name, kind, indirectProviderIds, status };
+    }
     const row = await this.rows.get('partners', id, PROFILE);
     return row ? partnerOf(row) : undefined;
-  }
-
-  async enrol(partners: Partner[]): Promise<void> {
-    // A directory entry is reference data, not state: written as given.
-    for (const p of partners) await this.rows.commit('partners', p.id, [{ kind: 'put', rk: PROFILE, data: partnerData(p) }]);
   }
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auditEvent, recordAudit } from '../../src/domain/audit';
 import { AppError, WriteConflict } from '../../src/domain/errors';
-import type { Invitation, Partner, Relationship } from '../../src/domain/model';
+import type { Invitation, PartnerRecord, Relationship } from '../../src/domain/model';
 import { establish, newRev, saveRelationship } from '../../src/domain/relationships';
 import { newInvitationId } from '../../src/domain/tokens';
 import { adapters } from './adapters';
@@ -201,13 +201,25 @@ describe.each(adapters)('the partner store on $name', ({ storage }) => {
     expect((await store.pendingProviderSteps(1000)).map((s) => s.value.id)).toContain(pending.id);
   });
 
-  it('keeps the partner directory: enrol, read back, update', async () => {
-    const { directory } = storage();
-    const partner: Partner = { id: randomUUID(), name: 'Fabrikam', kind: 'reseller', indirectProviderIds: [randomUUID()] };
-    expect(await directory.partner(partner.id)).toBeUndefined();
-    await directory.enrol([partner]);
-    expect(await directory.partner(partner.id)).toEqual(partner);
-    await directory.enrol([{ ...partner, name: 'Fabrikam Renamed' }]);
-    expect((await directory.partner(partner.id))?.name).toBe('Fabrikam Renamed');
+  it('keeps the partner directory: enrolled through the store (audited), read back, updated at its version', async () => {
+    const { store, directory } = storage();
+    const id = randomUUID();
+    const record: PartnerRecord = {
+      id,
+      name: 'Fabrikam',
+      kind: 'reseller',
+      indirectProviderIds: [],
+      status: 'active',
+      enrolledAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      updatedBy: actor,
+    };
+    expect(await directory.partner(id)).toBeUndefined();
+    const [v1] = await store.commit(id, [{ kind: 'savePartner', partner: record }]);
+    expect(await directory.partner(id)).toMatchObject({ id, name: 'Fabrikam', kind: 'reseller' });
+    await expect(store.commit(id, [{ kind: 'savePartner', partner: record }])).rejects.toBeInstanceOf(WriteConflict);
+    await store.commit(id, [{ kind: 'savePartner', partner: { ...record, name: 'Fabrikam Renamed' }, version: v1 }]);
+    expect((await directory.partner(id))?.name).toBe('Fabrikam Renamed');
+    await expect(store.commit(id, [{ kind: 'savePartner', partner: record, version: v1 }])).rejects.toBeInstanceOf(WriteConflict);
   });
 });

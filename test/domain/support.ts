@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Partner, Principal } from '../../src/domain/model';
 import type { Deps, EmailMessage, Mailer, SendOutcome } from '../../src/domain/ports';
+import { enrolPartners } from '../../src/domain/operator';
 import { memoryStorage } from '../../src/storage';
 
 export class FakeMailer implements Mailer {
@@ -41,7 +42,7 @@ export async function world(options: { email?: boolean } = {}): Promise<TestWorl
   };
   const provider: Partner = { id: randomUUID(), name: 'Northwind', kind: 'indirectProvider', indirectProviderIds: [] };
   const reseller: Partner = { id: randomUUID(), name: 'Fabrikam <Resellers>', kind: 'reseller', indirectProviderIds: [provider.id] };
-  await storage.directory.enrol([reseller, provider]);
+  await enrolPartners(deps, [reseller, provider]);
   const agent: Principal = { tenantId: reseller.id, userId: 'u-ana', name: 'ana@fabrikam.example', roles: ['AdminAgent'] };
   return { deps, mailer, reseller, provider, agent };
 }

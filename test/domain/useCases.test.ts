@@ -33,7 +33,7 @@ describe('invitations', () => {
     expect(inv.draft!.text).toContain(inv.url);
     expect(inv.draft!.html).toContain('Fabrikam &lt;Resellers&gt;');
     const audit = await listAuditEvents(w.deps, w.reseller, { pageSize: 10 });
-    expect(audit.items.map((e) => e.action)).toEqual(['invitation.created']);
+    expect(audit.items.map((e) => e.action)).toEqual(['invitation.created', 'partner.enrolled']);
   });
 
   it('refuses what the contract refuses, before writing anything', async () => {
@@ -73,7 +73,9 @@ describe('invitations', () => {
     w.deps.clock.set(new Date(Date.parse(inv.expiresAt) + 1));
     expect((await getInvitation(w.deps, w.reseller, inv.id)).status).toBe('expired');
     expect(await codeOf(() => revokeInvitation(w.deps, w.reseller, w.agent, inv.id))).toBe('conflict:invitation-not-pending');
-    const actions = (await listAuditEvents(w.deps, w.reseller, { pageSize: 10 })).items.map((e) => e.action);
+    const actions = (await listAuditEvents(w.deps, w.reseller, { pageSize: 10 })).items
+      .map((e) => e.action)
+      .filter((a) => !a.startsWith('partner.'));
     expect(actions).toEqual(['invitation.expired', 'invitation.created']);
     expect((await pageState(w.deps, tokenOf(inv.url))).kind).toBe('invalid');
   });
@@ -149,7 +151,7 @@ describe('acceptance', () => {
     const stored = (await w.deps.store.invitation(w.reseller.id, inv.id))!;
     expect((await completeAcceptance(w.deps, stored)).map((r) => r.partnerId)).toEqual([w.reseller.id, w.provider.id]);
     const providerAudit = await listAuditEvents(w.deps, w.provider, { pageSize: 10 });
-    expect(providerAudit.items.map((e) => e.action)).toEqual(['relationship.established']);
+    expect(providerAudit.items.map((e) => e.action)).toEqual(['relationship.established', 'partner.enrolled']);
   });
 });
 

@@ -115,7 +115,14 @@ describe('requests', () => {
       ['listEvents', () => c.listEvents({ after: 'e1' })],
     ];
     const covered = new Set(calls.map(([name]) => name));
-    expect(Object.keys(operations).filter((n) => !covered.has(n as ClientOperation))).toEqual(['acceptPage', 'customerPage', 'openapi']);
+    expect(Object.keys(operations).filter((n) => !covered.has(n as ClientOperation))).toEqual([
+      'acceptPage',
+      'customerPage',
+      'listPartners',
+      'getPartnerRecord',
+      'putPartner',
+      'openapi',
+    ]);
     for (const [name, run, params] of calls) {
       await run();
       const req = sent.at(-1)!;
@@ -284,8 +291,9 @@ describe('against the service', () => {
 
     const actions: string[] = [];
     for await (const e of client.auditEvents({ customerId: ga.tenantId, pageSize: 1 })) actions.push(e.action);
-    // Newest first; acceptance writes its two events at the same instant.
+    // Newest first; acceptance writes its two events at the same instant, after the invitation's.
     expect(actions[0]).toBe('relationship.removed');
-    expect(actions.slice(1).sort()).toEqual(['invitation.accepted', 'relationship.established']);
+    expect(actions.slice(1, 3).sort()).toEqual(['invitation.accepted', 'relationship.established']);
+    expect(actions.slice(3)).toEqual(['invitation.created']);
   });
 });

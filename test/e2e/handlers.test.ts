@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { buildDeps, setDeps } from '../../src/deps';
-import { enrolPartners } from '../../src/domain/partners';
+import { enrolPartners } from '../../src/domain/operator';
 import { getPartner } from '../../functions/getPartner';
 import { health } from '../../functions/health';
 import { openapi } from '../../functions/openapi';
@@ -32,7 +32,7 @@ function get(path: string, headers: Record<string, string> = {}) {
 beforeAll(async () => {
   const deps = buildDeps(loadConfig());
   setDeps(deps);
-  await enrolPartners(deps.directory, [
+  await enrolPartners(deps, [
     { id: partnerId, name: 'Fabrikam', kind: 'reseller', indirectProviderIds: [providerId] },
     { id: providerId, name: 'Northwind', kind: 'indirectProvider', indirectProviderIds: [] },
   ]);
@@ -103,10 +103,13 @@ describe('handlers', () => {
         'createInvitation',
         'getInvitation',
         'getPartner',
+        'getPartnerRecord',
         'getRelationship',
         'health',
         'listAuditEvents',
         'listInvitations',
+        'listPartners',
+        'putPartner',
         'listRelationships',
         'openapi',
         'removeRelationship',

@@ -84,7 +84,7 @@ describe('README walkthrough', () => {
 
   beforeAll(async () => {
     svc = await startService();
-    await seedFile(svc.deps.directory, join(ROOT, 'demo', 'partners.json'));
+    await seedFile(svc.deps, join(ROOT, 'demo', 'partners.json'));
     work = mkdtempSync(join(tmpdir(), 'readme-'));
     // Nothing of the developer's environment but PATH and HOME; BASE is this run's service.
     shell = new Shell({ PATH: process.env.PATH, HOME: work, BASE: svc.url }, work);

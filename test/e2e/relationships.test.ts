@@ -284,7 +284,12 @@ describe('listAuditEvents', () => {
     });
     expect(next.body.items[0].at <= ats[2]).toBe(true);
     const byCustomer = await call(svc, 'GET', `/api/audit?customerId=${customerId}`, { as: adminOf(w.reseller) });
-    expect(byCustomer.body.items.map((e: any) => e.action).sort()).toEqual(['invitation.accepted', 'relationship.established']);
+    // The invitation's own events come first (recorded before the customer was known).
+    expect(byCustomer.body.items.map((e: any) => e.action).sort()).toEqual([
+      'invitation.accepted',
+      'invitation.created',
+      'relationship.established',
+    ]);
     expect(byCustomer.body.items.every((e: any) => e.partnerId === w.reseller.id)).toBe(true);
     const other = await call(svc, 'GET', `/api/audit?customerId=${customerId}`, { as: adminOf(w.otherReseller) });
     expect(other.body.items).toEqual([]);

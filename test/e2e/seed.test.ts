@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { freePort } from '../../src/local/azurite';
 import { findPartner } from '../../src/domain/partners';
-import { tableDirectory } from '../../src/storage';
+import { putPartner } from '../../src/domain/operator';
+import { systemClock } from '../../src/deps';
+import { tableDirectory, tableSeedStorage } from '../../src/storage';
 
 const SEED = join(__dirname, '..', '..', 'dist', 'src', 'local', 'seed.js');
 const dir = mkdtempSync(join(tmpdir(), 'seed-'));
@@ -46,10 +48,43 @@ describe.skipIf(!existsSync(SEED))('npm run seed', () => {
       name: 'Reseller One',
       kind: 'reseller',
       indirectProviderIds: [provider],
+      status: 'active',
     });
+    // Through the operator's use case: audited in the partner's data, once (the second run changed nothing).
+    const storage = tableSeedStorage(loadConfig());
+    const audit = async (id: string) => (await storage.store.auditEvents(id, {}, { pageSize: 50 })).items;
+    for (const id of [reseller, provider]) {
+      const events = await audit(id);
+      expect(events.map((e) => e.action)).toEqual(['partner.enrolled']);
+      expect(events[0]!.actor).toEqual({ id: 'seed', name: 'npm run seed', tenantId: 'operator' });
+    }
+    expect((await storage.store.partnerList({ pageSize: 500 })).items.map((p) => p.id)).toEqual(
+      expect.arrayContaining([reseller, provider]),
+    );
     // A changed file updates the entry.
     seed(file('renamed.json', { partners: [{ id: reseller, name: 'Reseller Renamed', kind: 'reseller', indirectProviderIds: [] }] }));
     expect((await findPartner(tableDirectory(loadConfig()), reseller))?.name).toBe('Reseller Renamed');
+    expect((await audit(reseller)).map((e) => e.action)).toEqual(['partner.updated', 'partner.enrolled']);
+    // The seed keeps a suspended partner suspended.
+    const deps = { ...storage, clock: systemClock };
+    await putPartner(deps, { id: 'op', name: 'Operator', tenantId: 'operator' }, reseller, {
+      name: 'Reseller Renamed',
+      kind: 'reseller',
+      indirectProviderIds: [],
+      status: 'suspended',
+    });
+    expect(seed(file('renamed.json', { partners: [{ id: reseller, name: 'Reseller Renamed', kind: 'reseller' }] })).status).toBe(0);
+    expect((await storage.store.partnerRecord(reseller))?.value.status).toBe('suspended');
+  });
+
+  it('refuses a file linking a provider that is not enrolled (nothing of that partner is written)', async () => {
+    const lonely = randomUUID();
+    const r = seed(
+      file('unlinked.json', { partners: [{ id: lonely, name: 'Lonely', kind: 'reseller', indirectProviderIds: [randomUUID()] }] }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('indirectProviderIds.0: is not an enrolled partner');
+    expect(await findPartner(tableDirectory(loadConfig()), lonely)).toBeUndefined();
   });
 
   it.each([

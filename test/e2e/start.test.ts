@@ -9,6 +9,7 @@ import { principalHeader } from '../support/harness';
 
 const START = join(__dirname, '..', '..', 'dist', 'src', 'local', 'start.js');
 const DEMO_RESELLER = '8c2f4a51-3b7e-4d1a-9f60-2b5e7c9d1a01';
+const DEMO_OPERATOR = '0c0a7e11-0b5e-4e2a-9d3c-6f1e2d3c4b05';
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
@@ -59,6 +60,15 @@ describe.skipIf(!existsSync(START))('npm start', () => {
       });
       expect(me.status).toBe(200);
       expect(((await me.json()) as { name: string }).name).toBe('Fabrikam Cloud Resellers');
+      // The demo operator (README, "Operator") sees the demo partners, enrolled and audited by the seed.
+      expect(output()).toContain(
+        `OPERATOR_TENANT_ID not set: the operator API (/api/admin) takes the Operator role of tenant ${DEMO_OPERATOR}`,
+      );
+      const partners = await fetch(`http://localhost:${port}/api/admin/partners`, {
+        headers: { 'x-ms-client-principal': principalHeader({ tenantId: DEMO_OPERATOR, roles: ['Operator'] }) },
+      });
+      expect(partners.status).toBe(200);
+      expect(((await partners.json()) as { items: { id: string }[] }).items.map((p) => p.id)).toContain(DEMO_RESELLER);
       expect(await portOpen(azurite)).toBe(true);
       expect(await portOpen(queues)).toBe(true);
     } finally {

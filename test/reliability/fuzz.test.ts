@@ -15,7 +15,7 @@ import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/model';
-import { enrolPartners } from '../../src/domain/partners';
+import { enrolPartners } from '../../src/domain/operator';
 import { MAX_BODY_BYTES } from '../../src/http/endpoint';
 import { adminOf, call, customerAdmin, principalHeader, seedWorld, startService, type Service, type World } from '../support/harness';
 import { Recorder, checkStorage, problemShapeErrors, report, snapshot } from './support';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   w = await seedWorld(svc.deps);
   rec = new Recorder(svc);
   sentinel = { id: randomUUID(), name: 'Sentinel <b>&</b>', kind: 'reseller', indirectProviderIds: [] };
-  await enrolPartners(svc.deps.directory, [sentinel]);
+  await enrolPartners(svc.deps, [sentinel]);
   const make = async (partner: Partner) => {
     const r = await call(svc, 'POST', '/api/invitations', {
       as: adminOf(partner),

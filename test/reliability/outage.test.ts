@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/model';
-import { enrolPartners } from '../../src/domain/partners';
+import { enrolPartners } from '../../src/domain/operator';
 import { freePort, startAzurite, type RunningAzurite } from '../../src/local/azurite';
 import {
   adminOf,
@@ -364,7 +364,7 @@ describe('storage outages under load', () => {
     // The operator seeds the directory again (through the same running service's store).
     for (let attempt = 0; ; attempt++) {
       try {
-        await enrolPartners(svc.deps.directory, [reseller, provider]);
+        await enrolPartners(svc.deps, [reseller, provider]);
         break;
       } catch (err) {
         if (attempt > 3) throw err;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../src/api/operations';
 import { UnavailableError } from '../../src/domain/errors';
 import type { Partner } from '../../src/domain/model';
-import { enrolPartners } from '../../src/domain/partners';
+import { enrolPartners } from '../../src/domain/operator';
 import { tableName } from '../../src/storage/tableRows';
 import { failingStore } from '../support/faults';
 import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type Who, type World } from '../support/harness';
@@ -62,7 +62,12 @@ async function everyRow(): Promise<string> {
   const rows: unknown[] = [];
   for (const table of ['data', 'partners'] as const) {
     const client = TableClient.fromConnectionString(cs, tableName(svc.deps.config.tablePrefix, table), { allowInsecureConnection: true });
-    for await (const e of client.listEntities()) rows.push(e);
+    try {
+      for await (const e of client.listEntities()) rows.push(e);
+    } catch (err) {
+      // `partners` holds only entries of before the operator API: a fresh store never creates it.
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
   }
   expect(rows.length).toBeGreaterThan(20);
   return JSON.stringify(rows);
@@ -371,7 +376,7 @@ describe('HTML escaping', () => {
   it('the accept page (every state), the answered pages and the drafts escape hostile partner, provider, company and user names', async () => {
     const provider: Partner = { id: randomUUID(), name: HOSTILE.provider, kind: 'indirectProvider', indirectProviderIds: [] };
     const reseller: Partner = { id: randomUUID(), name: HOSTILE.reseller, kind: 'reseller', indirectProviderIds: [provider.id] };
-    await enrolPartners(svc.deps.directory, [provider, reseller]);
+    await enrolPartners(svc.deps, [provider, reseller]);
     const names = [HOSTILE.reseller, HOSTILE.provider, HOSTILE.company];
     const user: Who = { ...customerAdmin(), name: HOSTILE.user };
     for (const locale of ['en', 'es']) {

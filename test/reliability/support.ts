@@ -9,7 +9,8 @@
  *   accepted invitation has one accepting tenant, no relationship exists without its accepted
  *   invitation (or, in a provider's partition, its `acc|` marker), index rows are exact copies in
  *   the right buckets with no orphans, and every change has exactly one audit event (plus its
- *   `auc|` mirror).
+ *   `auc|` mirror, its `aui|` copy under its invitation, and the answered invitation's earlier
+ *   events mirrored under the customer); a partner's record has its enrolment event.
  * - `report`: one summary line per file, `[reliability] name: key=value ...`, copied into
  *   docs/reliability.md.
  */
@@ -23,7 +24,10 @@ import {
   AUDIT,
   AUDIT_BY_CUSTOMER,
   IDEMPOTENCY_KEY,
+  AUDIT_BY_INVITATION,
   INVITATION,
+  PARTNER_RECORD,
+  invitationEventKey,
   NAME_INDEX,
   SEARCH_INDEX,
   SEND_COUNTER,
@@ -180,6 +184,8 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
       ACCEPTANCE_MARK,
       SEND_COUNTER,
       IDEMPOTENCY_KEY,
+      AUDIT_BY_INVITATION,
+      PARTNER_RECORD,
       EVENT,
       DELIVERY,
       WEBHOOK,
@@ -228,13 +234,40 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
         if (!mirror) bad(`${where(row.rk)} audit event ${e.action} has no auc| mirror`);
         else if (mirror.data.doc !== row.data.doc) bad(`${where(row.rk)} auc| mirror differs from the event`);
       }
+      if (e.invitationId && byKey.get(invitationEventKey(e))?.data.doc !== row.data.doc)
+        bad(`${where(row.rk)} audit event ${e.action} has no exact aui| copy`);
+    }
+    for (const row of rows.filter((r) => r.rk.startsWith(AUDIT_BY_INVITATION))) {
+      const e = parse<AuditEvent>(row);
+      if (row.rk !== invitationEventKey(e) || !byKey.has(`${AUDIT}${invertedTime(Date.parse(e.at))}|${e.id}`))
+        bad(`${where(row.rk)} aui| row without its aud| event`);
     }
     for (const row of aucRows) {
       const e = parse<AuditEvent>(row);
       const twin = byKey.get(`${AUDIT}${invertedTime(Date.parse(e.at))}|${e.id}`);
       if (!twin || twin.data.doc !== row.data.doc) bad(`${where(row.rk)} auc| row without its aud| event`);
-      if (!e.customerId || !row.rk.startsWith(`${AUDIT_BY_CUSTOMER}${e.customerId}|`))
+      // Under its own customer, or an event of an invitation that customer answered (mirrored then).
+      const answeredBy = e.invitationId ? invitations.get(e.invitationId)?.inv.customerId : undefined;
+      const customer = e.customerId ?? answeredBy;
+      if (!customer || (!row.rk.startsWith(`${AUDIT_BY_CUSTOMER}${customer}|`) && !row.rk.startsWith(`${AUDIT_BY_CUSTOMER}${answeredBy}|`)))
         bad(`${where(row.rk)} auc| row under the wrong customer`);
+    }
+    // An answered invitation's events are all listed under its customer.
+    for (const e of events) {
+      const answeredBy = e.invitationId ? invitations.get(e.invitationId)?.inv.customerId : undefined;
+      if (
+        answeredBy &&
+        invitations.get(e.invitationId!)?.pk === pk &&
+        !byKey.has(`${AUDIT_BY_CUSTOMER}${answeredBy}|${invertedTime(Date.parse(e.at))}|${e.id}`)
+      )
+        bad(`${where(e.id)} ${e.action} of an answered invitation is not listed under its customer ${answeredBy.slice(0, 8)}`);
+    }
+    // A partner's record: in its own partition, enrolled once.
+    const record = byKey.get(PARTNER_RECORD);
+    if (record) {
+      if (parse<{ id: string }>(record).id !== pk) bad(`${where(record.rk)} partner record of another partner`);
+      const enrolled = events.filter((e) => e.action === 'partner.enrolled').length;
+      if (enrolled !== 1) bad(`${where(record.rk)} partner.enrolled: ${enrolled} audit events, expected 1`);
     }
     const count = (action: string, pred: (e: AuditEvent) => boolean = () => true) =>
       events.filter((e) => e.action === action && pred(e)).length;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { buildDeps, setDeps, type AppDeps } from '../../src/deps';
-import { enrolPartners } from '../../src/domain/partners';
+import { enrolPartners } from '../../src/domain/operator';
 import type { Partner } from '../../src/domain/model';
 import { encodePrincipal } from '../../src/http/principal';
 import { freePort } from '../../src/local/azurite';
@@ -90,12 +90,12 @@ export interface World {
 }
 
 /** Enrols a fresh set of partners: a reseller linked to a provider, and an unrelated pair. */
-export async function seedWorld(deps: Pick<AppDeps, 'directory'>): Promise<World> {
+export async function seedWorld(deps: Pick<AppDeps, 'store' | 'directory' | 'clock'>): Promise<World> {
   const provider: Partner = { id: randomUUID(), name: 'Northwind Distribución', kind: 'indirectProvider', indirectProviderIds: [] };
   const otherProvider: Partner = { id: randomUUID(), name: 'Other Provider', kind: 'indirectProvider', indirectProviderIds: [] };
   const reseller: Partner = { id: randomUUID(), name: 'Fabrikam & Co <Resellers>', kind: 'reseller', indirectProviderIds: [provider.id] };
   const otherReseller: Partner = { id: randomUUID(), name: 'Tailspin', kind: 'reseller', indirectProviderIds: [otherProvider.id] };
-  await enrolPartners(deps.directory, [provider, otherProvider, reseller, otherReseller]);
+  await enrolPartners(deps, [provider, otherProvider, reseller, otherReseller]);
   return { reseller, provider, otherReseller, otherProvider };
 }
 

@@ -83,8 +83,17 @@ describe('config', () => {
     [{ EMAIL_SENDER_ADDRESS: 'x@example.com' }, 'EMAIL_SENDER_ADDRESS'],
     [{ ACS_ENDPOINT: 'http://acs.example.com', EMAIL_SENDER_ADDRESS: 'x@example.com' }, 'ACS_ENDPOINT'],
     [{ AZURE_CLIENT_ID: 'me' }, 'AZURE_CLIENT_ID'],
+    [{ OPERATOR_TENANT_ID: 'contoso.onmicrosoft.com' }, 'OPERATOR_TENANT_ID: must be a tenant ID (a UUID)'],
   ])('rejects %j naming %s', (patch, name) => {
     expect(errorOf({ ...base, ...patch })).toContain(name);
+  });
+
+  it('reads OPERATOR_TENANT_ID (optional, lower-cased): without it the operator API is off', () => {
+    expect(loadConfig(base).operatorTenantId).toBeUndefined();
+    expect(loadConfig({ ...base, OPERATOR_TENANT_ID: ' ' }).operatorTenantId).toBeUndefined();
+    expect(loadConfig({ ...base, OPERATOR_TENANT_ID: 'A1B2C3D4-0000-4000-8000-00000000000A' }).operatorTenantId).toBe(
+      'a1b2c3d4-0000-4000-8000-00000000000a',
+    );
   });
 
   it('allows plain http only on loopback', () => {
