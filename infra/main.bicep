@@ -137,6 +137,9 @@ var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-$
 // round trip; the app still creates a table it finds missing (for instance one deleted by hand).
 var partnersTableName = '${tablePrefix}partners'
 var dataTableName = '${tablePrefix}data'
+// The webhook delivery queue (src/config.ts eventQueueName) and the poison queue the host
+// moves a message to after maxDequeueCount tries (host.json).
+var eventQueueName = '${toLower(tablePrefix)}webhook-events'
 // Key Vault secret names allow letters, digits and dashes only.
 var signingKeySecretName = 'invitation-signing-key'
 
@@ -211,6 +214,12 @@ module storage 'br/public:avm/res/storage/storage-account:0.33.0' = {
       tables: [
         { name: partnersTableName }
         { name: dataTableName }
+      ]
+    }
+    queueServices: {
+      queues: [
+        { name: eventQueueName }
+        { name: '${eventQueueName}-poison' }
       ]
     }
   }
@@ -405,6 +414,7 @@ output AZURE_FUNCTION_NAME string = api.outputs.SERVICE_API_NAME
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output TABLES_ENDPOINT string = 'https://${storage.outputs.name}.table.${environment().suffixes.storage}'
 output TABLE_PREFIX string = tablePrefix
+output QUEUES_ENDPOINT string = 'https://${storage.outputs.name}.queue.${environment().suffixes.storage}'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output ACS_ENDPOINT string = 'https://${communicationService.outputs.endpoint}'
 output EMAIL_SENDER_ADDRESS string = 'DoNotReply@${emailService.outputs.domainMailFromSenderDomains[0]}'

@@ -46,7 +46,7 @@ export async function buildBundle({ outfile = BUNDLE_FILE, sourcemap = true, ent
       : {
           contents: [
             ...files.map((f) => `import './functions/${f.replace(/\.ts$/, '')}';`),
-            "export { registeredFunctions, registeredTimers } from './src/http/register';",
+            "export { registeredFunctions, registeredTimers, registeredQueueTriggers } from './src/http/register';",
           ].join('\n'),
           resolveDir: ROOT,
           sourcefile: 'main.ts',

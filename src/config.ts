@@ -64,6 +64,19 @@ export const settingsSchema = z.object({
   AZURE_CLIENT_ID: optional(z.uuid('must be a client ID (a UUID)')),
   /** The operator's Entra tenant: its `Operator` role holders use /api/admin (off when unset). */
   OPERATOR_TENANT_ID: optional(z.uuid('must be a tenant ID (a UUID)').transform((v) => v.toLowerCase())),
+  /** Azure Storage Queues (the webhook delivery work): a connection string (Azurite) or the queue endpoint (identity). */
+  QUEUES_CONNECTION_STRING: optional(connectionString),
+  QUEUES_ENDPOINT: optional(serviceUrl),
+  /** Local runs only: webhooks may target http and private addresses (never in Azure). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  /** Multiplies the webhook retry schedule (tests shrink it; 1 in Azure). */
+  WEBHOOK_RETRY_SCALE: z.preprocess(
+    (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? 1 : Number(v)),
+    z
+      .number({ error: 'must be a number above 0, at most 1' })
+      .gt(0, 'must be a number above 0, at most 1')
+      .max(1, 'must be a number above 0, at most 1'),
+  ),
 });
 
 /** Rules between settings, checked on the raw values so every problem is told at once. */
@@ -72,6 +85,9 @@ function crossChecks(env: Env, names: readonly string[]): string[] {
   const problems: string[] = [];
   if (!set('TABLES_CONNECTION_STRING') && !set('TABLES_ENDPOINT')) {
     problems.push('  TABLES_CONNECTION_STRING: set TABLES_CONNECTION_STRING or TABLES_ENDPOINT');
+  }
+  if (names.includes('QUEUES_ENDPOINT') && !set('QUEUES_CONNECTION_STRING') && !set('QUEUES_ENDPOINT')) {
+    problems.push('  QUEUES_CONNECTION_STRING: set QUEUES_CONNECTION_STRING or QUEUES_ENDPOINT');
   }
   if (names.includes('EMAIL_SENDER_ADDRESS')) {
     const acs = set('ACS_CONNECTION_STRING') || set('ACS_ENDPOINT');
@@ -87,6 +103,7 @@ function crossChecks(env: Env, names: readonly string[]): string[] {
 export const runnerSettingsSchema = z.object({
   PORT: intSetting(1, 65535, 7071),
   AZURITE_TABLE_PORT: intSetting(1, 65535, 10002),
+  AZURITE_QUEUE_PORT: intSetting(1, 65535, 10001),
   CORS_ALLOWED_ORIGINS: z.preprocess(
     (v) =>
       typeof v === 'string'
@@ -129,6 +146,8 @@ export interface Config {
     | { kind: 'endpoint'; endpoint: string; sender: string };
   managedIdentityClientId: string | undefined;
   operatorTenantId?: string | undefined;
+  queues: { connectionString: string } | { endpoint: string };
+  webhooks: { allowPrivateTargets: boolean; retryScale: number };
 }
 
 export class ConfigError extends Error {
@@ -166,8 +185,20 @@ export function loadConfig(env: Env = process.env): Config {
         : { kind: 'none' },
     managedIdentityClientId: s.AZURE_CLIENT_ID,
     operatorTenantId: s.OPERATOR_TENANT_ID,
+    queues: s.QUEUES_CONNECTION_STRING ? { connectionString: s.QUEUES_CONNECTION_STRING } : { endpoint: s.QUEUES_ENDPOINT ?? '' },
+    webhooks: { allowPrivateTargets: s.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true', retryScale: s.WEBHOOK_RETRY_SCALE },
   };
 }
+
+/**
+ * The queue of webhook deliveries: TABLE_PREFIX (lower-cased) keeps test runs apart, as it does
+ * for tables. Read at registration by the queue trigger, which needs its name before any config.
+ */
+export function eventQueueName(env: Env = process.env): string {
+  return queueNameFor((env.TABLE_PREFIX ?? '').trim());
+}
+
+export const queueNameFor = (tablePrefix: string) => `${tablePrefix.toLowerCase()}webhook-events`;
 
 export function loadRunnerSettings(env: Env = process.env): RunnerSettings {
   const parsed = runnerSettingsSchema.safeParse(env);

@@ -5,12 +5,14 @@
 import { routes } from './api/routes';
 import { apiPath } from './api/paths';
 import { loadConfig, type Config } from './config';
-import type { Clock, Deps, Settings } from './domain/ports';
+import type { Clock, Deps, EventQueue, Settings } from './domain/ports';
+import type { WebhookDeps } from './domain/webhooks';
 import { createMailer } from './email/acsMailer';
 import { tableStorage, type Storage } from './storage';
+import { HttpWebhookTransport } from './webhooks/transport';
 
 /** The use cases' dependencies, and the config they came from (the HTTP layer reads it). */
-export interface AppDeps extends Deps {
+export interface AppDeps extends Deps, WebhookDeps {
   config: Config;
 }
 
@@ -27,9 +29,15 @@ export function settingsOf(config: Config): Settings {
   };
 }
 
-export function buildDeps(config: Config, storage: Pick<Storage, 'store' | 'directory' | 'ledger'> = tableStorage(config)): AppDeps {
-  const { store, directory, ledger } = storage;
+export function buildDeps(
+  config: Config,
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger'> & { queue: EventQueue } = tableStorage(config),
+): AppDeps {
+  const { store, directory, ledger, queue } = storage;
   return {
+    queue,
+    transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
+    webhookSettings: { retryScale: config.webhooks.retryScale },
     config,
     store,
     directory,

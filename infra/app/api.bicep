@@ -153,7 +153,8 @@ module api 'br/public:avm/res/web/site:0.24.0' = {
 // The app settings, exactly: the keys of settingsSchema in src/config.ts that apply in Azure,
 // plus the platform's identity-based host storage and Application Insights settings.
 // test/unit/infra.test.ts compares this object with SETTING_NAMES.
-// Not here on purpose: TABLES_CONNECTION_STRING, ACS_CONNECTION_STRING, CORS_ALLOWED_ORIGINS
+// Not here on purpose: TABLES_CONNECTION_STRING, ACS_CONNECTION_STRING, QUEUES_CONNECTION_STRING,
+// WEBHOOK_ALLOW_PRIVATE_TARGETS and WEBHOOK_RETRY_SCALE (local and tests only), CORS_ALLOWED_ORIGINS
 // (local only) and FUNCTIONS_WORKER_RUNTIME (Flex takes the runtime from functionAppConfig).
 var appSettings = {
   // --- service settings (src/config.ts) ---
@@ -168,6 +169,11 @@ var appSettings = {
   EMAIL_SENDER_ADDRESS: emailSenderAddress
   AZURE_CLIENT_ID: identityClientId
   OPERATOR_TENANT_ID: operatorTenantId
+  QUEUES_ENDPOINT: 'https://${stg.name}.queue.${environment().suffixes.storage}'
+  // --- platform settings: the deliverEvents queue trigger's identity-based connection (QUEUES) ---
+  QUEUES__queueServiceUri: stg.properties.primaryEndpoints.queue
+  QUEUES__credential: 'managedidentity'
+  QUEUES__clientId: identityClientId
   // --- platform settings: host storage with the user-assigned identity ---
   AzureWebJobsStorage__blobServiceUri: stg.properties.primaryEndpoints.blob
   AzureWebJobsStorage__queueServiceUri: stg.properties.primaryEndpoints.queue

@@ -38,6 +38,7 @@ param grantDeployerTableAccess bool = false
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -47,6 +48,11 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2025-01-01' existing 
 }
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' existing = {
+  parent: storageAccount
+  name: 'default'
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' existing = {
   parent: storageAccount
   name: 'default'
 }
@@ -84,6 +90,18 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   scope: tableService
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: managedIdentityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Queues: the webhook delivery queue and its poison queue (the app sends, the deliverEvents
+// trigger reads, deletes and moves to poison). Scoped to the queue service.
+resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(queueService.id, managedIdentityPrincipalId, roles.storageQueueDataContributor)
+  scope: queueService
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
     principalId: managedIdentityPrincipalId
     principalType: 'ServicePrincipal'
   }

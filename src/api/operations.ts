@@ -35,6 +35,18 @@ import {
   SendInvitationBody,
   pageOf,
 } from './schemas';
+import {
+  CloudEventSchema,
+  DeliverySchema,
+  EventIdSchema,
+  EventParams,
+  ListDeliveriesQuery,
+  ListEventsQuery,
+  SecretSchema,
+  WebhookBody,
+  WebhookCreatedSchema,
+  WebhookSchema,
+} from './webhookSchemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 /**
@@ -49,6 +61,8 @@ export interface ResponseSpec {
   json?: z.ZodType;
   html?: true;
   problem?: true;
+  /** No body (204). */
+  empty?: true;
   /** Response headers worth documenting (ETag, Location, Retry-After). */
   headers?: readonly string[];
 }
@@ -367,6 +381,70 @@ export const operations = {
     access: 'anonymous',
     summary: 'Health: 200 when storage answers, 503 when not',
     responses: { 200: json(HealthSchema, 'Storage answers'), ...problems([503]) },
+  }),
+  putWebhook: op({
+    name: 'putWebhook',
+    ...routes.putWebhook,
+    access: 'partner',
+    summary: "Register (or change) the caller's webhook; the first registration returns its secret, once",
+    body: WebhookBody,
+    responses: {
+      200: json(WebhookSchema, 'The registration, changed'),
+      201: json(WebhookCreatedSchema, 'The registration, created, with its secret (shown only now)'),
+      ...problems([400, ...PARTNER_ERRORS, 413, 415]),
+    },
+  }),
+  getWebhook: op({
+    name: 'getWebhook',
+    ...routes.getWebhook,
+    access: 'partner',
+    summary: "The caller's webhook registration (never its secret)",
+    responses: { 200: json(WebhookSchema, 'The registration'), ...problems([...PARTNER_ERRORS, 404]) },
+  }),
+  deleteWebhook: op({
+    name: 'deleteWebhook',
+    ...routes.deleteWebhook,
+    access: 'partner',
+    summary: "Removes the caller's webhook: nothing more is delivered",
+    responses: { 204: { description: 'Removed', empty: true }, ...problems([...PARTNER_ERRORS, 404]) },
+  }),
+  rotateWebhookSecret: op({
+    name: 'rotateWebhookSecret',
+    ...routes.rotateWebhookSecret,
+    access: 'partner',
+    summary: 'A new signing secret (shown once); the old one keeps signing alongside it for 24 h',
+    responses: { 200: json(SecretSchema, 'The new secret'), ...problems([...PARTNER_ERRORS, 404]) },
+  }),
+  testWebhook: op({
+    name: 'testWebhook',
+    ...routes.testWebhook,
+    access: 'partner',
+    summary: 'Delivers a `test.created` event to the webhook',
+    responses: { 202: json(EventIdSchema, 'The test event, committed and on its way'), ...problems([...PARTNER_ERRORS, 404]) },
+  }),
+  listDeliveries: op({
+    name: 'listDeliveries',
+    ...routes.listDeliveries,
+    access: 'partner',
+    summary: "The delivery log of the caller's webhook, oldest event first",
+    query: ListDeliveriesQuery,
+    responses: { 200: json(pageOf(DeliverySchema, 'DeliveryPage'), 'A page of deliveries'), ...problems([400, ...PARTNER_ERRORS]) },
+  }),
+  redeliver: op({
+    name: 'redeliver',
+    ...routes.redeliver,
+    access: 'partner',
+    summary: 'Delivers an event again (a new round of attempts)',
+    params: EventParams,
+    responses: { 202: { description: 'Queued for delivery', empty: true }, ...problems([...PARTNER_ERRORS, 404]) },
+  }),
+  listEvents: op({
+    name: 'listEvents',
+    ...routes.listEvents,
+    access: 'partner',
+    summary: "The caller's events (CloudEvents), oldest first, after a position: a feed to reconcile from",
+    query: ListEventsQuery,
+    responses: { 200: json(pageOf(CloudEventSchema, 'EventPage'), 'A page of events'), ...problems([400, ...PARTNER_ERRORS]) },
   }),
   openapi: op({
     name: 'openapi',

@@ -26,6 +26,14 @@ export const routes = {
   listCustomerRelationships: { methods: ['GET'], route: 'customer/relationships' },
   customerRevokeDelegatedAdmin: { methods: ['POST'], route: 'customer/relationships/{partnerId}/delegated-admin/revoke' },
   customerPage: { methods: ['GET', 'HEAD'], route: 'customer' },
+  putWebhook: { methods: ['PUT'], route: 'webhooks' },
+  getWebhook: { methods: ['GET'], route: 'webhooks' },
+  deleteWebhook: { methods: ['DELETE'], route: 'webhooks' },
+  rotateWebhookSecret: { methods: ['POST'], route: 'webhooks/rotate-secret' },
+  testWebhook: { methods: ['POST'], route: 'webhooks/test' },
+  listDeliveries: { methods: ['GET'], route: 'webhooks/deliveries' },
+  redeliver: { methods: ['POST'], route: 'webhooks/deliveries/{eventId}/redeliver' },
+  listEvents: { methods: ['GET'], route: 'events' },
   openapi: { methods: ['GET'], route: 'openapi.json' },
 } as const;
 

@@ -23,7 +23,7 @@ export { ATTESTATION_STATEMENT };
 import { multiLineProblem, singleLineProblem } from '../domain/text';
 
 export const Uuid = z.uuid('must be a UUID').transform((v) => v.toLowerCase());
-const IsoDate = z.iso.datetime();
+export const IsoDate = z.iso.datetime();
 
 /** A hostname such as contoso.com (no scheme, no path). */
 const Hostname = z
@@ -63,7 +63,7 @@ export const PageSize = z.coerce
   .max(500, 'must be a whole number from 1 to 500')
   .default(100);
 
-const Continuation = z.string().max(2048, 'is not a valid continuation token').optional();
+export const Continuation = z.string().max(2048, 'is not a valid continuation token').optional();
 
 // ---------- partners ----------
 

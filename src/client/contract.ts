@@ -22,6 +22,15 @@ import type {
   RemoveRelationshipBody,
   SendInvitationBody,
 } from '../api/schemas';
+import type {
+  CloudEventSchema,
+  DeliverySchema,
+  ListDeliveriesQuery,
+  ListEventsQuery,
+  WebhookBody,
+  WebhookCreatedSchema,
+  WebhookSchema,
+} from '../api/webhookSchemas';
 
 type Ops = typeof operations;
 
@@ -32,7 +41,7 @@ export type ClientOperation = Exclude<
 >;
 
 /** The JSON of an operation's success (its 200 or 201 answer). */
-type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201>] : never;
+type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202>] : never;
 /** Each operation's 2xx body. */
 export type Responses = { [K in ClientOperation]: SuccessOf<Ops[K]> extends { json: infer S extends z.ZodType } ? z.output<S> : never };
 /** Each operation's query parameters (all optional on the client: the service has defaults). */
@@ -50,6 +59,14 @@ export type AuditEvent = z.output<typeof AuditEventSchema>;
 export type Partner = z.output<typeof PartnerSchema>;
 export type Health = z.output<typeof HealthSchema>;
 export type AcceptResult = Responses['acceptInvitation'];
+export type Webhook = z.output<typeof WebhookSchema>;
+/** The first registration: with its secret, shown only then. */
+export type WebhookCreated = z.output<typeof WebhookCreatedSchema>;
+export type WebhookInput = z.input<typeof WebhookBody>;
+export type Delivery = z.output<typeof DeliverySchema>;
+export type CloudEvent = z.output<typeof CloudEventSchema>;
+export type DeliveryFilter = Partial<Omit<z.output<typeof ListDeliveriesQuery>, 'continuationToken'>>;
+export type EventFilter = Partial<Omit<z.output<typeof ListEventsQuery>, 'continuationToken'>>;
 
 export type CreateInvitationInput = z.input<typeof CreateInvitationBody>;
 export type SendInvitationInput = z.input<typeof SendInvitationBody>;

@@ -19,7 +19,11 @@ import type {
   AuditFilter,
   Bodies,
   ClientOperation,
+  CloudEvent,
   CreateInvitationInput,
+  Delivery,
+  DeliveryFilter,
+  EventFilter,
   Health,
   Invitation,
   InvitationFilter,
@@ -31,6 +35,9 @@ import type {
   RemoveRelationshipInput,
   Responses,
   SendInvitationInput,
+  Webhook,
+  WebhookCreated,
+  WebhookInput,
 } from './contract';
 import { errorFromResponse } from './errors';
 
@@ -172,6 +179,8 @@ export function createClient(options: ClientOptions) {
   const listInvitations = (query: Paged<InvitationFilter> = {}, o: RequestOptions = {}) => get('listInvitations', { ...o, query });
   const listRelationships = (query: Paged<RelationshipFilter> = {}, o: RequestOptions = {}) => get('listRelationships', { ...o, query });
   const listAuditEvents = (query: Paged<AuditFilter> = {}, o: RequestOptions = {}) => get('listAuditEvents', { ...o, query });
+  const listDeliveries = (query: Paged<DeliveryFilter> = {}, o: RequestOptions = {}) => get('listDeliveries', { ...o, query });
+  const listEvents = (query: Paged<EventFilter> = {}, o: RequestOptions = {}) => get('listEvents', { ...o, query });
 
   return {
     call,
@@ -223,6 +232,23 @@ export function createClient(options: ClientOptions) {
     auditEvents: (filter: AuditFilter = {}, o: RequestOptions = {}): AsyncGenerator<AuditEvent, void, undefined> =>
       paginate((continuationToken) => listAuditEvents({ ...filter, continuationToken }, o)),
     getPartner: (o: RequestOptions = {}): Promise<Partner> => get('getPartner', o),
+
+    // webhooks and events
+    /** Registers or changes the webhook; the first registration (201) carries `secret`, shown only then. */
+    putWebhook: (body: WebhookInput, o: RequestOptions = {}): Promise<Webhook | WebhookCreated> => get('putWebhook', { ...o, body }),
+    getWebhook: (o: RequestOptions = {}): Promise<Webhook> => get('getWebhook', o),
+    deleteWebhook: async (o: RequestOptions = {}): Promise<void> => void (await call('deleteWebhook', o)),
+    /** A new secret (shown only now); the old one keeps signing for 24 h. */
+    rotateWebhookSecret: (o: RequestOptions = {}) => get('rotateWebhookSecret', o),
+    /** Commits a `test.created` event and delivers it; resolves with its id. */
+    testWebhook: (o: RequestOptions = {}) => get('testWebhook', o),
+    listDeliveries: (query?: Paged<DeliveryFilter>, o?: RequestOptions): Promise<Page<Delivery>> => listDeliveries(query, o),
+    redeliver: async (eventId: string, o: RequestOptions = {}): Promise<void> =>
+      void (await call('redeliver', { ...o, params: { eventId } })),
+    listEvents: (query?: Paged<EventFilter>, o?: RequestOptions): Promise<Page<CloudEvent>> => listEvents(query, o),
+    /** Every event after `after` (oldest first), page after page: what a receiver reconciles from. */
+    events: (filter: EventFilter = {}, o: RequestOptions = {}): AsyncGenerator<CloudEvent, void, undefined> =>
+      paginate((continuationToken) => listEvents({ ...filter, continuationToken }, o)),
     /** `{ status: 'ok' }`, or `{ status: 'unavailable' }` (a 503) when storage does not answer. */
     health: (o: RequestOptions = {}): Promise<Health> => get('health', o),
   };

@@ -165,9 +165,10 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
         const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
         const [version] = await commitRelationships(deps, inv.partnerId, [
           { kind: 'updateInvitation', invitation: accepted, version: found.version },
+          // The acceptance, then what it establishes: the order of the commit's events.
+          recordAudit(event),
           ...rel.changes,
           ...mirrors,
-          recordAudit(event),
         ]);
         const stored = { value: accepted, version: version ?? '' };
         return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, stored, rel.relationship) };

@@ -15,6 +15,8 @@ import type {
   RelationshipStatus,
   Versioned,
 } from './model';
+import type { CloudEvent } from './events';
+import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
 
 /** One change of an atomic commit; every change of a commit belongs to one partner. */
 export type Change =
@@ -33,7 +35,8 @@ export type Change =
   /** The partner's record (commit under the partner's own ID): created (no `version`) or replaced if still at `version`. */
   | { kind: 'savePartner'; partner: PartnerRecord; version?: string | undefined }
   /** Lists an already recorded event under a customer too (an invitation's events once its customer is known). */
-  | { kind: 'mirrorAuditForCustomer'; event: AuditEvent; customerId: string };
+  | { kind: 'mirrorAuditForCustomer'; event: AuditEvent; customerId: string }
+  | EventChange;
 
 /** A `POST /api/invitations` remembered under its Idempotency-Key (hashed): what it created and answered. */
 export interface CreationRecord {
@@ -47,6 +50,18 @@ export interface CreationRecord {
   /** The invitation as first answered, once known (absent while a send of `send: true` is in flight). */
   answer?: Invitation | undefined;
 }
+
+/**
+ * Events and webhooks (src/domain/events.ts, webhooks.ts). Every commit also records the events
+ * of its audit events (the store applies `eventsOf`); `recordEvent` adds one of its own.
+ */
+export type EventChange =
+  | { kind: 'recordEvent'; event: CloudEvent }
+  /** Creates the registration (no `version`) or replaces it if it is still at `version`. */
+  | { kind: 'saveWebhook'; webhook: Webhook; version?: string | undefined }
+  | { kind: 'deleteWebhook' }
+  /** Creates the delivery state of an event (no `version`) or replaces it if still at `version`. */
+  | { kind: 'saveDelivery'; delivery: Delivery; version?: string | undefined };
 
 export interface InvitationFilter {
   status: InvitationStatus | 'all';
@@ -96,6 +111,51 @@ export interface PartnerStore {
   commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
   ping(): Promise<void>;
+  event(partnerId: string, eventId: string): Promise<CloudEvent | undefined>;
+  /** Oldest first, after the event `after` (exclusive), only events made before `settledBefore`. */
+  events(partnerId: string, filter: { after?: string | undefined; settledBefore: Date }, page: PageRequest): Promise<Page<CloudEvent>>;
+  webhook(partnerId: string): Promise<Versioned<Webhook> | undefined>;
+  delivery(partnerId: string, eventId: string): Promise<Versioned<Delivery> | undefined>;
+  /** Oldest event first. */
+  deliveries(partnerId: string, filter: { status: DeliveryStatus | 'all' }, page: PageRequest): Promise<Page<Delivery>>;
+}
+
+/** A message of the delivery queue: these events of this partner are (or are about to be) committed. */
+export interface EventMessage {
+  partnerId: string;
+  eventIds: string[];
+  /** The attempt this message is for (1 when absent). */
+  attempt?: number;
+}
+
+/** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
+export interface EventQueue {
+  /** Enqueues a message that becomes visible after `delaySeconds`; resolves with a handle to it. */
+  send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage>;
+  /** Makes a message sent with a delay visible now. */
+  release(message: QueuedMessage): Promise<void>;
+  /** Removes a message (best effort). */
+  withdraw(message: QueuedMessage): Promise<void>;
+}
+
+export interface QueuedMessage {
+  messageId: string;
+  popReceipt: string;
+}
+
+export interface WebhookResponse {
+  /** Absent when no answer came (refused target, connection error, timeout). */
+  status?: number;
+  error?: string;
+  /** The first bytes of the answer's body, no more. */
+  excerpt: string;
+}
+
+/** Posts to partners' receivers, refusing targets the policy refuses (src/webhooks). */
+export interface WebhookTransport {
+  /** Whether the URL may be registered (scheme, and where its host resolves). */
+  allowed(url: string): Promise<boolean>;
+  post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
 }
 
 /**

@@ -39,7 +39,8 @@ type WithHeaders = { headers?: Record<string, string> };
 /** The replies a declared response allows: its JSON (typed by its schema) and/or its page. */
 type ReplyFor<S, R> =
   | (R extends { json: infer J extends z.ZodType } ? { status: S; json: z.output<J> } & WithHeaders : never)
-  | (R extends { html: true } ? (R extends { problem: true } ? never : { status: S; html: string } & WithHeaders) : never);
+  | (R extends { html: true } ? (R extends { problem: true } ? never : { status: S; html: string } & WithHeaders) : never)
+  | (R extends { empty: true } ? { status: S } & WithHeaders : never);
 
 /** What a handler may answer: one of its operation's declared non-problem responses. */
 export type Reply<O extends Operation> = {

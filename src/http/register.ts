@@ -3,7 +3,15 @@
  * Under the host, `@azure/functions-core` is provided by the worker; anywhere else (the local
  * runner, tests) the host is absent and only the runner's registry is filled.
  */
-import { app, type HttpFunctionOptions, type HttpHandler, type InvocationContext, type Timer, type TimerHandler } from '@azure/functions';
+import {
+  app,
+  type HttpFunctionOptions,
+  type HttpHandler,
+  type InvocationContext,
+  type StorageQueueHandler,
+  type Timer,
+  type TimerHandler,
+} from '@azure/functions';
 import type { Operation } from '../api/operations';
 import { getDeps, type AppDeps } from '../deps';
 import type { Logger } from '../domain/ports';
@@ -67,7 +75,37 @@ export function registeredFunctions(): RegisteredFunction[] {
 export function adoptRegistrations(other: {
   registeredFunctions(): RegisteredFunction[];
   registeredTimers(): [string, TimerHandler][];
+  registeredQueueTriggers?(): [string, { queueName: string; handler: StorageQueueHandler }][];
 }): void {
   for (const fn of other.registeredFunctions()) registry.set(fn.operation.name, fn);
   for (const [name, handler] of other.registeredTimers()) timers.set(name, handler);
+  for (const [name, trigger] of other.registeredQueueTriggers?.() ?? []) queueTriggers.set(name, trigger);
+}
+
+// ---------------------------------------------------------------- queue triggers
+
+/** The app setting prefix of the queue trigger's connection (`QUEUES__queueServiceUri` in Azure). */
+export const QUEUE_CONNECTION = 'QUEUES';
+
+const queueTriggers = new Map<string, { queueName: string; handler: StorageQueueHandler }>();
+
+/**
+ * A queue-triggered function: registered with the host (`app.storageQueue`); the local runner
+ * polls the queue itself (src/local/queues.ts). Failing work throws: the host retries the
+ * message up to maxDequeueCount (host.json), then moves it to the poison queue.
+ */
+export function registerQueue(
+  name: string,
+  queueName: string,
+  work: (deps: AppDeps, message: unknown, log: Logger) => Promise<void>,
+): StorageQueueHandler {
+  const handler = async (message: unknown, context: InvocationContext): Promise<void> =>
+    work(getDeps(), message, contextLogger(context, context.invocationId));
+  queueTriggers.set(name, { queueName, handler });
+  if (underFunctionsHost()) app.storageQueue(name, { queueName, connection: QUEUE_CONNECTION, handler });
+  return handler;
+}
+
+export function registeredQueueTriggers(): [string, { queueName: string; handler: StorageQueueHandler }][] {
+  return [...queueTriggers.entries()];
 }

@@ -17,8 +17,15 @@ export function azuriteConnectionString(port: number, host = '127.0.0.1'): strin
   return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`;
 }
 
+/** The connection string of an Azurite Queue service (the webhook delivery queue). */
+export function azuriteQueueConnectionString(port: number, host = '127.0.0.1'): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};QueueEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`;
+}
+
 export interface AzuriteOptions {
   port: number;
+  /** Which of Azurite's services (default: table). */
+  service?: 'table' | 'queue';
   /** A folder to persist to; in memory when absent. */
   location?: string;
   /** Print Azurite's own output (off by default). */
@@ -45,14 +52,15 @@ export function portAnswers(port: number): Promise<boolean> {
 }
 
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
+  const service = options.service ?? 'table';
   if (await portAnswers(options.port)) {
-    throw new Error(`Port ${options.port} is already in use; set AZURITE_TABLE_PORT to a free port.`);
+    throw new Error(`Port ${options.port} is already in use; set AZURITE_${service.toUpperCase()}_PORT to a free port.`);
   }
   const args = [
-    require.resolve('azurite/dist/src/table/main.js'),
-    '--tableHost',
+    require.resolve(`azurite/dist/src/${service}/main.js`),
+    `--${service}Host`,
     '127.0.0.1',
-    '--tablePort',
+    `--${service}Port`,
     String(options.port),
     '--disableTelemetry',
     '--skipApiVersionCheck',
@@ -78,7 +86,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   }
   return {
     port: options.port,
-    connectionString: azuriteConnectionString(options.port),
+    connectionString: service === 'queue' ? azuriteQueueConnectionString(options.port) : azuriteConnectionString(options.port),
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -9,7 +9,8 @@ import { ConfigError, loadConfig, loadRunnerSettings } from '../config';
 import { buildDeps, setDeps } from '../deps';
 import { UnavailableError } from '../domain/errors';
 import { encodePrincipal } from '../http/principal';
-import { azuriteConnectionString, portAnswers, startAzurite, type RunningAzurite } from './azurite';
+import { azuriteConnectionString, azuriteQueueConnectionString, portAnswers, startAzurite, type RunningAzurite } from './azurite';
+import { startQueuePollers } from './queues';
 import { loadFunctions, startRunner, startTimers } from './runner';
 import { seedFile } from './seed';
 import { unreachableStorageMessage } from './storageEndpoint';
@@ -20,9 +21,10 @@ const DEMO_RESELLER = '8c2f4a51-3b7e-4d1a-9f60-2b5e7c9d1a01';
 const DEMO_OPERATOR_TENANT = '0c0a7e11-0b5e-4e2a-9d3c-6f1e2d3c4b05';
 
 let azurite: RunningAzurite | undefined;
+let azuriteQueues: RunningAzurite | undefined;
 
 async function stop(code: number): Promise<never> {
-  await azurite?.stop();
+  await Promise.all([azurite?.stop(), azuriteQueues?.stop()]);
   process.exit(code);
 }
 
@@ -48,6 +50,10 @@ async function main(): Promise<void> {
   // The embedded Azurite's connection string is known before it starts, so every setting is
   // checked before anything is started.
   if (embedded) env.TABLES_CONNECTION_STRING = azuriteConnectionString(runner.AZURITE_TABLE_PORT);
+  // Webhooks: Azurite's Queue service unless QUEUES_* points elsewhere; local receivers allowed.
+  const embeddedQueues = !env.QUEUES_CONNECTION_STRING && !env.QUEUES_ENDPOINT;
+  if (embeddedQueues) env.QUEUES_CONNECTION_STRING = azuriteQueueConnectionString(runner.AZURITE_QUEUE_PORT);
+  env.WEBHOOK_ALLOW_PRIVATE_TARGETS ||= 'true';
   const config = loadConfig(env);
   const portTaken = () => new Error(`Port ${runner.PORT} is already in use; set PORT to a free port.`);
   // Before anything is started, as for Azurite's port; the listen error below is the backstop.
@@ -55,6 +61,10 @@ async function main(): Promise<void> {
   if (embedded) {
     azurite = await startAzurite({ port: runner.AZURITE_TABLE_PORT });
     console.log(`Azurite (Table, in memory) on 127.0.0.1:${azurite.port}`);
+  }
+  if (embeddedQueues) {
+    azuriteQueues = await startAzurite({ port: runner.AZURITE_QUEUE_PORT, service: 'queue' });
+    console.log(`Azurite (Queue, in memory) on 127.0.0.1:${azuriteQueues.port}`);
   }
   const deps = buildDeps(config);
   setDeps(deps);
@@ -76,6 +86,7 @@ async function main(): Promise<void> {
   }).catch((err: unknown) => {
     throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portTaken() : err;
   });
+  startQueuePollers({ config, log: (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`) });
   startTimers(60_000, (level, message) => (level === 'information' ? console.log : console.warn)(`[${level}] ${message}`));
 
   const principal = encodePrincipal({ tenantId: DEMO_RESELLER, userId: 'demo-user', name: 'ana@fabrikam.example', roles: ['AdminAgent'] });

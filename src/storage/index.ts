@@ -1,7 +1,9 @@
 /** Storage, assembled: the domain's ports over Azure Table Storage, or over memory (unit tests). */
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config';
-import type { CustomerLedger, PartnerDirectory, PartnerStore } from '../domain/ports';
+import { queueNameFor, type Config } from '../config';
+import type { CustomerLedger, EventQueue, PartnerDirectory, PartnerStore } from '../domain/ports';
+import { MemoryEventQueue } from '../queue/memoryQueue';
+import { StorageEventQueue } from '../queue/storageQueue';
 import { RowCustomerLedger } from './customerLedger';
 import { MemoryRows } from './memoryRows';
 import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
@@ -15,22 +17,28 @@ export interface Storage {
   ledger: CustomerLedger;
   /** The rows underneath (tests and benchmarks read the layout through them). */
   rows: Rows;
+  /** The delivery queue every commit announces its events on. */
+  queue: EventQueue;
 }
 
-export function storageOver(rows: Rows, cursorKey: string): Storage {
+/** Without a queue, commits announce their events to an in-memory one (unit tests, benchmarks). */
+export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows, cursorKey: string, queue?: Q): Storage & { queue: Q } {
+  const q = queue ?? (new MemoryEventQueue() as unknown as Q);
   return {
-    store: new RowPartnerStore(rows, cursorKey),
+    store: new RowPartnerStore(rows, cursorKey, q),
     directory: new RowPartnerDirectory(rows),
     ledger: new RowCustomerLedger(rows, cursorKey),
     rows,
+    queue: q,
   };
 }
 
 export function tableStorage(
-  config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId' | 'signingKey'>,
+  config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId' | 'signingKey' | 'queues'>,
   options: TableRowsOptions = {},
-): Storage {
-  return storageOver(TableRows.fromConfig(config, options), config.signingKey);
+): Storage & { queue: StorageEventQueue } {
+  const queue = StorageEventQueue.fromConfig(config, queueNameFor(config.tablePrefix), options.onRoundTrip);
+  return storageOver(TableRows.fromConfig(config, options), config.signingKey, queue);
 }
 
 /**
@@ -46,7 +54,7 @@ export function tableDirectory(config: Pick<Config, 'tables' | 'tablePrefix' | '
   return new RowPartnerDirectory(TableRows.fromConfig(config));
 }
 
-export function memoryStorage(cursorKey = 'memory-cursor-key'): Storage & { rows: MemoryRows } {
+export function memoryStorage(cursorKey = 'memory-cursor-key'): Storage & { rows: MemoryRows; queue: MemoryEventQueue } {
   const rows = new MemoryRows();
-  return { ...storageOver(rows, cursorKey), rows };
+  return { ...storageOver(rows, cursorKey, new MemoryEventQueue()), rows };
 }

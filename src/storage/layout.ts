@@ -17,6 +17,9 @@
  *                                          acceptance mirrors them under its customer, `auc|`)
  *   ptn|record                              the operator's record of the partner (status included),
  *                                          committed with its audit events
+ *   evt|{eventId}                           an event (the outbox and the feed; ids are time-ordered)
+ *   dlv|{eventId}                           the delivery state of an event to the partner's webhook
+ *   whk                                     the partner's webhook registration
  *
  * One partition of `data` is not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
  * listing of partners (a copy of each record, written after its commit; see docs/decisions.md).
@@ -43,6 +46,11 @@ export const AUDIT_BY_INVITATION = 'aui|';
 export const PARTNER_RECORD = 'ptn|record';
 export const DIRECTORY_PARTITION = 'directory';
 export const PARTNER_LISTING = 'ptl|';
+export const EVENT = 'evt|';
+export const DELIVERY = 'dlv|';
+export const WEBHOOK = 'whk';
+export const eventKey = (id: string) => `${EVENT}${id}`;
+export const deliveryKey = (eventId: string) => `${DELIVERY}${eventId}`;
 
 /** The end of a prefix range: every key starting with `prefix` is below it. */
 export const prefixEnd = (prefix: string) => `${prefix}\uffff`;

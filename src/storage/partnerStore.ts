@@ -3,13 +3,29 @@
  * layout of layout.ts, one pager for every listing, and one commit per partner partition.
  */
 import type { AuditEvent, Invitation, Page, PageRequest, Partner, PartnerRecord, Relationship, Versioned } from '../domain/model';
-import type { Change, CreationRecord, InvitationFilter, PartnerDirectory, PartnerStore, RelationshipFilter } from '../domain/ports';
+import type {
+  Change,
+  CreationRecord,
+  EventQueue,
+  InvitationFilter,
+  PartnerDirectory,
+  PartnerStore,
+  RelationshipFilter,
+} from '../domain/ports';
+import { eventIdPrefix, eventsOf, type CloudEvent } from '../domain/events';
+import { ANNOUNCE_DELAY_SECONDS } from '../domain/delivery';
+import type { Delivery, DeliveryStatus, Webhook } from '../domain/webhooks';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
   AUDIT,
   AUDIT_BY_CUSTOMER,
   AUDIT_BY_INVITATION,
   DIRECTORY_PARTITION,
+  DELIVERY,
+  EVENT,
+  WEBHOOK,
+  deliveryKey,
+  eventKey,
   INVITATION,
   PARTNER_LISTING,
   PARTNER_RECORD,
@@ -30,11 +46,11 @@ import {
   partnerRecordData,
   prefixEnd,
   recordOf,
+  versioned,
   relationshipKey,
   relationshipOf,
   relationshipWrites,
   sendCounterKey,
-  versioned,
 } from './layout';
 import type { Condition, Rows, StoredRow, WriteOp } from './rows';
 
@@ -45,6 +61,9 @@ interface PageQuery {
   prefix: string;
   where?: Condition[];
   anyOf?: Condition[][];
+  /** A narrower range than the prefix: from (inclusive), to (exclusive). */
+  from?: string;
+  to?: string;
   /** The position a row continues from (its row key, or its sort key within the prefix). */
   position: (row: StoredRow) => string;
   /** The row key of a position. */
@@ -56,6 +75,8 @@ export class RowPartnerStore implements PartnerStore {
     readonly rows: Rows,
     /** Signs cursors. */
     private readonly cursorKey: string,
+    /** Where commits announce their events (absent: events are recorded, nobody is told). */
+    private readonly queue?: EventQueue,
   ) {}
 
   /** The one pager: one range read of pageSize + 1 rows, and a signed cursor when more follow. */
@@ -63,8 +84,8 @@ export class RowPartnerStore implements PartnerStore {
     const scope = `${q.scope}|${partnerId}`;
     const after = decodeCursor(this.cursorKey, scope, request.cursor);
     const rows = await this.rows.range('data', partnerId, {
-      from: after !== undefined ? `${q.keyOf(after)}\u0000` : q.prefix,
-      to: prefixEnd(q.prefix),
+      from: after !== undefined ? `${q.keyOf(after)}\u0000` : (q.from ?? q.prefix),
+      to: q.to ?? prefixEnd(q.prefix),
       ...(q.where ? { where: q.where } : {}),
       ...(q.anyOf ? { anyOf: q.anyOf } : {}),
       limit: request.pageSize + 1,
@@ -184,7 +205,33 @@ export class RowPartnerStore implements PartnerStore {
     return rows.map(invitationOf);
   }
 
+  /**
+   * The outbox: the commit's events (its own and one per audit event, src/domain/events.ts) are
+   * written with it, and announced on the queue around it: BEFORE the commit with a delay (so a
+   * process dying after the commit loses no delivery, and nothing ever scans for events), made
+   * visible at once AFTER it, unawaited (or withdrawn when it failed).
+   */
   async commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]> {
+    const events = eventsOf(partnerId, changes);
+    const announced =
+      events.length > 0 && this.queue
+        ? await this.queue.send({ partnerId, eventIds: events.map((e) => e.id) }, ANNOUNCE_DELAY_SECONDS)
+        : undefined;
+    let versions: (string | undefined)[];
+    try {
+      versions = await this.apply(partnerId, changes, events);
+    } catch (err) {
+      if (announced) await this.queue?.withdraw(announced).catch(() => undefined);
+      throw err;
+    }
+    // The change is made. Its announcement is made visible now, without holding up the answer
+    // (the request path waits for one queue round trip, the send): if this is lost, the
+    // announcement still comes after its delay.
+    if (announced) void this.queue?.release(announced).catch(() => undefined);
+    return versions;
+  }
+
+  private async apply(partnerId: string, changes: Change[], events: CloudEvent[]): Promise<(string | undefined)[]> {
     const writes: WriteOp[] = [];
     /** The row key whose new etag is each change's version. */
     const versionKeys: (string | undefined)[] = [];
@@ -240,14 +287,86 @@ export class RowPartnerStore implements PartnerStore {
           writes.push(auditMirrorWrite(c.event, c.customerId));
           versionKeys.push(undefined);
           break;
+        case 'recordEvent':
+          versionKeys.push(undefined);
+          break;
+        case 'saveWebhook':
+          writes.push(
+            c.version
+              ? { kind: 'replace', rk: WEBHOOK, data: { doc: JSON.stringify(c.webhook) }, etag: c.version }
+              : { kind: 'insert', rk: WEBHOOK, data: { doc: JSON.stringify(c.webhook) } },
+          );
+          versionKeys.push(WEBHOOK);
+          break;
+        case 'deleteWebhook':
+          writes.push({ kind: 'delete', rk: WEBHOOK });
+          versionKeys.push(undefined);
+          break;
+        case 'saveDelivery': {
+          const rk = deliveryKey(c.delivery.eventId);
+          const data = { doc: JSON.stringify(c.delivery), status: c.delivery.status };
+          writes.push(c.version ? { kind: 'replace', rk, data, etag: c.version } : { kind: 'insert', rk, data });
+          versionKeys.push(rk);
+          break;
+        }
       }
     }
+    // Inserted, never upserted: an event id is written once.
+    for (const e of events) writes.push({ kind: 'insert', rk: eventKey(e.id), data: { doc: JSON.stringify(e), type: e.type } });
     const etags = await this.rows.commit('data', partnerId, writes);
     return versionKeys.map((k) => (k === undefined ? undefined : etags.get(k)));
   }
 
   ping(): Promise<void> {
     return this.rows.ping();
+  }
+
+  async event(partnerId: string, eventId: string): Promise<CloudEvent | undefined> {
+    const row = await this.rows.get('data', partnerId, eventKey(eventId));
+    return row ? recordOf<CloudEvent>(row) : undefined;
+  }
+
+  events(partnerId: string, filter: { after?: string | undefined; settledBefore: Date }, request: PageRequest): Promise<Page<CloudEvent>> {
+    // Ids are time-ordered: the first id of the settle time bounds the range.
+    const to = eventKey(eventIdPrefix(filter.settledBefore.getTime()));
+    return this.page(
+      partnerId,
+      {
+        scope: `events|${filter.after ?? ''}`,
+        prefix: EVENT,
+        from: filter.after ? `${eventKey(filter.after)}\u0000` : EVENT,
+        to,
+        position: (r) => r.rk,
+        keyOf: (p) => p,
+      },
+      request,
+      (r) => recordOf<CloudEvent>(r),
+    );
+  }
+
+  async webhook(partnerId: string): Promise<Versioned<Webhook> | undefined> {
+    const row = await this.rows.get('data', partnerId, WEBHOOK);
+    return row ? versioned<Webhook>(row) : undefined;
+  }
+
+  async delivery(partnerId: string, eventId: string): Promise<Versioned<Delivery> | undefined> {
+    const row = await this.rows.get('data', partnerId, deliveryKey(eventId));
+    return row ? versioned<Delivery>(row) : undefined;
+  }
+
+  deliveries(partnerId: string, filter: { status: DeliveryStatus | 'all' }, request: PageRequest): Promise<Page<Delivery>> {
+    return this.page(
+      partnerId,
+      {
+        scope: `deliveries|${filter.status}`,
+        prefix: DELIVERY,
+        ...(filter.status !== 'all' ? { where: [{ prop: 'status', op: 'eq' as const, value: filter.status }] } : {}),
+        position: (r) => r.rk,
+        keyOf: (p) => p,
+      },
+      request,
+      (r) => recordOf<Delivery>(r),
+    );
   }
 }
 

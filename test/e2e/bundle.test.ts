@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config';
 import { buildDeps } from '../../src/deps';
 import { freePort } from '../../src/local/azurite';
 import { loadFunctions, startRunner, type RunningServer } from '../../src/local/runner';
-import { registeredFunctions, registeredTimers } from '../../src/http/register';
+import { registeredFunctions, registeredQueueTriggers, registeredTimers } from '../../src/http/register';
 import { adminOf, call, customerAdmin, seedWorld, type World } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 describe('the bundle under the local runner', () => {
-  it('registers every operation and the timer, with the handlers of the bundle', () => {
+  it('registers every operation and the queue trigger, with the handlers of the bundle', () => {
     const bundle = require(BUNDLE) as { registeredFunctions: typeof registeredFunctions; registeredTimers: typeof registeredTimers };
     const served = registeredFunctions();
     expect(served.map((f) => f.operation.name).sort()).toEqual(Object.keys(operations).sort());
@@ -55,7 +55,8 @@ describe('the bundle under the local runner', () => {
       registeredTimers()
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['expireDelegatedAdmin', 'repairAcceptances', 'repairCustomerIndex']);
+    ).toEqual(['expireDelegatedAdmin', 'repairCustomerIndex']);
+    expect(registeredQueueTriggers().map(([name]) => name)).toEqual(['deliverEvents']);
   });
 
   it('answers health and the OpenAPI document', async () => {

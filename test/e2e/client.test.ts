@@ -105,6 +105,14 @@ describe('requests', () => {
       ['revokeDelegatedAdmin', () => c.revokeDelegatedAdmin('c1'), { customerId: 'c1' }],
       ['listCustomerRelationships', () => c.listCustomerRelationships()],
       ['customerRevokeDelegatedAdmin', () => c.customerRevokeDelegatedAdmin('p1'), { partnerId: 'p1' }],
+      ['putWebhook', () => c.putWebhook({ url: 'https://hooks.example/x' })],
+      ['getWebhook', () => c.getWebhook()],
+      ['deleteWebhook', () => c.deleteWebhook()],
+      ['rotateWebhookSecret', () => c.rotateWebhookSecret()],
+      ['testWebhook', () => c.testWebhook()],
+      ['listDeliveries', () => c.listDeliveries({ status: 'failed' })],
+      ['redeliver', () => c.redeliver('e/1'), { eventId: 'e/1' }],
+      ['listEvents', () => c.listEvents({ after: 'e1' })],
     ];
     const covered = new Set(calls.map(([name]) => name));
     expect(Object.keys(operations).filter((n) => !covered.has(n as ClientOperation))).toEqual([

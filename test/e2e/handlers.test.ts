@@ -122,6 +122,14 @@ describe('handlers', () => {
         'customerRevokeDelegatedAdmin',
         'customerPage',
         'customerPageHead',
+        'putWebhook',
+        'getWebhook',
+        'deleteWebhook',
+        'rotateWebhookSecret',
+        'testWebhook',
+        'listDeliveries',
+        'redeliver',
+        'listEvents',
       ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');

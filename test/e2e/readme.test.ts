@@ -118,6 +118,10 @@ describe('README walkthrough', () => {
       { when: 'ETAG=$(', prints: [/^".+"$/m, /^stale ETag: HTTP 412$/m, /"status":"removed"/, /"status":"revoked"/] },
       { when: '/audit', prints: [/relationship\.removed/, /relationship\.established/] },
       { when: '-X DELETE', prints: [/^revoked$/m, /^the withdrawn link: HTTP 410$/m] },
+      {
+        when: '/webhooks/test',
+        prints: [/"url":"http:\/\/localhost:9000\/hook".* HTTP 20[01]$/m, /^test event [0-9a-f-]{36}$/m, /"items":\[/],
+      },
     ];
     const matched = new Set<string>();
     const transcript: string[] = [];

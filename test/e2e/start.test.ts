@@ -34,9 +34,11 @@ const portOpen = (port: number) =>
 
 describe.skipIf(!existsSync(START))('npm start', () => {
   it('starts Azurite, seeds the demo partners, serves the API, and Ctrl-C stops everything', async () => {
-    const [port, azurite] = [await freePort(), await freePort()];
+    const [port, azurite, queues] = [await freePort(), await freePort(), await freePort()];
     const t0 = Date.now();
-    const { child, output, exited } = run(cleanEnv({ PORT: String(port), AZURITE_TABLE_PORT: String(azurite) }));
+    const { child, output, exited } = run(
+      cleanEnv({ PORT: String(port), AZURITE_TABLE_PORT: String(azurite), AZURITE_QUEUE_PORT: String(queues) }),
+    );
     try {
       while (!output().includes('Ctrl-C stops everything')) {
         if (child.exitCode !== null) throw new Error(output());
@@ -68,12 +70,14 @@ describe.skipIf(!existsSync(START))('npm start', () => {
       expect(partners.status).toBe(200);
       expect(((await partners.json()) as { items: { id: string }[] }).items.map((p) => p.id)).toContain(DEMO_RESELLER);
       expect(await portOpen(azurite)).toBe(true);
+      expect(await portOpen(queues)).toBe(true);
     } finally {
       child.kill('SIGINT');
       await exited;
     }
     expect(await portOpen(port)).toBe(false);
     expect(await portOpen(azurite)).toBe(false);
+    expect(await portOpen(queues)).toBe(false);
   });
 
   it.each([
@@ -82,7 +86,14 @@ describe.skipIf(!existsSync(START))('npm start', () => {
     [{ PUBLIC_BASE_URL: 'http://public.example.com' }, 'PUBLIC_BASE_URL'],
     [{ CORS_ALLOWED_ORIGINS: 'not an origin' }, 'CORS_ALLOWED_ORIGINS'],
   ])('a bad setting %j stops start-up with a message naming %s', async (patch, name) => {
-    const { output, exited } = run(cleanEnv({ PORT: String(await freePort()), AZURITE_TABLE_PORT: String(await freePort()), ...patch }));
+    const { output, exited } = run(
+      cleanEnv({
+        PORT: String(await freePort()),
+        AZURITE_TABLE_PORT: String(await freePort()),
+        AZURITE_QUEUE_PORT: String(await freePort()),
+        ...patch,
+      }),
+    );
     expect(await exited).toBe(1);
     expect(output()).toContain(name);
     expect(output()).not.toMatch(/\n\s+at /); // a message, not a stack trace

@@ -194,6 +194,10 @@ describe('isolation between partners', () => {
       return name;
     };
     const relBefore = (await rec.call('GET', `/api/relationships/${customer.tenantId}`, { as: adminOf(w.reseller) })).body;
+    // A's webhook and one of its events.
+    const aHook = `http://127.0.0.1:9/${randomUUID()}`;
+    expect((await rec.call('PUT', '/api/webhooks', { as: adminOf(w.reseller), body: { url: aHook } })).status).toBe(201);
+    const aEvent = (await rec.call('POST', '/api/webhooks/test', { as: adminOf(w.reseller) })).body.eventId as string;
 
     for (const [label, who] of strangers) {
       const isA = (x: any) => x.partnerId === w.reseller.id || x.id === pending.id || x.id === combined.id;
@@ -255,6 +259,37 @@ describe('isolation between partners', () => {
       }
       route('getPartner');
       expect((await rec.call('GET', '/api/partners/me', { as: who })).body.id, label).toBe(who.tenantId);
+      // Webhooks and events: a stranger sees, rotates, tests and redelivers nothing of A's; its
+      // own registration and removal leave A's alone.
+      route('getWebhook');
+      expect((await rec.call('GET', '/api/webhooks', { as: who })).status, label).toBe(404);
+      route('rotateWebhookSecret');
+      expect((await rec.call('POST', '/api/webhooks/rotate-secret', { as: who })).status, label).toBe(404);
+      route('testWebhook');
+      expect((await rec.call('POST', '/api/webhooks/test', { as: who })).status, label).toBe(404);
+      route('redeliver');
+      expect((await rec.call('POST', `/api/webhooks/deliveries/${aEvent}/redeliver`, { as: who })).status, label).toBe(404);
+      route('listDeliveries');
+      const dl = await rec.call('GET', '/api/webhooks/deliveries?pageSize=500', { as: who });
+      expect(dl.status).toBe(200);
+      expect(
+        dl.body.items.filter((d: any) => d.eventId === aEvent),
+        label,
+      ).toEqual([]);
+      route('listEvents');
+      const feed = await rec.call('GET', '/api/events?pageSize=500', { as: who });
+      expect(feed.status).toBe(200);
+      expect(
+        feed.body.items.filter((e: any) => e.source !== `/partners/${who.tenantId}` || e.id === aEvent),
+        label,
+      ).toEqual([]);
+      route('putWebhook');
+      expect((await rec.call('PUT', '/api/webhooks', { as: who, body: { url: 'http://127.0.0.1:9/stranger' } })).status, label).toBe(201);
+      route('deleteWebhook');
+      expect((await rec.call('DELETE', '/api/webhooks', { as: who })).status, label).toBe(204);
+      const aStill = await rec.call('GET', '/api/webhooks', { as: adminOf(w.reseller) });
+      expect(aStill.body.url, label).toBe(aHook);
+      expect(aStill.body.previousSecretExpiresAt, label).toBeUndefined();
       if (who.tenantId === w.provider.id) continue; // the provider has its own relationship with the customer
       route('getRelationship');
       expect((await rec.call('GET', `/api/relationships/${customer.tenantId}`, { as: who })).status, label).toBe(404);

@@ -18,6 +18,9 @@ import { performance } from 'node:perf_hooks';
 import type { AuditEvent, Invitation, Relationship } from '../../src/domain/model';
 import {
   ACCEPTANCE_MARK,
+  DELIVERY,
+  EVENT,
+  WEBHOOK,
   AUDIT,
   AUDIT_BY_CUSTOMER,
   IDEMPOTENCY_KEY,
@@ -183,6 +186,9 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
       IDEMPOTENCY_KEY,
       AUDIT_BY_INVITATION,
       PARTNER_RECORD,
+      EVENT,
+      DELIVERY,
+      WEBHOOK,
     ];
     for (const r of rows) if (!known.some((p) => r.rk.startsWith(p))) bad(`${where(r.rk)} unknown row kind`);
     // An idempotency key is committed with its invitation: never a key without one.
@@ -193,6 +199,18 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
     // A day's send counter is a positive count.
     for (const r of rows.filter((x) => x.rk.startsWith(SEND_COUNTER))) {
       if (typeof r.data.count !== 'number' || r.data.count < 1) bad(`${where(r.rk)} send counter ${String(r.data.count)}`);
+    }
+
+    // The outbox: exactly one event per audit event, of its action (test events aside).
+    const countBy = (values: string[]) => values.reduce((m, v) => m.set(v, (m.get(v) ?? 0) + 1), new Map<string, number>());
+    const auditCounts = countBy(audRows.map((r) => String(r.data.action)));
+    const eventCounts = countBy(
+      rows.filter((r) => r.rk.startsWith(EVENT) && r.data.type !== 'test.created').map((r) => String(r.data.type)),
+    );
+    for (const action of new Set([...auditCounts.keys(), ...eventCounts.keys()])) {
+      const a = auditCounts.get(action) ?? 0;
+      const e = eventCounts.get(action) ?? 0;
+      if (a !== e) bad(`[${pk.slice(0, 8)}] ${action}: ${a} audit events but ${e} outbox events`);
     }
 
     if (figures) {

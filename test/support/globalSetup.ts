@@ -3,6 +3,7 @@ import { freePort, startAzurite, type RunningAzurite } from '../../src/local/azu
 import { chromiumProblem } from './chromium';
 
 let azurite: RunningAzurite | undefined;
+let queues: RunningAzurite | undefined;
 
 /** True when the run includes a browser test (the CLI's file filters, as vitest applies them). */
 async function runsBrowserTests(project: TestProject): Promise<boolean> {
@@ -26,15 +27,19 @@ export async function setup(project: TestProject): Promise<void> {
   azurite = await startAzurite({ port: await freePort() });
   project.provide('tablesConnectionString', azurite.connectionString);
   project.provide('azuritePort', azurite.port);
+  // Azurite's Queue service: the webhook delivery queue (each test file its own queue name).
+  queues = await startAzurite({ port: await freePort(), service: 'queue' });
+  project.provide('queuesConnectionString', queues.connectionString);
 }
 
 export async function teardown(): Promise<void> {
-  await azurite?.stop();
+  await Promise.all([azurite?.stop(), queues?.stop()]);
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     tablesConnectionString: string;
     azuritePort: number;
+    queuesConnectionString: string;
   }
 }

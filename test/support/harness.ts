@@ -10,6 +10,7 @@ import { enrolPartners } from '../../src/domain/operator';
 import type { Partner } from '../../src/domain/model';
 import { encodePrincipal } from '../../src/http/principal';
 import { freePort } from '../../src/local/azurite';
+import { startQueuePollers } from '../../src/local/queues';
 import { loadFunctions, startRunner, type RunnerOptions, type RunningServer } from '../../src/local/runner';
 import { tableStorage } from '../../src/storage';
 import { startFakeAcs, type FakeAcs } from './fakeAcs';
@@ -46,10 +47,15 @@ export interface Service {
   close(): Promise<void>;
 }
 
+export interface ServiceOptions extends Pick<RunnerOptions, 'portalDir'> {
+  /** Run the queue triggers (webhook delivery) as the local runner does. */
+  queues?: boolean;
+}
+
 export async function startService(
   overrides: Partial<Config> = {},
   corsOrigins: string[] = [],
-  runnerOptions: Pick<RunnerOptions, 'portalDir'> = {},
+  options: ServiceOptions = {},
 ): Promise<Service> {
   const port = await freePort();
   const config: Config = { ...loadConfig({ ...process.env, PUBLIC_BASE_URL: `http://localhost:${port}` }), ...overrides };
@@ -59,8 +65,21 @@ export async function startService(
   setDeps(deps);
   await loadFunctions(FUNCTIONS_DIR, '.ts');
   const logs: string[] = [];
-  const runner = await startRunner({ ...runnerOptions, port, corsOrigins, log: (level, message) => logs.push(`[${level}] ${message}`) });
-  return { url: runner.url, deps, rows: storage.rows, runner, roundTrips, logs, close: () => runner.close() };
+  const log = (level: string, message: string) => logs.push(`[${level}] ${message}`);
+  const runner = await startRunner({ ...(options.portalDir ? { portalDir: options.portalDir } : {}), port, corsOrigins, log });
+  const stopQueues = options.queues ? startQueuePollers({ config, log, intervalMs: 100 }) : undefined;
+  return {
+    url: runner.url,
+    deps,
+    rows: storage.rows,
+    runner,
+    roundTrips,
+    logs,
+    close: async () => {
+      await stopQueues?.();
+      await runner.close();
+    },
+  };
 }
 
 export interface World {
@@ -81,8 +100,12 @@ export async function seedWorld(deps: Pick<AppDeps, 'store' | 'directory' | 'clo
 }
 
 /** The service with a fresh set of partners: `beforeAll(async () => ({ svc, w } = await startWorld()))`. */
-export async function startWorld(overrides: Partial<Config> = {}, corsOrigins: string[] = []): Promise<{ svc: Service; w: World }> {
-  const svc = await startService(overrides, corsOrigins);
+export async function startWorld(
+  overrides: Partial<Config> = {},
+  corsOrigins: string[] = [],
+  options: ServiceOptions = {},
+): Promise<{ svc: Service; w: World }> {
+  const svc = await startService(overrides, corsOrigins, options);
   return { svc, w: await seedWorld(svc.deps) };
 }
 

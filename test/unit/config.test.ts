@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, loadRunnerSettings, loadStorageConfig } from '
 
 const base = {
   TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+  QUEUES_CONNECTION_STRING: 'UseDevelopmentStorage=true',
   PUBLIC_BASE_URL: 'https://relationships.example.com/',
   INVITATION_SIGNING_KEY: 'k'.repeat(32),
 };
@@ -30,6 +31,7 @@ describe('config', () => {
   it('uses the endpoint and ACS endpoint in Azure', () => {
     const c = loadConfig({
       TABLES_ENDPOINT: 'https://acct.table.core.windows.net',
+      QUEUES_ENDPOINT: 'https://acct.queue.core.windows.net',
       PUBLIC_BASE_URL: 'https://x.azurewebsites.net',
       INVITATION_SIGNING_KEY: 's'.repeat(40),
       ACS_ENDPOINT: 'https://acs.communication.azure.com',
@@ -45,6 +47,22 @@ describe('config', () => {
     });
     expect(c.invitationTtlDays).toBe(7);
     expect(c.managedIdentityClientId).toBe('0b4a4a7e-3e36-4c3a-9d5f-1a2b3c4d5e6f');
+    expect(c.queues).toEqual({ endpoint: 'https://acct.queue.core.windows.net' });
+    expect(c.webhooks).toEqual({ allowPrivateTargets: false, retryScale: 1 });
+  });
+
+  it('reads the webhook settings', () => {
+    expect(loadConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_RETRY_SCALE: '0.001' }).webhooks).toEqual({
+      allowPrivateTargets: true,
+      retryScale: 0.001,
+    });
+    expect(loadConfig(base).queues).toEqual({ connectionString: 'UseDevelopmentStorage=true' });
+    expect(errorOf({ ...base, QUEUES_CONNECTION_STRING: undefined })).toContain(
+      'QUEUES_CONNECTION_STRING: set QUEUES_CONNECTION_STRING or QUEUES_ENDPOINT',
+    );
+    expect(errorOf({ ...base, QUEUES_ENDPOINT: 'http://queues.example.com' })).toContain('QUEUES_ENDPOINT');
+    expect(errorOf({ ...base, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS: must be true or false');
+    for (const v of ['0', '-1', '2', 'fast']) expect(errorOf({ ...base, WEBHOOK_RETRY_SCALE: v })).toContain('WEBHOOK_RETRY_SCALE');
   });
 
   it.each([
@@ -95,7 +113,7 @@ describe('config', () => {
   });
 
   it('parses the runner settings', () => {
-    expect(loadRunnerSettings({})).toEqual({ PORT: 7071, AZURITE_TABLE_PORT: 10002, CORS_ALLOWED_ORIGINS: [] });
+    expect(loadRunnerSettings({})).toEqual({ PORT: 7071, AZURITE_TABLE_PORT: 10002, AZURITE_QUEUE_PORT: 10001, CORS_ALLOWED_ORIGINS: [] });
     expect(loadRunnerSettings({ CORS_ALLOWED_ORIGINS: 'http://localhost:5173, https://portal.example.com' }).CORS_ALLOWED_ORIGINS).toEqual([
       'http://localhost:5173',
       'https://portal.example.com',

@@ -8,7 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SETTING_NAMES, loadConfig } from '../../src/config';
+import { SETTING_NAMES, eventQueueName, loadConfig } from '../../src/config';
+import { QUEUE_CONNECTION } from '../../src/http/register';
 import type { TableName } from '../../src/storage/rows';
 import { tableName } from '../../src/storage/tableRows';
 
@@ -16,13 +17,21 @@ const ROOT = resolve(__dirname, '../..');
 /** The least a deployed app's settings hold, for config checks. */
 const AZURE_ENV = {
   TABLES_ENDPOINT: 'https://a.table.core.windows.net',
+  QUEUES_ENDPOINT: 'https://a.queue.core.windows.net',
   PUBLIC_BASE_URL: 'https://x.example',
   INVITATION_SIGNING_KEY: 'k'.repeat(40),
 };
 const INFRA = join(ROOT, 'infra');
 
 /** Settings the code knows that must NOT be set in Azure: local-only alternatives. */
-const LOCAL_ONLY = ['TABLES_CONNECTION_STRING', 'ACS_CONNECTION_STRING'];
+const LOCAL_ONLY = [
+  'TABLES_CONNECTION_STRING',
+  'ACS_CONNECTION_STRING',
+  'QUEUES_CONNECTION_STRING',
+  // Never in Azure: webhooks to http and private addresses; a shrunken retry schedule.
+  'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+  'WEBHOOK_RETRY_SCALE',
+];
 
 /** Platform settings the Bicep may set besides the service's own. */
 const PLATFORM_SETTINGS = [
@@ -31,6 +40,10 @@ const PLATFORM_SETTINGS = [
   'AzureWebJobsStorage__tableServiceUri',
   'AzureWebJobsStorage__credential',
   'AzureWebJobsStorage__clientId',
+  // The deliverEvents queue trigger's identity-based connection (src/http/register.ts QUEUE_CONNECTION).
+  'QUEUES__queueServiceUri',
+  'QUEUES__credential',
+  'QUEUES__clientId',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
 ];
@@ -267,6 +280,21 @@ describe('infra is identity-only', () => {
     expect(apiBicep).toMatch(/type:\s*'UserAssignedIdentity'\s*\n\s*userAssignedIdentityResourceId:\s*identityId/);
   });
 
+  it('creates the webhook delivery queue and its poison queue, named as the code names them', () => {
+    expect(main).toMatch(/var eventQueueName = '\$\{toLower\(tablePrefix\)\}webhook-events'/);
+    expect(eventQueueName({ TABLE_PREFIX: '' })).toBe('webhook-events');
+    expect(main).toMatch(/queueServices:\s*\{\s*queues:\s*\[\s*\{ name: eventQueueName \}\s*\{ name: '\$\{eventQueueName\}-poison' \}/);
+  });
+
+  it('connects the queue trigger by identity (QUEUES__*) and QUEUES_ENDPOINT to the same queue service, over https', () => {
+    const body = appSettingsBody ?? '';
+    expect(topLevelValue(body, 'QUEUES_ENDPOINT')).toMatch(/^'https:\/\/\$\{stg\.name\}\.queue\./);
+    expect(topLevelValue(body, 'QUEUES__queueServiceUri')).toBe('stg.properties.primaryEndpoints.queue');
+    expect(topLevelValue(body, 'QUEUES__credential')).toBe("'managedidentity'");
+    expect(topLevelValue(body, 'QUEUES__clientId')).toBe('identityClientId');
+    expect(QUEUE_CONNECTION).toBe('QUEUES');
+  });
+
   it('creates every table the code uses, with the optional prefix, in the storage account', () => {
     // The tables the adapter knows (src/storage/tableRows.ts), named as tableName() names them.
     const store = readFileSync(join(ROOT, 'src', 'storage', 'tableRows.ts'), 'utf8');
@@ -329,11 +357,12 @@ describe('role assignments', () => {
       tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
       keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
       monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+      queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
     };
     for (const id of Object.values(roleIds)) expect(rbac).toContain(id);
     const scopes = assignments.map((a) => topLevelValue(a.body, 'scope'));
     expect(scopes).toEqual(
-      expect.arrayContaining(['storageAccount', 'tableService', 'keyVault', 'applicationInsights', 'communicationService']),
+      expect.arrayContaining(['storageAccount', 'tableService', 'queueService', 'keyVault', 'applicationInsights', 'communicationService']),
     );
     expect(scopes).not.toContain('resourceGroup()');
     expect(scopes.every((s) => s !== undefined)).toBe(true);
@@ -392,7 +421,11 @@ describe('azd wiring', () => {
   });
 
   it('config rejects an unresolved Key Vault reference as INVITATION_SIGNING_KEY', () => {
-    const env = { TABLES_ENDPOINT: 'https://a.table.core.windows.net', PUBLIC_BASE_URL: 'https://x.example' };
+    const env = {
+      TABLES_ENDPOINT: 'https://a.table.core.windows.net',
+      QUEUES_ENDPOINT: 'https://a.queue.core.windows.net',
+      PUBLIC_BASE_URL: 'https://x.example',
+    };
     expect(() =>
       loadConfig({
         ...env,

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../../src/config';
 
 const base = {
   TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+  QUEUES_CONNECTION_STRING: 'UseDevelopmentStorage=true',
   PUBLIC_BASE_URL: 'https://relationships.example.com/',
   INVITATION_SIGNING_KEY: 'k'.repeat(32),
 };

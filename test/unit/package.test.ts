@@ -112,7 +112,7 @@ describe('the deployment package', () => {
       const seen = JSON.parse(stdout) as { name: string; bindings: Record<string, Record<string, unknown>> }[];
       const trigger = (name: string) => Object.values(seen.find((m) => m.name === name)!.bindings).find((b) => b.direction === 'in')!;
       expect(seen.map((m) => m.name).sort()).toEqual(
-        [...Object.keys(operations), 'expireDelegatedAdmin', 'repairAcceptances', 'repairCustomerIndex'].sort(),
+        [...Object.keys(operations), 'deliverEvents', 'expireDelegatedAdmin', 'repairCustomerIndex'].sort(),
       );
       for (const op of Object.values(operations)) {
         expect(trigger(op.name), op.name).toMatchObject({
@@ -122,7 +122,8 @@ describe('the deployment package', () => {
           methods: [...op.methods],
         });
       }
-      expect(trigger('repairAcceptances')).toMatchObject({ type: 'timerTrigger', schedule: '0 */5 * * * *' });
+      // The webhook delivery queue, by identity-based connection (QUEUES__queueServiceUri in Azure).
+      expect(trigger('deliverEvents')).toMatchObject({ type: 'queueTrigger', queueName: 'webhook-events', connection: 'QUEUES' });
     } finally {
       rmSync(join(staged, 'node_modules'), { recursive: true, force: true });
     }

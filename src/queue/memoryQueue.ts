@@ -1,0 +1,38 @@
+/** The delivery queue in memory (unit tests): records what was sent, delivers nothing by itself. */
+import { randomUUID } from 'node:crypto';
+import type { EventMessage, EventQueue, QueuedMessage } from '../domain/ports';
+
+export interface MemoryMessage extends QueuedMessage {
+  message: EventMessage;
+  visibleAt: number;
+}
+
+export class MemoryEventQueue implements EventQueue {
+  readonly messages: MemoryMessage[] = [];
+
+  send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage> {
+    const m = { messageId: randomUUID(), popReceipt: randomUUID(), message, visibleAt: Date.now() + delaySeconds * 1000 };
+    this.messages.push(m);
+    return Promise.resolve({ messageId: m.messageId, popReceipt: m.popReceipt });
+  }
+
+  release(q: QueuedMessage): Promise<void> {
+    const m = this.messages.find((x) => x.messageId === q.messageId);
+    if (m) m.visibleAt = Date.now();
+    return Promise.resolve();
+  }
+
+  withdraw(q: QueuedMessage): Promise<void> {
+    const i = this.messages.findIndex((x) => x.messageId === q.messageId);
+    if (i >= 0) this.messages.splice(i, 1);
+    return Promise.resolve();
+  }
+
+  /** Takes the messages visible now. */
+  take(): EventMessage[] {
+    const now = Date.now();
+    const visible = this.messages.filter((m) => m.visibleAt <= now);
+    for (const m of visible) this.messages.splice(this.messages.indexOf(m), 1);
+    return visible.map((m) => m.message);
+  }
+}
