@@ -239,27 +239,6 @@ async function markProviderStepDone(deps: Pick<Deps, 'store'>, { value, version 
   }
 }
 
-/**
- * The repair job: completes the provider's step of accepted invitations whose customer did not
- * retry after a failure between the two commits. Safe to run anywhere, any number of times.
- * Skips acceptances younger than `graceMs` (their own request is most likely still finishing).
- */
-export async function repairPendingAcceptances(
-  deps: CustomerSideDeps,
-  graceMs = 60_000,
-  limit = 200,
-): Promise<{ found: number; repaired: number }> {
-  const pending = await deps.store.pendingProviderSteps(limit);
-  const cutoff = deps.clock.now().getTime() - graceMs;
-  let repaired = 0;
-  for (const stored of pending) {
-    if (stored.value.status !== 'accepted' || Date.parse(stored.value.acceptedAt ?? '') > cutoff) continue;
-    await completeAcceptance(deps, stored);
-    repaired++;
-  }
-  return { found: pending.length, repaired };
-}
-
 export type PageState =
   | { kind: 'invalid'; locale: Locale }
   /** `ended`: the relationship it established has since been removed. */

@@ -105,8 +105,6 @@ export interface PartnerStore {
    * PUT, so a PUT retried after a failure here repairs it).
    */
   listPartner(partner: PartnerRecord): Promise<void>;
-  /** Accepted combined invitations whose provider step is not yet recorded as done (repair). */
-  pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]>;
   /** Returns the new version of each invitation or relationship change, in order (else undefined). */
   commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */

@@ -67,18 +67,6 @@ export class MemoryRows implements Rows {
     return Promise.resolve(rows);
   }
 
-  scan(table: TableName, q: { where: Condition[]; limit: number }): Promise<StoredRow[]> {
-    this.check();
-    const out: StoredRow[] = [];
-    for (const [pk, p] of this.tables.get(table) ?? new Map<string, Partition>()) {
-      for (const [rk, r] of p) {
-        if (q.where.every((c) => holds(r.data, c))) out.push({ pk, rk, etag: r.etag, data: { ...r.data } });
-        if (out.length >= q.limit) return Promise.resolve(out);
-      }
-    }
-    return Promise.resolve(out);
-  }
-
   commit(table: TableName, pk: string, ops: WriteOp[]): Promise<Map<string, string>> {
     this.check();
     if (ops.length > 100) throw new Error(`a commit holds at most 100 writes (got ${ops.length})`);

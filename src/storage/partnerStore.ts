@@ -200,11 +200,6 @@ export class RowPartnerStore implements PartnerStore {
     await this.rows.commit('data', DIRECTORY_PARTITION, [{ kind: 'put', rk: partnerListingKey(p.id), data: partnerRecordData(p) }]);
   }
 
-  async pendingProviderSteps(limit: number): Promise<Versioned<Invitation>[]> {
-    const rows = await this.rows.scan('data', { where: [{ prop: 'providerStep', op: 'eq', value: 'pending' }], limit });
-    return rows.map(invitationOf);
-  }
-
   /**
    * The outbox: the commit's events (its own and one per audit event, src/domain/events.ts) are
    * written with it, and announced on the queue around it: BEFORE the commit with a delay (so a

@@ -47,8 +47,6 @@ export interface Rows {
   get(table: TableName, pk: string, rk: string): Promise<StoredRow | undefined>;
   /** Rows of one partition whose row key is in [from, to), in row-key order. */
   range(table: TableName, pk: string, query: RangeQuery): Promise<StoredRow[]>;
-  /** Rows of every partition meeting `where` (a full scan: for background repair only). */
-  scan(table: TableName, query: { where: Condition[]; limit: number }): Promise<StoredRow[]>;
   /** Applies all ops or none. Returns the new etag of every inserted or replaced row. */
   commit(table: TableName, pk: string, ops: WriteOp[]): Promise<Map<string, string>>;
   /** Storage answers. */

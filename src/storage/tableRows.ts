@@ -229,10 +229,6 @@ export class TableRows implements Rows {
     return this.query(table, filter, q.limit);
   }
 
-  async scan(table: TableName, q: { where: Condition[]; limit: number }): Promise<StoredRow[]> {
-    return this.query(table, conditions(q.where).join(' and '), q.limit);
-  }
-
   private async query(table: TableName, filter: string, limit: number): Promise<StoredRow[]> {
     const rows: StoredRow[] = [];
     try {

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/domain/errors';
-import { repairPendingAcceptances } from '../../src/domain/acceptance';
 import { wrapStore } from '../support/faults';
 import { adminOf, call, customerAdmin, startWorld, type Service, type Who, type World } from '../support/harness';
 
@@ -327,34 +326,5 @@ describe('acceptInvitation', () => {
     } finally {
       svc.deps.store = real;
     }
-  });
-
-  it("the repair job completes the provider's step when the customer never retries", async () => {
-    const { id, path } = await invite({ indirectProviderId: w.provider.id });
-    const ga = customerAdmin();
-    const real = svc.deps.store;
-    svc.deps.store = wrapStore(real, {
-      commit: (partnerId, changes) =>
-        partnerId === w.provider.id ? Promise.reject(new UnavailableError('simulated outage')) : real.commit(partnerId, changes),
-    });
-    try {
-      expect((await accept(path, ga)).status).toBe(503);
-    } finally {
-      svc.deps.store = real;
-    }
-    const deps = { ...svc.deps, store: real };
-    // Within the grace period the job leaves it to the request; after it, the job completes it, once.
-    expect((await repairPendingAcceptances(deps)).repaired).toBe(0);
-    const later = { ...deps, clock: { now: () => new Date(Date.now() + 120_000) } };
-    expect((await repairPendingAcceptances(later)).repaired).toBeGreaterThanOrEqual(1);
-    expect((await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.provider) })).body).toMatchObject({
-      status: 'active',
-      invitationId: id,
-    });
-    expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
-    const again = await repairPendingAcceptances(later);
-    expect(again.found).toBe(0);
-    // The customer's own retry now finds it done.
-    expect((await accept(path, ga)).body.relationships).toHaveLength(2);
   });
 });
