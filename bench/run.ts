@@ -241,6 +241,8 @@ interface Scenario {
 /** Azurite, the service on the local runner, the load generator and the raw client: what every step uses. */
 interface Bench {
   azurite: RunningAzurite;
+  /** Azurite's Queue service: every write announces its events there, as in Azure. */
+  queues: RunningAzurite;
   runner: RunningServer;
   load: LoadGenerator;
   base: string;
@@ -289,9 +291,11 @@ const perSliceAt = (connections: number) => Math.ceil((POOL_RATE * SECONDS) / sl
 /** Azurite, the service (functions from dist/functions, deps counting round trips), the runner and the load generator. */
 async function startBench(): Promise<Bench> {
   const azurite = await startAzurite({ port: await freePort() });
+  const queues = await startAzurite({ port: await freePort(), service: 'queue' });
   const port = await freePort();
   const config = loadConfig({
     TABLES_CONNECTION_STRING: azurite.connectionString,
+    QUEUES_CONNECTION_STRING: queues.connectionString,
     PUBLIC_BASE_URL: `http://localhost:${port}`,
     INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
   });
@@ -308,7 +312,7 @@ async function startBench(): Promise<Bench> {
   const base = `http://127.0.0.1:${port}`;
   const raw = new RawTables(azurite.connectionString, tableName(config.tablePrefix, 'data'));
   log(`Azurite on 127.0.0.1:${azurite.port}, ${functions.length} HTTP functions on ${base}/api`);
-  return { azurite, runner, load: new LoadGenerator(), base, deps, rows: storage.rows, raw, runnerErrors };
+  return { azurite, queues, runner, load: new LoadGenerator(), base, deps, rows: storage.rows, raw, runnerErrors };
 }
 
 /** Enrols the partners and seeds the big partitions the reads measure. */
@@ -668,6 +672,7 @@ async function main(): Promise<void> {
     log(`Cold start: ${STARTUP_RUNS} fresh processes per variant...`);
     const startup = await measureStartup(STARTUP_RUNS, bench.azurite.port, partners.sized[0]!.headers['x-ms-client-principal']!);
     await bench.azurite.stop();
+    await bench.queues.stop();
     const runnerErrors = bench.runnerErrors.length;
     bench = undefined;
 
@@ -692,6 +697,7 @@ async function main(): Promise<void> {
     await bench?.runner.close();
     await bench?.load.close();
     await bench?.azurite.stop();
+    await bench?.queues.stop();
   }
 }
 

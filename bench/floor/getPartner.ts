@@ -14,11 +14,13 @@ const getPartner: HttpHandler = async (request: HttpRequest): Promise<HttpRespon
   const header = request.headers.get('x-ms-client-principal') ?? '';
   const { claims } = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { claims: { typ: string; val: string }[] };
   const tenantId = claims.find((c) => c.typ === 'http://schemas.microsoft.com/identity/claims/tenantid' || c.typ === 'tid')?.val ?? '';
-  client ??= TableClient.fromConnectionString(process.env.TABLES_CONNECTION_STRING ?? '', `${process.env.TABLE_PREFIX ?? ''}partners`, {
+  client ??= TableClient.fromConnectionString(process.env.TABLES_CONNECTION_STRING ?? '', `${process.env.TABLE_PREFIX ?? ''}data`, {
     allowInsecureConnection: true,
   });
-  const row = await client.getEntity<{ name: string; kind: string }>(tenantId, 'profile');
-  return { status: 200, jsonBody: { id: tenantId, name: row.name, kind: row.kind } };
+  // The partner's record, where the service keeps it (src/storage/layout.ts: `ptn|record` in its partition).
+  const row = await client.getEntity<{ doc: string }>(tenantId, 'ptn|record');
+  const { name, kind } = JSON.parse(row.doc) as { name: string; kind: string };
+  return { status: 200, jsonBody: { id: tenantId, name, kind } };
 };
 
 const functions = [{ operation: { name: 'getPartner' }, handler: getPartner }];

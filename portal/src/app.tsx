@@ -17,6 +17,7 @@ import { Customers } from './screens/Customers';
 import { Draft } from './screens/Draft';
 import { InviteForm } from './screens/InviteForm';
 import { Invitations, parseInvitationStatus } from './screens/Invitations';
+import { Webhooks } from './screens/Webhooks';
 import { ErrorAlert, Loading, ScreenHeading } from './ui';
 
 type Gate =
@@ -105,7 +106,7 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
       : undefined;
 
   const current = section(route);
-  const navItem = (key: 'customers' | 'invitations' | 'request' | 'new', href: string, label: string) => (
+  const navItem = (key: 'customers' | 'invitations' | 'request' | 'new' | 'webhooks', href: string, label: string) => (
     <li>
       <a href={href} aria-current={current === key ? 'page' : undefined}>
         {label}
@@ -143,6 +144,7 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
             {navItem('invitations', '#/invitations', t.nav.invitations)}
             {session.partner.kind === 'reseller' ? navItem('request', '#/request', t.nav.request) : null}
             {session.partner.kind === 'reseller' ? navItem('new', '#/new', t.nav.newRelationship) : null}
+            {navItem('webhooks', '#/webhooks', t.nav.webhooks)}
           </ul>
         </nav>
       ) : null}
@@ -197,6 +199,8 @@ function Screen({ route }: { route: Route }) {
       return <Draft key={route.id} id={route.id} />;
     case 'invitations':
       return <Invitations status={parseInvitationStatus(route.status)} />;
+    case 'webhooks':
+      return <Webhooks />;
     default:
       return <NotFound />;
   }

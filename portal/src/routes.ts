@@ -6,6 +6,7 @@ export type Route =
   | { name: 'new' }
   | { name: 'draft'; id: string }
   | { name: 'invitations'; status: string | null }
+  | { name: 'webhooks' }
   | { name: 'notFound' };
 
 export function parseRoute(hash: string): Route {
@@ -23,13 +24,14 @@ export function parseRoute(hash: string): Route {
   if (a === 'customers' && b && parts.length === 2) return { name: 'customer', id: b };
   if (a === 'request' && parts.length === 1) return { name: 'request' };
   if (a === 'new' && parts.length === 1) return { name: 'new' };
+  if (a === 'webhooks' && parts.length === 1) return { name: 'webhooks' };
   if (a === 'invitations' && parts.length === 1) return { name: 'invitations', status: query.get('status') };
   if (a === 'invitations' && b && c === 'review' && parts.length === 3) return { name: 'draft', id: b };
   return { name: 'notFound' };
 }
 
 /** The navigation entry a route belongs to (aria-current). */
-export function section(route: Route): 'customers' | 'invitations' | 'request' | 'new' | undefined {
+export function section(route: Route): 'customers' | 'invitations' | 'request' | 'new' | 'webhooks' | undefined {
   switch (route.name) {
     case 'customers':
     case 'customer':
@@ -39,6 +41,7 @@ export function section(route: Route): 'customers' | 'invitations' | 'request' |
       return 'invitations';
     case 'request':
     case 'new':
+    case 'webhooks':
       return route.name;
     default:
       return undefined;

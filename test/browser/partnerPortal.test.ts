@@ -10,6 +10,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -33,7 +35,8 @@ beforeAll(async () => {
   const outdir = join(tmpdir(), `portal-${randomUUID()}`);
   const { buildPortal } = (await import(BUILD_SCRIPT)) as { buildPortal: (o: { outdir: string }) => Promise<unknown> };
   await buildPortal({ outdir });
-  svc = await startService({}, [], { portalDir: outdir });
+  // Webhook deliveries run (the queue trigger), to a loopback receiver.
+  svc = await startService({ webhooks: { allowPrivateTargets: true, retryScale: 0.001 } }, [], { portalDir: outdir, queues: true });
   w = await seedWorld(svc.deps);
   browser = await launchChromium();
   portal = `${svc.url}/portal/`;
@@ -409,6 +412,65 @@ describe('the partner portal', () => {
     await context.close();
   }, 60_000);
 
+  it('registers a webhook, shows its secret once, sends a test event and shows it delivered; Spanish too', async () => {
+    const received: { headers: Record<string, unknown>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    const context = await newContext('en-GB');
+    const page = await context.newPage();
+    try {
+      await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Sign in');
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+      await page.getByText('No webhook is registered yet.').waitFor();
+      await expectAccessible(page, 'webhooks (none)');
+      await page.getByLabel('Webhook URL').fill(hook);
+      await page.getByRole('button', { name: 'Save webhook' }).click();
+      const secret = page.locator('code.secret');
+      await secret.waitFor();
+      const shown = await secret.innerText();
+      expect(shown).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+      await page.getByRole('button', { name: 'Copy secret' }).click();
+      await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(shown);
+      await expectAccessible(page, 'webhooks (secret shown)');
+
+      await page.getByRole('button', { name: 'Send a test event' }).click();
+      await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      const event = JSON.parse(received[0]!.body) as { type: string; source: string };
+      expect(event).toMatchObject({ type: 'test.created', source: `/partners/${w.reseller.id}` });
+      expect(received[0]!.headers['webhook-signature']).toMatch(/^v1,/);
+      await expect
+        .poll(async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return page.getByRole('list', { name: 'Deliveries' }).innerText();
+        })
+        .toContain('Delivered');
+
+      // Read back later: the secret is not shown again; the registration is.
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+      expect(await page.getByLabel('Webhook URL').inputValue()).toBe(hook);
+      expect(await page.locator('code.secret').count()).toBe(0);
+      await page.getByRole('button', { name: 'Español' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+      await page.getByLabel('URL del webhook').waitFor();
+      await page.getByRole('button', { name: 'Quitar el webhook' }).click();
+      await page.getByText('Aún no hay ningún webhook registrado.').waitFor();
+      await page.getByRole('button', { name: 'English' }).click();
+    } finally {
+      await context.close();
+      receiver.close();
+    }
+  }, 90_000);
+
   it('shows no actions to users without a partner role, nor to tenants that are not enrolled', async () => {
     const context = await newContext('en-GB');
     for (const who of [
@@ -566,7 +628,7 @@ describe('the partner portal', () => {
       );
     await page.getByRole('link', { name: 'Skip to content' }).focus();
     const order: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 9; i++) {
       await page.keyboard.press('Tab');
       const f = await focused();
       order.push(f.text);
@@ -581,10 +643,11 @@ describe('the partner portal', () => {
       'Invitations',
       'Request a reseller relationship',
       'New relationship',
+      'Webhooks',
       'customer-search',
       'ActiveRemoved', // the status select (its options' text)
     ]);
-    for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 9; i++) await page.keyboard.press('Shift+Tab');
     expect(await focused()).toEqual({ text: 'Skip to content', outline: 'solid', width: '3px' });
     // The skip link moves focus to the content.
     await page.keyboard.press('Enter');

@@ -104,6 +104,7 @@ describe('hash routes', () => {
     });
     expect(parseRoute('#/request')).toEqual({ name: 'request' });
     expect(parseRoute('#/new')).toEqual({ name: 'new' });
+    expect(parseRoute('#/webhooks')).toEqual({ name: 'webhooks' });
     expect(parseRoute('#/invitations?status=pending')).toEqual({ name: 'invitations', status: 'pending' });
     expect(parseRoute('#/invitations/abc/review')).toEqual({ name: 'draft', id: 'abc' });
     expect(parseRoute('#/invitations/abc')).toEqual({ name: 'notFound' });

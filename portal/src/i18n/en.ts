@@ -32,6 +32,7 @@ export const en = {
     invitations: 'Invitations', // exact
     request: 'Request a reseller relationship', // exact
     newRelationship: 'New relationship', // exact
+    webhooks: 'Webhooks',
   },
   customers: {
     title: 'Customers',
@@ -182,6 +183,44 @@ export const en = {
     empty: 'No invitations.',
     more: 'Show more',
     kindCombined: 'with {provider}',
+  },
+  webhooks: {
+    title: 'Webhooks',
+    intro:
+      'Your systems can receive every change as a signed event (CloudEvents, signed as Standard Webhooks do). One registration per partner.',
+    none: 'No webhook is registered yet.',
+    url: 'Webhook URL',
+    urlHint: 'An https address of your system that answers 2xx quickly.',
+    events: 'Events',
+    allEvents: 'All events',
+    enabled: 'Deliver events',
+    save: 'Save webhook',
+    saved: 'The webhook was saved.',
+    secretTitle: 'Your signing secret',
+    secretOnce: 'Copy it now: it is shown only this once. Use it to check the webhook-signature header of every delivery.',
+    copySecret: 'Copy secret',
+    secretCopied: 'The secret was copied.',
+    rotate: 'Rotate secret',
+    rotated: 'A new secret was made; the old one keeps signing for 24 hours, until {date}.',
+    test: 'Send a test event',
+    tested: 'A test event was sent ({id}).',
+    remove: 'Remove webhook',
+    removed: 'The webhook was removed; no more events are delivered.',
+    deliveries: 'Deliveries',
+    noDeliveries: 'No deliveries yet.',
+    attempts: 'Attempts',
+    lastAnswer: 'Last answer',
+    delivered: 'Delivered',
+    next: 'Next attempt',
+    redeliver: 'Redeliver',
+    redelivering: 'The event {id} will be delivered again.',
+    refresh: 'Refresh',
+    more: 'Show more',
+  },
+  deliveryStatus: {
+    pending: 'Pending',
+    delivered: 'Delivered',
+    failed: 'Failed',
   },
   invitationStatus: {
     pending: 'Pending',

@@ -32,6 +32,7 @@ export const es: Catalogue = {
     invitations: 'Invitaciones', // exacto
     request: 'Solicitar una relación de revendedor', // exacto
     newRelationship: 'Nueva relación', // exacto
+    webhooks: 'Webhooks',
   },
   customers: {
     title: 'Clientes',
@@ -181,6 +182,44 @@ export const es: Catalogue = {
     empty: 'No hay invitaciones.',
     more: 'Mostrar más',
     kindCombined: 'con {provider}',
+  },
+  webhooks: {
+    title: 'Webhooks',
+    intro:
+      'Tus sistemas pueden recibir cada cambio como un evento firmado (CloudEvents, firmado como lo hace Standard Webhooks). Un registro por partner.',
+    none: 'Aún no hay ningún webhook registrado.',
+    url: 'URL del webhook',
+    urlHint: 'Una dirección https de tu sistema que responda 2xx enseguida.',
+    events: 'Eventos',
+    allEvents: 'Todos los eventos',
+    enabled: 'Entregar eventos',
+    save: 'Guardar webhook',
+    saved: 'Se ha guardado el webhook.',
+    secretTitle: 'Tu secreto de firma',
+    secretOnce: 'Cópialo ahora: solo se muestra esta vez. Úsalo para comprobar la cabecera webhook-signature de cada entrega.',
+    copySecret: 'Copiar secreto',
+    secretCopied: 'Se ha copiado el secreto.',
+    rotate: 'Cambiar el secreto',
+    rotated: 'Se ha creado un secreto nuevo; el anterior sigue firmando 24 horas, hasta el {date}.',
+    test: 'Enviar un evento de prueba',
+    tested: 'Se ha enviado un evento de prueba ({id}).',
+    remove: 'Quitar el webhook',
+    removed: 'Se ha quitado el webhook; ya no se entregan eventos.',
+    deliveries: 'Entregas',
+    noDeliveries: 'Aún no hay entregas.',
+    attempts: 'Intentos',
+    lastAnswer: 'Última respuesta',
+    delivered: 'Entregado',
+    next: 'Próximo intento',
+    redeliver: 'Volver a entregar',
+    redelivering: 'El evento {id} se entregará de nuevo.',
+    refresh: 'Actualizar',
+    more: 'Mostrar más',
+  },
+  deliveryStatus: {
+    pending: 'Pendiente',
+    delivered: 'Entregado',
+    failed: 'Fallido',
   },
   invitationStatus: {
     pending: 'Pendiente',
