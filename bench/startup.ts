@@ -16,7 +16,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { azuriteConnectionString } from '../src/local/azurite';
+import { azuriteConnectionString, azuriteQueueConnectionString } from '../src/local/azurite';
 import { ROOT, buildFloorBundle, deployedBundle } from './bundle';
 import { median } from './stats';
 
@@ -132,6 +132,8 @@ export async function measureStartup(runs: number, azuritePort: number, principa
   const env = {
     PATH: process.env.PATH ?? '',
     TABLES_CONNECTION_STRING: azuriteConnectionString(relayPort),
+    // Writes announce their events on this queue; a read never touches it (the sink would see it).
+    QUEUES_CONNECTION_STRING: azuriteQueueConnectionString(sinkPort),
     ACS_CONNECTION_STRING: `endpoint=https://127.0.0.1:${sinkPort}/;accesskey=${randomBytes(32).toString('base64')}`,
     EMAIL_SENDER_ADDRESS: 'donotreply@bench.example',
     PUBLIC_BASE_URL: 'http://localhost:7071',
