@@ -3,7 +3,7 @@
  * with zod once, and a bad value stops start-up with a message naming the setting.
  * Nothing else in the code base reads `process.env`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An unset setting and an empty one mean the same: not set. */
 const optional = <T extends z.ZodType>(schema: T) =>

@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the operations and their zod schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_PREFIX } from './paths';
 import { operations, type Operation, type ResponseSpec } from './operations';
 import { ProblemSchema } from './schemas';

@@ -3,7 +3,7 @@
  * these (with app.http and the local runner), handlers are typed against their responses, the
  * OpenAPI document lists them and the portal client calls them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { routes } from './routes';
 import {
   AcceptBody,

@@ -2,7 +2,7 @@
  * The API's request and response shapes: the single source of the handlers' input validation,
  * the TypeScript types (z.infer), the OpenAPI document and the portal client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AUDIT_ACTIONS,
   DECISIONS,

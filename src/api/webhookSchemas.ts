@@ -1,5 +1,5 @@
 /** The wire shapes of webhooks, deliveries and the event feed (built from the domain's vocabularies). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_ID } from '../domain/events';
 import { AUDIT_ACTIONS } from '../domain/model';
 import { DELIVERY_STATUSES } from '../domain/webhooks';

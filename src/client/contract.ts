@@ -4,7 +4,7 @@
  * (packages/client) expands these into plain declarations, so a portal needs no zod and no
  * server code to type-check against them.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { operations } from '../api/operations';
 import type { routes } from '../api/routes';
 import type {

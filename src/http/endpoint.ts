@@ -7,7 +7,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Operation } from '../api/operations';
 import { getDeps, type AppDeps } from '../deps';
 import { authorizeOperator, authorizePartner } from '../domain/access';

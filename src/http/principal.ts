@@ -3,7 +3,7 @@
  * or partial principals are 401, never a crash: `request.user` of @azure/functions throws when
  * the -id/-name/-idp headers are absent, so this parses the header itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { unauthorized } from '../domain/errors';
 import type { Principal } from '../domain/model';
 import { displayName, singleLineProblem } from '../domain/text';

@@ -1,5 +1,5 @@
 /** The delivery queue's message, checked as it comes off the queue. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventMessage } from '../domain/ports';
 
 const EventMessageSchema = z.object({
