@@ -29,6 +29,8 @@ export const BUNDLE_FILE = join(ROOT, 'dist', 'main.js');
 export const NODE_TARGET = 'node22';
 /** The folder of the lazy parts, beside the main bundle. */
 export const LAZY_DIR = 'lazy';
+/** Where `buildBundle` writes the main bundle's esbuild metafile: `dist/main.meta.json`. */
+export const metafileOf = (outfile) => outfile.replace(/\.js$/, '.meta.json');
 
 /**
  * The lazy parts. The sources import these modules only where they are needed, with `import()`
@@ -185,6 +187,8 @@ export async function buildBundle({ outfile = BUNDLE_FILE, sourcemap = true, ent
     }),
     ...(entry ? [] : LAZY.map((part) => buildLazyPart(part, lazyDir, sourcemap))),
   ]);
+  // What the main bundle holds, for `--parts` and the benchmark (bench/bundle.ts); never deployed.
+  if (!entry) writeFileSync(metafileOf(outfile), JSON.stringify(result.metafile));
   return {
     file: outfile,
     bytes: statSync(outfile).size,
