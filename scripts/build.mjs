@@ -79,7 +79,22 @@ const common = (outfile, sourcemap) => ({
   external: ['@azure/functions-core'],
   conditions: ['import'],
   logLevel: 'error',
+  plugins: [zodLocaleEsm],
 });
+
+/**
+ * src/zod.ts imports zod's English messages as CommonJS (`zod/v4/locales/en.cjs`: tsc and Node
+ * need that); the bundles take the ES module build of the same file instead, the build the rest
+ * of zod in them comes from, so that zod's internals are not bundled twice.
+ */
+const zodLocaleEsm = {
+  name: 'zod-locale-esm',
+  setup(b) {
+    b.onResolve({ filter: /^zod\/v4\/locales\/[\w-]+\.cjs$/ }, (args) =>
+      b.resolve(args.path.replace(/\.cjs$/, '.js'), { kind: args.kind, resolveDir: args.resolveDir }),
+    );
+  },
+};
 
 const lazyFile = (name) => `./${LAZY_DIR}/${name}.js`;
 
@@ -182,7 +197,7 @@ export async function buildBundle({ outfile = BUNDLE_FILE, sourcemap = true, ent
             sourcefile: 'main.ts',
             loader: 'ts',
           },
-      plugins: entry ? [] : [lazyParts],
+      plugins: entry ? [zodLocaleEsm] : [zodLocaleEsm, lazyParts],
       metafile: true,
     }),
     ...(entry ? [] : LAZY.map((part) => buildLazyPart(part, lazyDir, sourcemap))),

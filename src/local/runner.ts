@@ -11,7 +11,7 @@ import { STATUS_CODES, createServer, type IncomingMessage, type Server, type Ser
 import type { AddressInfo, Socket } from 'node:net';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../zod';
 import { AppError, badRequest, forbidden, notFound, payloadTooLarge, unsupportedMediaType } from '../domain/errors';
 import { API_PREFIX } from '../api/paths';
 import { MAX_BODY_BYTES } from '../http/endpoint';
