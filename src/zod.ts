@@ -4,7 +4,7 @@
  * zod's, with English messages (zod/mini loads no locale of its own). Every module imports zod
  * from here: `import * as z from '../zod'`. docs/decisions.md, "Cold start".
  */
-import { config, globalRegistry, type core, type ZodMiniType } from 'zod/mini';
+import { config, globalRegistry, lazy, type core, type ZodMiniLazy, type ZodMiniType } from 'zod/mini';
 import en from 'zod/v4/locales/en.cjs';
 
 config(en());
@@ -25,3 +25,11 @@ export function withMeta<T extends ZodMiniType>(schema: T, metadata: core.Global
 
 /** A copy of the schema with a description: classic zod's `.describe()`. */
 export const described = <T extends ZodMiniType>(schema: T, description: string): T => withMeta(schema, { description });
+
+/**
+ * A schema with metadata, built on its first use instead of at import (zod's `lazy`). For the
+ * answers' shapes: they serve the types (at compile time) and the OpenAPI document (made at
+ * build time), nothing at run time, so a cold instance never spends its start-up building them.
+ */
+export const deferred = <T extends ZodMiniType>(build: () => T, metadata: core.GlobalMeta): ZodMiniLazy<T> =>
+  lazy(() => withMeta(build(), metadata));

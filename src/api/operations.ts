@@ -130,13 +130,14 @@ const PARTNER_ERRORS = [401, 403, 503] as const;
 /** What every operator route can answer besides its own. */
 const OPERATOR_ERRORS = [401, 403, 503] as const;
 
-const AcceptResult = z.withMeta(
-  z.object({
-    status: z.enum(['accepted', 'declined']),
-    invitationId: z.string(),
-    customerId: z.optional(z.uuid()),
-    relationships: z.array(AcceptedRelationshipSchema),
-  }),
+const AcceptResult = z.deferred(
+  () =>
+    z.object({
+      status: z.enum(['accepted', 'declined']),
+      invitationId: z.string(),
+      customerId: z.optional(z.uuid()),
+      relationships: z.array(AcceptedRelationshipSchema),
+    }),
   { id: 'AcceptResult' },
 );
 
@@ -452,7 +453,12 @@ export const operations = {
     ...routes.openapi,
     access: 'anonymous',
     summary: 'This OpenAPI 3.1 document',
-    responses: { 200: json(z.withMeta(z.record(z.string(), z.unknown()), { id: 'OpenApiDocument' }), 'The OpenAPI 3.1 document') },
+    responses: {
+      200: json(
+        z.deferred(() => z.record(z.string(), z.unknown()), { id: 'OpenApiDocument' }),
+        'The OpenAPI 3.1 document',
+      ),
+    },
   }),
 } satisfies Record<string, Operation>;
 

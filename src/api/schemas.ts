@@ -71,50 +71,53 @@ const actor = () => z.object({ id: z.string(), name: z.string(), tenantId: z.str
 
 // ---------- partners ----------
 
-export const PartnerSchema = z.withMeta(
-  z.object({
-    id: z.uuid(),
-    name: z.string(),
-    kind: z.enum(PARTNER_KINDS),
-    indirectProviderIds: z.array(z.uuid()),
-    indirectProviders: z.optional(z.array(z.object({ id: z.uuid(), name: z.string() }))),
-  }),
+export const PartnerSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      kind: z.enum(PARTNER_KINDS),
+      indirectProviderIds: z.array(z.uuid()),
+      indirectProviders: z.optional(z.array(z.object({ id: z.uuid(), name: z.string() }))),
+    }),
   { id: 'Partner' },
 );
 
 // ---------- the operator API ----------
 
-export const PartnerRecordSchema = z.withMeta(
-  z.object({
-    id: z.uuid(),
-    name: z.string(),
-    kind: z.enum(PARTNER_KINDS),
-    indirectProviderIds: z.array(z.uuid()),
-    status: z.enum(PARTNER_STATUSES),
-    enrolledAt: IsoDate,
-    updatedAt: IsoDate,
-    updatedBy: actor(),
-  }),
+export const PartnerRecordSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      kind: z.enum(PARTNER_KINDS),
+      indirectProviderIds: z.array(z.uuid()),
+      status: z.enum(PARTNER_STATUSES),
+      enrolledAt: IsoDate,
+      updatedAt: IsoDate,
+      updatedBy: actor(),
+    }),
   { id: 'PartnerRecord' },
 );
 
-export const PartnerRecordParams = z.object({ id: Uuid });
+export const PartnerRecordParams = z.lazy(() => z.object({ id: Uuid }));
 
 /** PUT /api/admin/partners/{id}: the whole partner (linked providers are checked by the use case). */
-export const PutPartnerBody = z.withMeta(
-  z.strictObject({
-    name: SingleLine(256),
-    kind: z.enum(PARTNER_KINDS),
-    indirectProviderIds: z.array(Uuid).check(
-      z.maxLength(50, 'must list at most 50 providers'),
-      z.refine((ids) => new Set(ids).size === ids.length, 'must not list a provider twice'),
-    ),
-    status: z.enum(PARTNER_STATUSES),
-  }),
+export const PutPartnerBody = z.deferred(
+  () =>
+    z.strictObject({
+      name: SingleLine(256),
+      kind: z.enum(PARTNER_KINDS),
+      indirectProviderIds: z.array(Uuid).check(
+        z.maxLength(50, 'must list at most 50 providers'),
+        z.refine((ids) => new Set(ids).size === ids.length, 'must not list a provider twice'),
+      ),
+      status: z.enum(PARTNER_STATUSES),
+    }),
   { id: 'PutPartnerRequest' },
 );
 
-export const ListPartnersQuery = z.object({ pageSize: PageSize, continuationToken: Continuation });
+export const ListPartnersQuery = z.lazy(() => z.object({ pageSize: PageSize, continuationToken: Continuation }));
 
 /** The seed file of `npm run seed`. */
 export const SeedFileSchema = z.strictObject({
@@ -132,33 +135,35 @@ export const SeedFileSchema = z.strictObject({
 
 // ---------- delegated admin (src/domain/roles.ts, src/domain/grant.ts) ----------
 
-export const RoleSchema = z.withMeta(
-  z.object({
-    id: z.described(z.uuid(), 'The Microsoft Entra role template ID'),
-    name: z.object({ en: z.string(), es: z.string() }),
-    privileged: z.described(z.boolean(), "Microsoft's PRIVILEGED label"),
-    default: z.described(z.boolean(), 'Asked for when an invitation names no roles (the least-privilege readers)'),
-  }),
+export const RoleSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.described(z.uuid(), 'The Microsoft Entra role template ID'),
+      name: z.object({ en: z.string(), es: z.string() }),
+      privileged: z.described(z.boolean(), "Microsoft's PRIVILEGED label"),
+      default: z.described(z.boolean(), 'Asked for when an invitation names no roles (the least-privilege readers)'),
+    }),
   { id: 'Role' },
 );
 
-export const RoleCatalogueSchema = z.withMeta(z.object({ items: z.array(RoleSchema) }), { id: 'RoleCatalogue' });
+export const RoleCatalogueSchema = z.deferred(() => z.object({ items: z.array(RoleSchema) }), { id: 'RoleCatalogue' });
 
 /** Checked further by the use case (known roles, the range of days, no auto-extended Global Administrator). */
-export const AccessRequestSchema = z.withMeta(
-  z.strictObject({
-    roles: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.minLength(1, 'must name at least one role'), z.maxLength(50))),
-    duration: z.described(z.optional(z.string().check(z.maxLength(16))), 'ISO 8601 days, P1D..P730D (default P730D)'),
-    autoExtend: z.described(z.optional(z.boolean()), 'Extend by 180 days at the end (never with Global Administrator)'),
-  }),
+export const AccessRequestSchema = z.deferred(
+  () =>
+    z.strictObject({
+      roles: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.minLength(1, 'must name at least one role'), z.maxLength(50))),
+      duration: z.described(z.optional(z.string().check(z.maxLength(16))), 'ISO 8601 days, P1D..P730D (default P730D)'),
+      autoExtend: z.described(z.optional(z.boolean()), 'Extend by 180 days at the end (never with Global Administrator)'),
+    }),
   { id: 'AccessRequest' },
 );
 
-export const AccessSchema = z.withMeta(z.object({ roles: z.array(z.string()), duration: z.string(), autoExtend: z.boolean() }), {
+export const AccessSchema = z.deferred(() => z.object({ roles: z.array(z.string()), duration: z.string(), autoExtend: z.boolean() }), {
   id: 'Access',
 });
 
-export const DelegatedAdminSchema = z.withMeta(
+const delegatedAdmin = () =>
   z.object({
     status: z.enum(DELEGATED_ADMIN_STATUSES),
     roles: z.described(z.array(z.string()), 'Entra role template IDs'),
@@ -168,129 +173,137 @@ export const DelegatedAdminSchema = z.withMeta(
     revokedAt: z.optional(IsoDate),
     revokedBy: z.optional(z.extend(actor(), { party: z.enum(DELEGATED_ADMIN_PARTIES) })),
     expiredAt: z.optional(IsoDate),
-  }),
-  { id: 'DelegatedAdmin' },
-);
+  });
 
-export const SetAutoExtendBody = z.withMeta(z.strictObject({ autoExtend: z.boolean() }), { id: 'SetAutoExtendRequest' });
+export const DelegatedAdminSchema = z.deferred(delegatedAdmin, { id: 'DelegatedAdmin' });
+
+export const SetAutoExtendBody = z.deferred(() => z.strictObject({ autoExtend: z.boolean() }), { id: 'SetAutoExtendRequest' });
 
 /** A relationship as its customer sees it: nothing partner-internal. */
-export const CustomerRelationshipSchema = z.withMeta(
-  z.object({
-    partnerId: z.uuid(),
-    partnerName: z.string(),
-    customerId: z.uuid(),
-    role: z.described(z.enum(RELATIONSHIP_ROLES), 'reseller, or indirect provider'),
-    resellerId: z.optional(z.uuid()),
-    status: z.enum(RELATIONSHIP_STATUSES),
-    delegatedAdmin: z.extend(z.omit(DelegatedAdminSchema, { revokedBy: true }), {
-      revokedBy: z.optional(z.enum(DELEGATED_ADMIN_PARTIES)),
-      roleNames: z.described(z.array(z.string()), 'The roles by name, in the language of Accept-Language'),
+export const CustomerRelationshipSchema = z.deferred(
+  () =>
+    z.object({
+      partnerId: z.uuid(),
+      partnerName: z.string(),
+      customerId: z.uuid(),
+      role: z.described(z.enum(RELATIONSHIP_ROLES), 'reseller, or indirect provider'),
+      resellerId: z.optional(z.uuid()),
+      status: z.enum(RELATIONSHIP_STATUSES),
+      delegatedAdmin: z.extend(z.omit(delegatedAdmin(), { revokedBy: true }), {
+        revokedBy: z.optional(z.enum(DELEGATED_ADMIN_PARTIES)),
+        roleNames: z.described(z.array(z.string()), 'The roles by name, in the language of Accept-Language'),
+      }),
+      establishedAt: IsoDate,
+      removedAt: z.optional(IsoDate),
     }),
-    establishedAt: IsoDate,
-    removedAt: z.optional(IsoDate),
-  }),
   { id: 'CustomerRelationship' },
 );
 
-export const PartnerParams = z.object({ partnerId: Uuid });
-export const CustomerPageQuery = z.object({ pageSize: PageSize, continuationToken: Continuation });
+export const PartnerParams = z.lazy(() => z.object({ partnerId: Uuid }));
+export const CustomerPageQuery = z.lazy(() => z.object({ pageSize: PageSize, continuationToken: Continuation }));
 /** The page's form posts carry nothing; JSON callers may send {}. */
-export const CustomerRevokeBody = z.withMeta(z.strictObject({}), { id: 'CustomerRevokeRequest' });
+export const CustomerRevokeBody = z.deferred(() => z.strictObject({}), { id: 'CustomerRevokeRequest' });
 
 // ---------- invitations ----------
 
 export const InvitationStatus = z.enum(INVITATION_STATUSES);
 
-export const CreateInvitationBody = z.withMeta(
-  z.strictObject({
-    customer: z.strictObject({
-      tenantId: z.optional(Uuid),
-      companyName: SingleLine(256),
-      domain: z.optional(Hostname),
-      email: z.pipe(
-        z.email('must be an email address').check(z.maxLength(254)),
-        z.transform((v: string) => v.trim()),
-      ),
+export const CreateInvitationBody = z.deferred(
+  () =>
+    z.strictObject({
+      customer: z.strictObject({
+        tenantId: z.optional(Uuid),
+        companyName: SingleLine(256),
+        domain: z.optional(Hostname),
+        email: z.pipe(
+          z.email('must be an email address').check(z.maxLength(254)),
+          z.transform((v: string) => v.trim()),
+        ),
+      }),
+      indirectProviderId: z.optional(Uuid),
+      locale: z.optional(Locale),
+      send: z._default(z.boolean(), false),
+      access: z.optional(AccessRequestSchema),
     }),
-    indirectProviderId: z.optional(Uuid),
-    locale: z.optional(Locale),
-    send: z._default(z.boolean(), false),
-    access: z.optional(AccessRequestSchema),
-  }),
   { id: 'CreateInvitationRequest' },
 );
 
 const MAX_DRAFT = 48 * 1024;
-export const SendInvitationBody = z.withMeta(
-  z.strictObject({
-    subject: z.optional(SingleLine(256)),
-    text: z.optional(MultiLine(MAX_DRAFT)),
-    html: z.optional(MultiLine(MAX_DRAFT)),
-  }),
+export const SendInvitationBody = z.deferred(
+  () =>
+    z.strictObject({
+      subject: z.optional(SingleLine(256)),
+      text: z.optional(MultiLine(MAX_DRAFT)),
+      html: z.optional(MultiLine(MAX_DRAFT)),
+    }),
   { id: 'SendInvitationRequest' },
 );
 
-export const DraftSchema = z.withMeta(z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string() }), {
+export const DraftSchema = z.deferred(() => z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string() }), {
   id: 'Draft',
 });
 
-export const InvitationSchema = z.withMeta(
-  z.object({
-    id: z.string(),
-    partnerId: z.uuid(),
-    kind: z.enum(INVITATION_KINDS),
-    indirectProviderId: z.optional(z.uuid()),
-    customer: z.object({
-      tenantId: z.optional(z.uuid()),
-      companyName: z.string(),
-      domain: z.optional(z.string()),
-      email: z.string(),
+export const InvitationSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.string(),
+      partnerId: z.uuid(),
+      kind: z.enum(INVITATION_KINDS),
+      indirectProviderId: z.optional(z.uuid()),
+      customer: z.object({
+        tenantId: z.optional(z.uuid()),
+        companyName: z.string(),
+        domain: z.optional(z.string()),
+        email: z.string(),
+      }),
+      status: InvitationStatus,
+      url: z.described(z.optional(z.string()), 'Only while pending'),
+      expiresAt: IsoDate,
+      locale: Locale,
+      draft: z.described(z.optional(DraftSchema), 'Only while pending'),
+      email: z.object({
+        status: z.enum(EMAIL_STATUSES),
+        sentAt: z.optional(IsoDate),
+        operationId: z.optional(z.string()),
+        error: z.optional(z.string()),
+      }),
+      createdAt: IsoDate,
+      createdBy: actor(),
+      acceptedAt: z.optional(IsoDate),
+      acceptedBy: z.optional(actor()),
+      customerId: z.optional(z.uuid()),
+      access: AccessSchema,
     }),
-    status: InvitationStatus,
-    url: z.described(z.optional(z.string()), 'Only while pending'),
-    expiresAt: IsoDate,
-    locale: Locale,
-    draft: z.described(z.optional(DraftSchema), 'Only while pending'),
-    email: z.object({
-      status: z.enum(EMAIL_STATUSES),
-      sentAt: z.optional(IsoDate),
-      operationId: z.optional(z.string()),
-      error: z.optional(z.string()),
-    }),
-    createdAt: IsoDate,
-    createdBy: actor(),
-    acceptedAt: z.optional(IsoDate),
-    acceptedBy: z.optional(actor()),
-    customerId: z.optional(z.uuid()),
-    access: AccessSchema,
-  }),
   { id: 'Invitation' },
 );
 
-export const ListInvitationsQuery = z.object({
-  status: z._default(z.enum([...INVITATION_STATUSES, 'all']), 'all'),
-  pageSize: PageSize,
-  continuationToken: Continuation,
-});
+export const ListInvitationsQuery = z.lazy(() =>
+  z.object({
+    status: z._default(z.enum([...INVITATION_STATUSES, 'all']), 'all'),
+    pageSize: PageSize,
+    continuationToken: Continuation,
+  }),
+);
 
 // Case-insensitive like CustomerParams: an upper-case invitation ID names the same invitation.
-export const InvitationParams = z.object({
-  id: z.pipe(
-    z.string().check(z.regex(/^[0-9a-fA-F-]{36}$/)),
-    z.transform((v: string) => v.toLowerCase()),
-  ),
-});
+export const InvitationParams = z.lazy(() =>
+  z.object({
+    id: z.pipe(
+      z.string().check(z.regex(/^[0-9a-fA-F-]{36}$/)),
+      z.transform((v: string) => v.toLowerCase()),
+    ),
+  }),
+);
 
 // ---------- acceptance ----------
 
-export const AcceptParams = z.object({ token: z.string().check(z.minLength(1), z.maxLength(512)) });
-export const AcceptBody = z.withMeta(z.object({ decision: z._default(z.enum(DECISIONS), 'accept') }), { id: 'AcceptRequest' });
+export const AcceptParams = z.lazy(() => z.object({ token: z.string().check(z.minLength(1), z.maxLength(512)) }));
+export const AcceptBody = z.deferred(() => z.object({ decision: z._default(z.enum(DECISIONS), 'accept') }), { id: 'AcceptRequest' });
 
 // ---------- relationships ----------
 
 export const RelationshipStatus = z.enum(RELATIONSHIP_STATUSES);
-export const RelationshipSchema = z.withMeta(
+const relationship = () =>
   z.object({
     partnerId: z.uuid(),
     customerId: z.uuid(),
@@ -306,43 +319,47 @@ export const RelationshipSchema = z.withMeta(
     removedAt: z.optional(IsoDate),
     removedBy: z.optional(actor()),
     etag: z.string(),
-  }),
-  { id: 'Relationship' },
-);
+  });
+
+export const RelationshipSchema = z.deferred(relationship, { id: 'Relationship' });
 
 /** A relationship as the accepting customer sees it (the answer to an acceptance): no partner-internal fields. */
-export const AcceptedRelationshipSchema = z.withMeta(
-  z.extend(z.omit(RelationshipSchema, { etag: true, removedAt: true, removedBy: true }), {
-    delegatedAdmin: z.pick(DelegatedAdminSchema, { status: true, roles: true, grantedAt: true, endsAt: true, autoExtend: true }),
-  }),
+export const AcceptedRelationshipSchema = z.deferred(
+  () =>
+    z.extend(z.omit(relationship(), { etag: true, removedAt: true, removedBy: true }), {
+      delegatedAdmin: z.pick(delegatedAdmin(), { status: true, roles: true, grantedAt: true, endsAt: true, autoExtend: true }),
+    }),
   { id: 'AcceptedRelationship' },
 );
 
-export const ListRelationshipsQuery = z.object({
-  status: z._default(z.enum([...RELATIONSHIP_STATUSES, 'all']), 'active'),
-  q: z.optional(
-    oneLine(z.string().check(z.trim(), z.maxLength(256, 'must be at most 256 characters'))).check(
-      // Compatibility forms can grow many times when folded (NFKD): bound what reaches storage.
-      z.refine((v) => v.normalize('NFKD').length <= 256, 'must be at most 256 characters once normalised'),
+export const ListRelationshipsQuery = z.lazy(() =>
+  z.object({
+    status: z._default(z.enum([...RELATIONSHIP_STATUSES, 'all']), 'active'),
+    q: z.optional(
+      oneLine(z.string().check(z.trim(), z.maxLength(256, 'must be at most 256 characters'))).check(
+        // Compatibility forms can grow many times when folded (NFKD): bound what reaches storage.
+        z.refine((v) => v.normalize('NFKD').length <= 256, 'must be at most 256 characters once normalised'),
+      ),
     ),
-  ),
-  pageSize: PageSize,
-  continuationToken: Continuation,
-});
-
-export const CustomerParams = z.object({ customerId: Uuid });
-
-export const RemoveRelationshipBody = z.withMeta(
-  z.strictObject({
-    // Any value is read here; the use case answers anything but `true` with the statement quoted.
-    attestGoodFaith: z.withMeta(z.optional(z.unknown()), { type: 'boolean', description: `Must be true: ${ATTESTATION_STATEMENT}` }),
-    reason: z.optional(oneLine(z.string().check(z.trim(), z.maxLength(500, 'must be at most 500 characters')))),
+    pageSize: PageSize,
+    continuationToken: Continuation,
   }),
+);
+
+export const CustomerParams = z.lazy(() => z.object({ customerId: Uuid }));
+
+export const RemoveRelationshipBody = z.deferred(
+  () =>
+    z.strictObject({
+      // Any value is read here; the use case answers anything but `true` with the statement quoted.
+      attestGoodFaith: z.withMeta(z.optional(z.unknown()), { type: 'boolean', description: `Must be true: ${ATTESTATION_STATEMENT}` }),
+      reason: z.optional(oneLine(z.string().check(z.trim(), z.maxLength(500, 'must be at most 500 characters')))),
+    }),
   { id: 'RemoveRelationshipRequest' },
 );
 
-export const RemovalResultSchema = z.withMeta(
-  z.extend(RelationshipSchema, { notice: z.described(z.string(), 'Reminder that the customer was not notified') }),
+export const RemovalResultSchema = z.deferred(
+  () => z.extend(relationship(), { notice: z.described(z.string(), 'Reminder that the customer was not notified') }),
   { id: 'RemovalResult' },
 );
 
@@ -350,44 +367,48 @@ export const RemovalResultSchema = z.withMeta(
 
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 
-export const AuditEventSchema = z.withMeta(
-  z.object({
-    id: z.string(),
-    at: IsoDate,
-    actor: actor(),
-    action: AuditAction,
-    partnerId: z.uuid(),
-    customerId: z.optional(z.uuid()),
-    invitationId: z.optional(z.string()),
-    details: z.record(z.string(), z.unknown()),
-  }),
+export const AuditEventSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.string(),
+      at: IsoDate,
+      actor: actor(),
+      action: AuditAction,
+      partnerId: z.uuid(),
+      customerId: z.optional(z.uuid()),
+      invitationId: z.optional(z.string()),
+      details: z.record(z.string(), z.unknown()),
+    }),
   { id: 'AuditEvent' },
 );
 
-export const ListAuditQuery = z.object({
-  customerId: z.optional(Uuid),
-  pageSize: PageSize,
-  continuationToken: Continuation,
-});
+export const ListAuditQuery = z.lazy(() =>
+  z.object({
+    customerId: z.optional(Uuid),
+    pageSize: PageSize,
+    continuationToken: Continuation,
+  }),
+);
 
 // ---------- misc ----------
 
-export const HealthSchema = z.withMeta(
-  z.object({ status: z.literal('ok'), storage: z.literal('ok'), email: z.enum(['configured', 'notConfigured']) }),
+export const HealthSchema = z.deferred(
+  () => z.object({ status: z.literal('ok'), storage: z.literal('ok'), email: z.enum(['configured', 'notConfigured']) }),
   { id: 'Health' },
 );
 
-export const ProblemSchema = z.withMeta(
-  z.object({
-    type: z.string(),
-    title: z.string(),
-    status: z.int(),
-    detail: z.string(),
-    errors: z.optional(z.record(z.string(), z.array(z.string()))),
-    requestId: z.optional(z.string()),
-  }),
+export const ProblemSchema = z.deferred(
+  () =>
+    z.object({
+      type: z.string(),
+      title: z.string(),
+      status: z.int(),
+      detail: z.string(),
+      errors: z.optional(z.record(z.string(), z.array(z.string()))),
+      requestId: z.optional(z.string()),
+    }),
   { id: 'Problem' },
 );
 
 export const pageOf = <T extends z.ZodMiniType>(item: T, id: string) =>
-  z.withMeta(z.object({ items: z.array(item), continuationToken: z.optional(z.string()) }), { id });
+  z.deferred(() => z.object({ items: z.array(item), continuationToken: z.optional(z.string()) }), { id });
