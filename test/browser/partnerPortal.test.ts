@@ -59,6 +59,15 @@ async function expectAccessible(page: Page, screen: string) {
   expect(bad).toEqual([]);
 }
 
+/** At 360 px the page needs no horizontal scroll; a full-page screenshot in test-results/ to look at. */
+async function at360(page: Page, shot: string) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 900 });
+  expect(await page.evaluate('document.documentElement.scrollWidth'), `${shot}: no horizontal scroll`).toBeLessThanOrEqual(360);
+  await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+  if (size) await page.setViewportSize(size);
+}
+
 async function newContext(locale: 'en-GB' | 'es-ES', width = 1280): Promise<BrowserContext> {
   const context = await browser.newContext({ locale, viewport: { width, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: svc.url });
@@ -475,6 +484,7 @@ describe('the partner portal', () => {
       await page.reload();
       await events.getByRole('checkbox', { name: 'partner.suspended', checked: true }).waitFor();
       await expectAccessible(page, 'webhooks (some events)');
+      await at360(page, 'portal-webhooks-events-360');
 
       await page.getByRole('button', { name: 'Español' }).click();
       await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
@@ -532,6 +542,7 @@ describe('the partner portal', () => {
     const chosen = await roles.getByRole('checkbox', { checked: true }).count();
     expect(chosen).toBeGreaterThan(0);
     await expectAccessible(page, 'invitation form with roles');
+    await at360(page, 'portal-roles-360');
     await page.getByLabel('Nombre de la empresa').fill('Litware');
     await page.getByLabel('Correo electrónico').fill('it@litware.example');
     await page.getByRole('checkbox', { name: new RegExp(helpdesk.name.es) }).check();
