@@ -15,6 +15,7 @@ import { badRequest, notFound, payloadTooLarge, unsupportedMediaType } from '../
 import type { Partner, Principal } from '../domain/model';
 import type { Logger } from '../domain/ports';
 import { localeFromAcceptLanguage } from '../i18n';
+import { EXPOSE, isJson, mediaType } from './cors';
 import { problemPage, toProblem } from './problem';
 import { readPrincipal, requirePrincipal } from './principal';
 import { assertSameSite, isFormPost } from './sameSite';
@@ -77,8 +78,8 @@ async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const json = type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+  const type = mediaType(request.headers.get('content-type'));
+  const json = isJson(type);
   const form = op.form === true && type === 'application/x-www-form-urlencoded';
   // A declared type we do not take is refused even with an empty body (a cross-site form, say).
   if (type !== '' && !json && !form) throw unsupportedType(op);
@@ -111,9 +112,6 @@ function optionalPrincipal(request: HttpRequest): Principal | undefined {
   }
 }
 
-/** The portal (another origin) may read these response headers; inert without an allowed origin. */
-const EXPOSED = { 'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, x-request-id' };
-
 /**
  * Every error of every route goes through here: a page for a browser's form post where the
  * operation asks for it, else problem+json.
@@ -144,7 +142,7 @@ export const endpoint =
     }
     const headers: Record<string, string> = {
       ...BASE_HEADERS,
-      ...(request.headers.has('origin') ? EXPOSED : {}),
+      ...(request.headers.has('origin') ? EXPOSE : {}),
       ...reply.headers,
       'x-request-id': requestId,
     };
