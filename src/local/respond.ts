@@ -108,7 +108,11 @@ export async function writeResult(
   const status = result.status ?? 200;
   requestIds.set(res, Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-request-id')?.[1] ?? '-');
   res.writeHead(status, STATUS_CODES[status] ?? 'Unknown', headers);
-  if (isStream(result.body)) return pipeBody(res, result.body);
+  if (isStream(result.body)) {
+    // The head goes out at once: the client sees the status before the producer's first chunk.
+    res.flushHeaders();
+    return pipeBody(res, result.body);
+  }
   res.end(body);
 }
 
