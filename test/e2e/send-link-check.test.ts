@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminOf, call, startWorldWithEmail, type Service, type World } from '../support/harness';
+import { invite } from '../support/fixtures';
 import type { FakeAcs } from '../support/fakeAcs';
 
 let svc: Service;
@@ -21,11 +22,7 @@ beforeAll(async () => {
 afterAll(() => close());
 beforeEach(() => acs.reset());
 
-async function create() {
-  const r = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body });
-  expect(r.status).toBe(201);
-  return r.body as { id: string; url: string; draft: { html: string; text: string } };
-}
+const create = () => invite(svc, w.reseller, body);
 
 const send = (id: string, edits: Record<string, string>) =>
   call(svc, 'POST', `/api/invitations/${id}/send`, { as: adminOf(w.reseller), body: edits });
