@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../src/api/operations';
 
@@ -23,6 +24,7 @@ interface LazyPart {
 }
 interface BuildScript {
   buildBundle: () => Promise<unknown>;
+  lazyParts: Plugin;
   LAZY: LazyPart[];
   LAZY_DIR: string;
 }
@@ -174,6 +176,49 @@ describe('the deployment package', () => {
       const expected = part.module ? Object.keys(require(part.module) as object) : Object.keys(await import(join(ROOT, part.source!)));
       expect(exported, part.name).toEqual(expected.filter((k) => k !== 'default').sort());
     }
+  });
+
+  it('stands in for modules imported at the top of other code, loading each on its first use', async () => {
+    // A probe bundled as the bundle is, beside the staged package's lazy parts.
+    await build({
+      stdin: {
+        contents: "export { parse, html } from 'parse5'; export { stringifyXML, XML_CHARKEY } from '@azure/core-xml';",
+        resolveDir: ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      conditions: ['import'],
+      outfile: join(staged, 'dist', 'probe.js'),
+      plugins: [buildScript.lazyParts],
+      logLevel: 'error',
+    });
+    const probe = `
+      const p = require('./dist/probe.js');
+      const loaded = () => Object.keys(require.cache).filter((f) => f.includes('/lazy/')).map((f) => require('path').basename(f));
+      const before = loaded();
+      const doc = p.parse('<p><a href="https://x.example/">go</a>');
+      const out = {
+        before,
+        charKey: p.XML_CHARKEY,
+        afterParse: loaded(),
+        anchor: doc.childNodes[0].childNodes[1].childNodes[0].childNodes[0].tagName,
+        htmlNs: p.html.NS.HTML,
+        xml: p.stringifyXML({ a: '1' }, { rootName: 'r' }),
+        after: loaded(),
+      };
+      process.stdout.write(JSON.stringify(out));`;
+    const { stdout } = await run(process.execPath, ['-e', probe], { cwd: staged, env: { PATH: process.env.PATH ?? '' } });
+    expect(JSON.parse(stdout)).toEqual({
+      before: [],
+      charKey: '_',
+      afterParse: ['html.js'],
+      anchor: 'a',
+      htmlNs: 'http://www.w3.org/1999/xhtml',
+      xml: expect.stringContaining('<r><a>1</a></r>'),
+      after: ['html.js', 'xml.js'],
+    });
   });
 
   it('ships the OpenAPI document made at build time, the same as the sources make', async () => {
