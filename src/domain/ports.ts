@@ -4,7 +4,10 @@
  */
 import type {
   AuditEvent,
+  CloudEvent,
   CustomerRelationship,
+  Delivery,
+  DeliveryStatus,
   Invitation,
   InvitationStatus,
   Page,
@@ -14,9 +17,8 @@ import type {
   Relationship,
   RelationshipStatus,
   Versioned,
+  Webhook,
 } from './model';
-import type { CloudEvent } from './events';
-import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
 
 /** One change of an atomic commit; every change of a commit belongs to one partner. */
 export type Change =
@@ -126,6 +128,12 @@ export interface EventMessage {
   attempt?: number;
 }
 
+/**
+ * How long a commit's announcement (its events' message, sent before the commit is applied)
+ * stays invisible: longer than any commit takes.
+ */
+export const ANNOUNCE_DELAY_SECONDS = 30;
+
 /** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
 export interface EventQueue {
   /** Enqueues a message that becomes visible after `delaySeconds`; resolves with a handle to it. */
@@ -154,6 +162,13 @@ export interface WebhookTransport {
   /** Whether the URL may be registered (scheme, and where its host resolves). */
   allowed(url: string): Promise<boolean>;
   post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
+}
+
+/** What webhook use cases need beyond the store. */
+export interface WebhookDeps {
+  queue: EventQueue;
+  transport: WebhookTransport;
+  webhookSettings: { retryScale: number };
 }
 
 /**

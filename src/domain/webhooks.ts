@@ -5,54 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound } from './errors';
-import { cloudEvent, recordEvent, type CloudEvent, type EventType } from './events';
-import type { Page, PageRequest, Partner } from './model';
-import type { Deps, EventQueue, WebhookTransport } from './ports';
+import { cloudEvent, recordEvent } from './events';
+import type { CloudEvent, Delivery, DeliveryStatus, EventType, Page, PageRequest, Partner, Webhook } from './model';
+import type { Deps, WebhookDeps } from './ports';
 import { retryOnConflict } from './retry';
-
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export interface Webhook {
-  partnerId: string;
-  url: string;
-  /** Event types delivered, or ['*'] for all. */
-  events: string[];
-  enabled: boolean;
-  /** `whsec_<base64 key>` */
-  secret: string;
-  /** The secret before the last rotation: it keeps signing until `previousSecretExpiresAt`. */
-  previousSecret?: string;
-  previousSecretExpiresAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The delivery state of one event to the partner's webhook. */
-export interface Delivery {
-  eventId: string;
-  type: EventType;
-  status: DeliveryStatus;
-  /** Attempts made so far (all rounds). */
-  attempts: number;
-  /** `attempts` when the current round (the first, or a redelivery) began. */
-  roundStart: number;
-  roundStartedAt?: string;
-  lastAttemptAt?: string;
-  lastStatusCode?: number;
-  lastError?: string;
-  /** The first bytes of the receiver's last answer. */
-  lastResponse?: string;
-  nextAttemptAt?: string;
-  deliveredAt?: string;
-}
-
-/** What webhook use cases need beyond the store. */
-export interface WebhookDeps {
-  queue: EventQueue;
-  transport: WebhookTransport;
-  webhookSettings: { retryScale: number };
-}
 
 /** How long the old secret keeps signing after a rotation. */
 export const SECRET_OVERLAP_MS = 24 * 3600_000;

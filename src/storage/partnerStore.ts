@@ -2,19 +2,31 @@
  * The domain's PartnerStore and PartnerDirectory over rows (Azure Table Storage or memory): the
  * layout of layout.ts, one pager for every listing, and one commit per partner partition.
  */
-import type { AuditEvent, Invitation, Page, PageRequest, Partner, PartnerRecord, Relationship, Versioned } from '../domain/model';
 import type {
-  Change,
-  CreationRecord,
-  EventQueue,
-  InvitationFilter,
-  PartnerDirectory,
-  PartnerStore,
-  RelationshipFilter,
+  AuditEvent,
+  CloudEvent,
+  Delivery,
+  DeliveryStatus,
+  Invitation,
+  Page,
+  PageRequest,
+  Partner,
+  PartnerRecord,
+  Relationship,
+  Versioned,
+  Webhook,
+} from '../domain/model';
+import {
+  ANNOUNCE_DELAY_SECONDS,
+  type Change,
+  type CreationRecord,
+  type EventQueue,
+  type InvitationFilter,
+  type PartnerDirectory,
+  type PartnerStore,
+  type RelationshipFilter,
 } from '../domain/ports';
-import { eventIdPrefix, eventsOf, type CloudEvent } from '../domain/events';
-import { ANNOUNCE_DELAY_SECONDS } from '../domain/delivery';
-import type { Delivery, DeliveryStatus, Webhook } from '../domain/webhooks';
+import { eventIdPrefix, eventsOf } from '../domain/events';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
   AUDIT,
