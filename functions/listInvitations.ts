@@ -1,5 +1,5 @@
 import { operations } from '../src/api/operations';
-import { listInvitations as list } from '../src/domain/invitations';
+import { listInvitations as list } from '../src/domain/invitationViews';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
 import { pageRequest, pageView } from '../src/http/views';

@@ -15,7 +15,7 @@
 import { authorizeCustomerAdmin } from './access';
 import { auditEvent, mirrorInvitationEvents, recordAudit } from './audit';
 import { AppError, conflict, forbidden, gone, WriteConflict } from './errors';
-import { effectiveStatus, expireIfDue, transition } from './invitations';
+import { effectiveStatus, expireIfDue, transition } from './invitation';
 import {
   actorOf,
   systemActor,

@@ -18,7 +18,7 @@ import { MAX_BODY_BYTES } from '../http/endpoint';
 import { PRINCIPAL_HEADER, encodePrincipal, isTenantId } from '../http/principal';
 import { toProblem } from '../http/problem';
 import { adoptRegistrations, registeredFunctions, registeredTimers, type RegisteredFunction } from '../http/register';
-import { escapeHtml } from '../views/html';
+import { escapeHtml } from '../domain/text';
 import { servePortal } from './portalFiles';
 
 export interface RunnerOptions {

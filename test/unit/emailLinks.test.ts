@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveAccess } from '../../src/domain/grant';
-import { buildDraft } from '../../src/views/drafts';
+import { buildDraft } from '../../src/domain/drafts';
 import { cssHides, htmlHasVisibleLink, textHasLink } from '../../src/domain/emailLinks';
 
 const URL_ = 'http://localhost:7071/api/invitations/accept/AbC-123_xyz';
