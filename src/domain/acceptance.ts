@@ -57,7 +57,7 @@ async function verified(deps: Pick<Deps, 'store' | 'settings'>, ref: LinkRef): P
 export interface Answer {
   status: 'accepted' | 'declined';
   invitation: Invitation;
-  /** As they are now: a later removal shows as status `removed` (what the customer may see of them: src/http/views.ts). */
+  /** As they are now: a later removal shows as status `removed` (what the customer may see of them: src/http/wire.ts). */
   relationships: Relationship[];
   /** Accepted, but the reseller's relationship has since been removed. */
   ended?: boolean;

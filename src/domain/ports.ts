@@ -100,14 +100,18 @@ export interface PartnerStore {
   invitationEvents(partnerId: string, invitationId: string, limit: number): Promise<AuditEvent[]>;
   /** The operator's record of a partner, with the version that guards its next change. */
   partnerRecord(partnerId: string): Promise<Versioned<PartnerRecord> | undefined>;
-  /** Enrolled partners by ID: the operator's listing (see listPartner). */
-  partnerList(page: PageRequest): Promise<Page<PartnerRecord>>;
+  /** Enrolled partners by ID: the operator's listing (see writePartnerListing). */
+  partnerRecords(page: PageRequest): Promise<Page<PartnerRecord>>;
   /**
    * Writes the listing entry of a committed record (derived, idempotent: written again on every
    * PUT, so a PUT retried after a failure here repairs it).
    */
-  listPartner(partner: PartnerRecord): Promise<void>;
-  /** Returns the new version of each invitation or relationship change, in order (else undefined). */
+  writePartnerListing(partner: PartnerRecord): Promise<void>;
+  /**
+   * Returns, in the order of the changes, the new version of what each change saved (an
+   * invitation, relationship, send count, creation record, partner record, webhook or delivery),
+   * or undefined for a change that saves nothing versioned (audit events, events, marks, deletions).
+   */
   commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
   ping(): Promise<void>;

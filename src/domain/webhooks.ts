@@ -30,10 +30,10 @@ export const urlRefused = () =>
     'webhook-url-refused',
   );
 
-type Store = Pick<Deps, 'store' | 'clock'>;
+type StoreAndClock = Pick<Deps, 'store' | 'clock'>;
 
 export async function putWebhook(
-  deps: Store & Pick<WebhookDeps, 'transport'>,
+  deps: StoreAndClock & Pick<WebhookDeps, 'transport'>,
   partner: Partner,
   body: { url: string; events: string[]; enabled: boolean },
 ): Promise<{ webhook: Webhook; created: boolean }> {
@@ -63,7 +63,7 @@ export async function deleteWebhook(deps: Pick<Deps, 'store'>, partner: Partner)
   });
 }
 
-export async function rotateSecret(deps: Store, partner: Partner): Promise<Webhook> {
+export async function rotateSecret(deps: StoreAndClock, partner: Partner): Promise<Webhook> {
   return retryOnConflict(async () => {
     const found = await deps.store.webhook(partner.id);
     if (!found) throw noWebhook();
@@ -81,7 +81,7 @@ export async function rotateSecret(deps: Store, partner: Partner): Promise<Webho
 }
 
 /** Commits a `test.created` event (delivered like any other); returns its id. */
-export async function sendTestEvent(deps: Store, partner: Partner): Promise<string> {
+export async function sendTestEvent(deps: StoreAndClock, partner: Partner): Promise<string> {
   const webhook = await getWebhook(deps, partner);
   const at = deps.clock.now().toISOString();
   const event = cloudEvent(partner.id, 'test.created', at, { message: 'A test event for your webhook.', url: webhook.url }, 'webhooks');
@@ -98,7 +98,7 @@ export function listDeliveries(
 }
 
 /** Starts a new round of attempts for an event (after `failed`, say); a pending round goes on. */
-export async function redeliver(deps: Store & Pick<WebhookDeps, 'queue'>, partner: Partner, eventId: string): Promise<void> {
+export async function redeliver(deps: StoreAndClock & Pick<WebhookDeps, 'queue'>, partner: Partner, eventId: string): Promise<void> {
   const [event] = await Promise.all([deps.store.event(partner.id, eventId), getWebhook(deps, partner)]);
   if (!event) throw notFound(`No event ${eventId}.`);
   const attempt = await retryOnConflict(async () => {

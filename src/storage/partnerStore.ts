@@ -203,12 +203,12 @@ export class RowPartnerStore implements PartnerStore {
     return row ? versioned<PartnerRecord>(row) : undefined;
   }
 
-  partnerList(request: PageRequest): Promise<Page<PartnerRecord>> {
+  partnerRecords(request: PageRequest): Promise<Page<PartnerRecord>> {
     const q = { scope: 'partners', prefix: PARTNER_LISTING, position: (r: StoredRow) => r.rk, keyOf: (p: string) => p };
     return this.page(DIRECTORY_PARTITION, q, request, (r) => recordOf<PartnerRecord>(r));
   }
 
-  async listPartner(p: PartnerRecord): Promise<void> {
+  async writePartnerListing(p: PartnerRecord): Promise<void> {
     await this.rows.commit('data', DIRECTORY_PARTITION, [{ kind: 'put', rk: partnerListingKey(p.id), data: partnerRecordData(p) }]);
   }
 
