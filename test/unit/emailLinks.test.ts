@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveAccess } from '../../src/domain/grant';
-import { buildDraft } from '../../src/views/drafts';
+import { buildDraft } from '../../src/domain/drafts';
 import { htmlHasVisibleLink, textHasLink } from '../../src/domain/emailLinks';
 import { cssHides } from '../../src/domain/hidingStyles';
 
