@@ -344,10 +344,7 @@ export function renderMarkdown(r: BenchResult): string {
       '',
       table(
         ['part', 'KiB'],
-        [
-          ...top.map((p) => [p.part, kib(p.bytes)]),
-          [`${rest.length} others`, kib(rest.reduce((n, p) => n + p.bytes, 0))],
-        ],
+        [...top.map((p) => [p.part, kib(p.bytes)]), [`${rest.length} others`, kib(rest.reduce((n, p) => n + p.bytes, 0))]],
       ),
       '',
     );
