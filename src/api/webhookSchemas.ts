@@ -10,11 +10,26 @@ export const EventType = z.enum(EVENT_TYPES);
 
 const EventId = z.string().regex(EVENT_ID, 'must be an event id');
 
+/**
+ * A webhook URL as sent: refused (400) with control characters, surrounding spaces or a user
+ * name or password, which the URL parser would otherwise drop or keep silently; stored in its
+ * canonical form (the parser's serialisation, without a fragment).
+ */
+const WebhookUrl = z
+  .string({ error: 'is required (an https URL)' })
+  .max(2048, 'must be at most 2048 characters')
+  .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), 'must not contain control characters')
+  .refine((v) => v.trim() === v, 'must not start or end with spaces')
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute https URL')
+  .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(v), 'must not contain a user name or password')
+  .transform((v) => {
+    const url = new URL(v);
+    url.hash = '';
+    return url.href;
+  });
+
 export const WebhookBody = z.object({
-  url: z
-    .string({ error: 'is required (an https URL)' })
-    .max(2048, 'must be at most 2048 characters')
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute https URL'),
+  url: WebhookUrl,
   events: z
     .array(z.enum([...AUDIT_ACTIONS, '*'], { error: `each must be "*" or one of: ${AUDIT_ACTIONS.join(', ')}` }))
     .min(1, 'must name at least one event type, or "*"')

@@ -24,8 +24,6 @@ export const ANNOUNCE_DELAY_SECONDS = 30;
 /** An announced event still missing this long after its id was made belongs to a failed commit. */
 const MISSING_GRACE_MS = 2 * 60_000;
 
-export const MAX_ERROR_CHARS = 200;
-
 /** `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>` (Standard Webhooks). */
 export function signature(secret: string, id: string, timestamp: number, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
@@ -114,7 +112,7 @@ async function deliverEvent(deps: DeliveryDeps, partnerId: string, eventId: stri
     roundStartedAt,
     lastAttemptAt: now.toISOString(),
     ...(res.status !== undefined ? { lastStatusCode: res.status } : {}),
-    ...(!ok ? { lastError: (res.error ?? `the receiver answered ${res.status}`).slice(0, MAX_ERROR_CHARS) } : {}),
+    ...(!ok ? { lastError: res.error ?? `http-${res.status}` } : {}),
     lastResponse: res.excerpt,
     ...(next ? { nextAttemptAt: next.toISOString() } : {}),
     ...(ok ? { deliveredAt: now.toISOString() } : {}),

@@ -141,10 +141,13 @@ export interface QueuedMessage {
   popReceipt: string;
 }
 
+/** Why no answer came, as a class (never the socket's own text). */
+export type DeliveryErrorClass = 'timeout' | 'connection-refused' | 'tls' | 'dns';
+
 export interface WebhookResponse {
   /** Absent when no answer came (refused target, connection error, timeout). */
   status?: number;
-  error?: string;
+  error?: DeliveryErrorClass;
   /** The first bytes of the answer's body, no more. */
   excerpt: string;
 }

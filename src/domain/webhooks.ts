@@ -69,8 +69,8 @@ const noWebhook = () => notFound('No webhook is registered; PUT /api/webhooks re
 /** The same answer for every refused URL: a registration cannot tell what is behind an address. */
 export const urlRefused = () =>
   badRequest(
-    'The webhook URL is refused: it must be https, and its host must resolve to public addresses only.',
-    { url: ['must be https, and its host must resolve to public addresses only'] },
+    'The webhook URL is refused: it must be https, on port 443 or 1024 and above, and its host must resolve to public addresses only.',
+    { url: ['must be https, on port 443 or 1024 and above, and its host must resolve to public addresses only'] },
     'webhook-url-refused',
   );
 

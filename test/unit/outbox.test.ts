@@ -155,7 +155,7 @@ describe('the delivery worker', () => {
     }
     expect(posts).toHaveLength(RETRY_SCHEDULE_SECONDS.length + 1);
     const d = (await s.store.delivery(P, id))!.value;
-    expect(d).toMatchObject({ status: 'failed', attempts: 9, lastStatusCode: 503, lastError: 'the receiver answered 503' });
+    expect(d).toMatchObject({ status: 'failed', attempts: 9, lastStatusCode: 503, lastError: 'http-503' });
     // The last retry is 24 h after the first attempt.
     expect(s.queue.messages.at(-1)!.visibleAt - Date.parse(d.roundStartedAt!)).toBeGreaterThan(86_390_000);
   });
