@@ -9,6 +9,7 @@ import type { Clock, Deps, EventQueue, Settings } from './domain/ports';
 import type { WebhookDeps } from './domain/webhooks';
 import { createMailer } from './email/acsMailer';
 import { tableStorage, type Storage } from './storage';
+import { MemorySlots } from './webhooks/slots';
 import { HttpWebhookTransport } from './webhooks/transport';
 
 /** The use cases' dependencies, and the config they came from (the HTTP layer reads it). */
@@ -38,6 +39,7 @@ export function buildDeps(
     queue,
     transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
     webhookSettings: { retryScale: config.webhooks.retryScale },
+    slots: new MemorySlots(),
     config,
     store,
     directory,

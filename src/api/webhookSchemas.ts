@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { EVENT_ID } from '../domain/events';
 import { AUDIT_ACTIONS } from '../domain/model';
+import { HEALTH_STATUSES } from '../domain/circuit';
 import { DELIVERY_STATUSES } from '../domain/webhooks';
 import { Continuation, IsoDate, PageSize } from './schemas';
 
@@ -43,9 +44,20 @@ export const WebhookSchema = z
     url: z.string(),
     events: z.array(z.string()),
     enabled: z.boolean(),
+    health: z
+      .object({
+        status: z
+          .enum(HEALTH_STATUSES)
+          .describe('failing: recent attempts failed, deliveries back off; disabled: failing for days, deliveries held until re-enabled'),
+        failingSince: IsoDate.optional().describe('When the current run of failures began (not healthy only)'),
+        consecutiveFailures: z.number().int(),
+      })
+      .meta({ id: 'WebhookHealth' }),
     createdAt: IsoDate,
     updatedAt: IsoDate,
-    previousSecretExpiresAt: IsoDate.optional().describe('While set, deliveries carry a signature with the previous secret too'),
+    previousSecretExpiresAt: IsoDate.optional().describe(
+      'While set, deliveries carry signatures with the replaced secrets too (each for 24 h after it was replaced); the last one stops then',
+    ),
   })
   .meta({ id: 'Webhook' });
 

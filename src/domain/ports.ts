@@ -15,6 +15,7 @@ import type {
   RelationshipStatus,
   Versioned,
 } from './model';
+import type { Spent } from './budgets';
 import type { CloudEvent } from './events';
 import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
 
@@ -61,7 +62,27 @@ export type EventChange =
   | { kind: 'saveWebhook'; webhook: Webhook; version?: string | undefined }
   | { kind: 'deleteWebhook' }
   /** Creates the delivery state of an event (no `version`) or replaces it if still at `version`. */
-  | { kind: 'saveDelivery'; delivery: Delivery; version?: string | undefined };
+  | { kind: 'saveDelivery'; delivery: Delivery; version?: string | undefined }
+  /** A partner's budget (src/domain/budgets.ts): created (no `version`) or replaced if still at `version`. */
+  | { kind: 'saveBudget'; name: BudgetName; spent: Spent; version?: string | undefined }
+  /**
+   * Holds an event's next attempt (the partner is suspended, or its endpoint disabled) until a
+   * release; `unchanged` must still be at its version (what the hold was decided on).
+   */
+  | { kind: 'holdDelivery'; held: HeldDelivery; unchanged: Unchanged }
+  /** Forgets held deliveries (their attempts are queued again). */
+  | { kind: 'releaseHeld'; eventIds: string[] };
+
+export type BudgetName = 'testEvents' | 'redeliveries';
+
+export interface HeldDelivery {
+  eventId: string;
+  /** The attempt to make on release. */
+  attempt: number;
+}
+
+/** A record a commit requires unchanged (written again as it is, with its version). */
+export type Unchanged = { kind: 'partner'; record: Versioned<PartnerRecord> } | { kind: 'webhook'; webhook: Versioned<Webhook> };
 
 export interface InvitationFilter {
   status: InvitationStatus | 'all';
@@ -116,6 +137,9 @@ export interface PartnerStore {
   delivery(partnerId: string, eventId: string): Promise<Versioned<Delivery> | undefined>;
   /** Oldest event first. */
   deliveries(partnerId: string, filter: { status: DeliveryStatus | 'all' }, page: PageRequest): Promise<Page<Delivery>>;
+  budget(partnerId: string, name: BudgetName): Promise<Versioned<Spent> | undefined>;
+  /** Held deliveries, oldest event first (at most `limit`). */
+  heldDeliveries(partnerId: string, limit: number): Promise<HeldDelivery[]>;
 }
 
 /** A message of the delivery queue: these events of this partner are (or are about to be) committed. */
@@ -134,6 +158,15 @@ export interface EventQueue {
   release(message: QueuedMessage): Promise<void>;
   /** Removes a message (best effort). */
   withdraw(message: QueuedMessage): Promise<void>;
+}
+
+/**
+ * Deliveries in flight in this process, per partner: a partner at its cap waits in the queue,
+ * so one partner's slow receiver never holds every worker.
+ */
+export interface DeliverySlots {
+  /** A slot for the partner (call the returned function to give it back), or undefined at the cap. */
+  take(partnerId: string): (() => void) | undefined;
 }
 
 export interface QueuedMessage {

@@ -4,10 +4,12 @@
  * reconciles from. Delivery itself is src/domain/delivery.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { badRequest, notFound } from './errors';
+import { REDELIVERIES, REDELIVERIES_OF_AN_EVENT, spend, TEST_EVENTS, type Spent } from './budgets';
+import { HEALTHY, type WebhookHealth } from './circuit';
+import { badRequest, limited, notFound } from './errors';
 import { cloudEvent, recordEvent, type CloudEvent, type EventType } from './events';
 import type { Page, PageRequest, Partner } from './model';
-import type { Deps, EventQueue, WebhookTransport } from './ports';
+import type { Change, DeliverySlots, Deps, EventQueue, WebhookTransport } from './ports';
 import { retryOnConflict } from './retry';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
@@ -21,11 +23,20 @@ export interface Webhook {
   enabled: boolean;
   /** `whsec_<base64 key>` */
   secret: string;
-  /** The secret before the last rotation: it keeps signing until `previousSecretExpiresAt`. */
+  /** Secrets replaced by rotations: each keeps signing until its `expiresAt` (24 h after it was replaced). */
+  previousSecrets?: RetiredSecret[];
+  /** Before several could sign at once: the one secret replaced last. */
   previousSecret?: string;
   previousSecretExpiresAt?: string;
+  /** The endpoint's circuit (absent: healthy). */
+  health?: WebhookHealth;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface RetiredSecret {
+  secret: string;
+  expiresAt: string;
 }
 
 /** The delivery state of one event to the partner's webhook. */
@@ -45,6 +56,12 @@ export interface Delivery {
   lastResponse?: string;
   nextAttemptAt?: string;
   deliveredAt?: string;
+  /** While an attempt is being made: when it was claimed (its outcome is not recorded yet). */
+  claimedAt?: string;
+  /** Held (the partner suspended, or the endpoint disabled) until a release. */
+  held?: boolean;
+  /** Redeliveries of this event in the current window (a budget). */
+  redeliveries?: Spent;
 }
 
 /** What webhook use cases need beyond the store. */
@@ -52,10 +69,23 @@ export interface WebhookDeps {
   queue: EventQueue;
   transport: WebhookTransport;
   webhookSettings: { retryScale: number };
+  slots: DeliverySlots;
 }
 
-/** How long the old secret keeps signing after a rotation. */
+/** How long a replaced secret keeps signing after a rotation. */
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
+
+/** Replaced secrets signing at once, at most: a rotation beyond it waits for the oldest to lapse. */
+export const MAX_RETIRED_SECRETS = 3;
+
+/** The replaced secrets still signing at `now`, oldest first. */
+export function retiredSecrets(w: Webhook, now: Date): RetiredSecret[] {
+  const legacy = w.previousSecret && w.previousSecretExpiresAt ? [{ secret: w.previousSecret, expiresAt: w.previousSecretExpiresAt }] : [];
+  return [...legacy, ...(w.previousSecrets ?? [])].filter((s) => Date.parse(s.expiresAt) > now.getTime());
+}
+
+/** Every secret that signs a delivery at `now`: the current one first. */
+export const signingSecrets = (w: Webhook, now: Date): string[] => [w.secret, ...retiredSecrets(w, now).map((s) => s.secret)];
 
 /** The feed shows only events older than this: a commit under way cannot land behind a reader's position. */
 export const FEED_SETTLE_MS = 5_000;
@@ -77,21 +107,35 @@ export const urlRefused = () =>
 type Store = Pick<Deps, 'store' | 'clock'>;
 
 export async function putWebhook(
-  deps: Store & Pick<WebhookDeps, 'transport'>,
+  deps: Store & Pick<WebhookDeps, 'transport' | 'queue'>,
   partner: Partner,
   body: { url: string; events: string[]; enabled: boolean },
 ): Promise<{ webhook: Webhook; created: boolean }> {
   if (!(await deps.transport.allowed(body.url))) throw urlRefused();
   const events = body.events.includes('*') ? ['*'] : [...new Set(body.events)];
-  return retryOnConflict(async () => {
+  const result = await retryOnConflict(async () => {
     const current = await deps.store.webhook(partner.id);
     const at = deps.clock.now().toISOString();
     const webhook: Webhook = current
-      ? { ...current.value, url: body.url, events, enabled: body.enabled, updatedAt: at }
+      ? { ...current.value, url: body.url, events, enabled: body.enabled, updatedAt: at, ...(body.enabled ? { health: HEALTHY } : {}) }
       : { partnerId: partner.id, url: body.url, events, enabled: body.enabled, secret: newSecret(), createdAt: at, updatedAt: at };
     await deps.store.commit(partner.id, [{ kind: 'saveWebhook', webhook, version: current?.version }]);
     return { webhook, created: !current };
   });
+  if (body.enabled) await releaseHeld(deps, partner.id);
+  return result;
+}
+
+/** Queues the held deliveries' attempts again, a page at a time (reads only the held rows). */
+export async function releaseHeld(deps: Pick<Deps, 'store'> & Pick<WebhookDeps, 'queue'>, partnerId: string): Promise<void> {
+  for (;;) {
+    const held = await deps.store.heldDeliveries(partnerId, 100);
+    const byAttempt = new Map<number, string[]>();
+    for (const h of held) byAttempt.set(h.attempt, [...(byAttempt.get(h.attempt) ?? []), h.eventId]);
+    for (const [attempt, eventIds] of byAttempt) await deps.queue.send({ partnerId, eventIds, attempt }, 0);
+    if (held.length) await deps.store.commit(partnerId, [{ kind: 'releaseHeld', eventIds: held.map((h) => h.eventId) }]);
+    if (held.length < 100) return;
+  }
 }
 
 export async function getWebhook(deps: Pick<Deps, 'store'>, partner: Partner): Promise<Webhook> {
@@ -112,11 +156,20 @@ export async function rotateSecret(deps: Store, partner: Partner): Promise<Webho
     const found = await deps.store.webhook(partner.id);
     if (!found) throw noWebhook();
     const now = deps.clock.now();
+    const retired = retiredSecrets(found.value, now);
+    if (retired.length >= MAX_RETIRED_SECRETS) {
+      throw limited(
+        `At most ${MAX_RETIRED_SECRETS} rotations in 24 hours: every secret of the last 24 hours still signs.`,
+        (Date.parse(retired[0]!.expiresAt) - now.getTime()) / 1000,
+        'rate-limited',
+      );
+    }
+    const expiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
+    const { previousSecret: _s, previousSecretExpiresAt: _e, ...rest } = found.value;
     const webhook: Webhook = {
-      ...found.value,
+      ...rest,
       secret: newSecret(),
-      previousSecret: found.value.secret,
-      previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString(),
+      previousSecrets: [...retired, { secret: found.value.secret, expiresAt }],
       updatedAt: now.toISOString(),
     };
     await deps.store.commit(partner.id, [{ kind: 'saveWebhook', webhook, version: found.version }]);
@@ -124,13 +177,26 @@ export async function rotateSecret(deps: Store, partner: Partner): Promise<Webho
   });
 }
 
-/** Commits a `test.created` event (delivered like any other); returns its id. */
-export async function sendTestEvent(deps: Store, partner: Partner): Promise<string> {
-  const webhook = await getWebhook(deps, partner);
-  const at = deps.clock.now().toISOString();
-  const event = cloudEvent(partner.id, 'test.created', at, { message: 'A test event for your webhook.', url: webhook.url }, 'webhooks');
-  await deps.store.commit(partner.id, [recordEvent(event)]);
-  return event.id;
+/**
+ * Commits a `test.created` event (delivered like any other) within the partner's budget; it
+ * re-enables a failing or disabled endpoint (held deliveries go out again). Returns its id.
+ */
+export async function sendTestEvent(deps: Store & Pick<WebhookDeps, 'queue'>, partner: Partner): Promise<string> {
+  const { id, reenabled } = await retryOnConflict(async () => {
+    const [found, budget] = await Promise.all([deps.store.webhook(partner.id), deps.store.budget(partner.id, 'testEvents')]);
+    if (!found) throw noWebhook();
+    const now = deps.clock.now();
+    const spent = spend(TEST_EVENTS, budget?.value, now);
+    const data = { message: 'A test event for your webhook.', url: found.value.url };
+    const event = cloudEvent(partner.id, 'test.created', now.toISOString(), data, 'webhooks');
+    const unhealthy = (found.value.health?.status ?? 'healthy') !== 'healthy';
+    const changes: Change[] = [{ kind: 'saveBudget', name: 'testEvents', spent, version: budget?.version }, recordEvent(event)];
+    if (unhealthy) changes.push({ kind: 'saveWebhook', webhook: { ...found.value, health: HEALTHY }, version: found.version });
+    await deps.store.commit(partner.id, changes);
+    return { id: event.id, reenabled: unhealthy };
+  });
+  if (reenabled) await releaseHeld(deps, partner.id);
+  return id;
 }
 
 export function listDeliveries(
@@ -141,26 +207,35 @@ export function listDeliveries(
   return deps.store.deliveries(partner.id, { status: query.status }, query);
 }
 
-/** Starts a new round of attempts for an event (after `failed`, say); a pending round goes on. */
+/**
+ * Starts a new round of attempts for an event (after `failed`, say), within the partner's
+ * budgets; a pending delivery's round goes on as scheduled (nothing is added or spent).
+ */
 export async function redeliver(deps: Store & Pick<WebhookDeps, 'queue'>, partner: Partner, eventId: string): Promise<void> {
   const [event] = await Promise.all([deps.store.event(partner.id, eventId), getWebhook(deps, partner)]);
   if (!event) throw notFound(`No event ${eventId}.`);
   const attempt = await retryOnConflict(async () => {
-    const found = await deps.store.delivery(partner.id, eventId);
+    const [found, budget] = await Promise.all([deps.store.delivery(partner.id, eventId), deps.store.budget(partner.id, 'redeliveries')]);
     const d = found?.value;
-    if (d?.status === 'pending') return d.attempts + 1;
-    const now = deps.clock.now().toISOString();
+    if (d?.status === 'pending') return undefined;
+    const now = deps.clock.now();
+    const redeliveries = spend(REDELIVERIES_OF_AN_EVENT, d?.redeliveries, now);
+    const spent = spend(REDELIVERIES, budget?.value, now);
     const delivery: Delivery = {
       ...(d ?? { eventId, type: event.type, attempts: 0 }),
       status: 'pending',
       roundStart: d?.attempts ?? 0,
-      roundStartedAt: now,
-      nextAttemptAt: now,
+      roundStartedAt: now.toISOString(),
+      nextAttemptAt: now.toISOString(),
+      redeliveries,
     };
-    await deps.store.commit(partner.id, [{ kind: 'saveDelivery', delivery, version: found?.version }]);
+    await deps.store.commit(partner.id, [
+      { kind: 'saveBudget', name: 'redeliveries', spent, version: budget?.version },
+      { kind: 'saveDelivery', delivery, version: found?.version },
+    ]);
     return delivery.attempts + 1;
   });
-  await deps.queue.send({ partnerId: partner.id, eventIds: [eventId], attempt }, 0);
+  if (attempt) await deps.queue.send({ partnerId: partner.id, eventIds: [eventId], attempt }, 0);
 }
 
 /** The partner's events, oldest first, after a position (an event id): a feed to reconcile from. */

@@ -20,6 +20,8 @@
  *   evt|{eventId}                           an event (the outbox and the feed; ids are time-ordered)
  *   dlv|{eventId}                           the delivery state of an event to the partner's webhook
  *   whk                                     the partner's webhook registration
+ *   bdg|{name}                              a budget of the partner (test events, redeliveries)
+ *   hld|{eventId}                           a delivery held (suspended partner, disabled endpoint)
  *
  * One partition of `data` is not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
  * listing of partners (a copy of each record, written after its commit; see docs/decisions.md).
@@ -49,7 +51,11 @@ export const PARTNER_LISTING = 'ptl|';
 export const EVENT = 'evt|';
 export const DELIVERY = 'dlv|';
 export const WEBHOOK = 'whk';
+export const BUDGET = 'bdg|';
+export const HELD = 'hld|';
 export const eventKey = (id: string) => `${EVENT}${id}`;
+export const budgetKey = (name: string) => `${BUDGET}${name}`;
+export const heldKey = (eventId: string) => `${HELD}${eventId}`;
 export const deliveryKey = (eventId: string) => `${DELIVERY}${eventId}`;
 
 /** The end of a prefix range: every key starting with `prefix` is below it. */

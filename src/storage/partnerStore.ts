@@ -4,8 +4,10 @@
  */
 import type { AuditEvent, Invitation, Page, PageRequest, Partner, PartnerRecord, Relationship, Versioned } from '../domain/model';
 import type {
+  BudgetName,
   Change,
   CreationRecord,
+  HeldDelivery,
   EventQueue,
   InvitationFilter,
   PartnerDirectory,
@@ -14,6 +16,7 @@ import type {
 } from '../domain/ports';
 import { eventIdPrefix, eventsOf, type CloudEvent } from '../domain/events';
 import { ANNOUNCE_DELAY_SECONDS } from '../domain/delivery';
+import type { Spent } from '../domain/budgets';
 import type { Delivery, DeliveryStatus, Webhook } from '../domain/webhooks';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
@@ -23,8 +26,11 @@ import {
   DIRECTORY_PARTITION,
   DELIVERY,
   EVENT,
+  HELD,
   WEBHOOK,
+  budgetKey,
   deliveryKey,
+  heldKey,
   eventKey,
   INVITATION,
   PARTNER_LISTING,
@@ -304,6 +310,28 @@ export class RowPartnerStore implements PartnerStore {
           versionKeys.push(rk);
           break;
         }
+        case 'saveBudget': {
+          const rk = budgetKey(c.name);
+          const data = { doc: JSON.stringify(c.spent) };
+          writes.push(c.version ? { kind: 'replace', rk, data, etag: c.version } : { kind: 'insert', rk, data });
+          versionKeys.push(rk);
+          break;
+        }
+        case 'holdDelivery': {
+          const [rk, data] =
+            c.unchanged.kind === 'partner'
+              ? [PARTNER_RECORD, partnerRecordData(c.unchanged.record.value)]
+              : [WEBHOOK, { doc: JSON.stringify(c.unchanged.webhook.value) }];
+          const version = c.unchanged.kind === 'partner' ? c.unchanged.record.version : c.unchanged.webhook.version;
+          writes.push({ kind: 'replace', rk, data, etag: version });
+          writes.push({ kind: 'put', rk: heldKey(c.held.eventId), data: { attempt: c.held.attempt } });
+          versionKeys.push(undefined);
+          break;
+        }
+        case 'releaseHeld':
+          for (const id of c.eventIds) writes.push({ kind: 'delete', rk: heldKey(id) });
+          versionKeys.push(undefined);
+          break;
       }
     }
     // Inserted, never upserted: an event id is written once.
@@ -362,6 +390,16 @@ export class RowPartnerStore implements PartnerStore {
       request,
       (r) => recordOf<Delivery>(r),
     );
+  }
+
+  async budget(partnerId: string, name: BudgetName): Promise<Versioned<Spent> | undefined> {
+    const row = await this.rows.get('data', partnerId, budgetKey(name));
+    return row ? versioned<Spent>(row) : undefined;
+  }
+
+  async heldDeliveries(partnerId: string, limit: number): Promise<HeldDelivery[]> {
+    const rows = await this.rows.range('data', partnerId, { from: HELD, to: prefixEnd(HELD), limit });
+    return rows.map((r) => ({ eventId: r.rk.slice(HELD.length), attempt: Number(r.data.attempt ?? 1) }));
   }
 }
 
