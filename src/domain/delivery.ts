@@ -37,8 +37,9 @@ const MISSING_GRACE_MS = 2 * 60_000;
 /** An attempt claimed this long ago with no outcome recorded was cut off (its process died): longer than an attempt takes. */
 export const CLAIM_STALE_MS = 30_000;
 
-/** A partner at its cap of deliveries in flight: its next one waits this long in the queue. */
+/** A partner at its cap of deliveries in flight: its next one waits this long in the queue (doubling per wait, with jitter). */
 export const SLOT_WAIT_SECONDS = 5;
+export const SLOT_WAIT_MAX_SECONDS = 300;
 
 /** `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>` (Standard Webhooks). */
 export function signature(secret: string, id: string, timestamp: number, body: string): string {
@@ -74,13 +75,20 @@ async function followUp(deps: DeliveryDeps, partnerId: string, event: CloudEvent
   if (stored?.value.status === 'accepted' && stored.value.providerStep === 'pending') await completeAcceptance(deps, stored);
 }
 
+/**
+ * The events of a message side by side: each takes one of the partner's slots or waits in the
+ * queue as a message of its own, so a message of many events never holds a worker for long.
+ */
 export async function deliverMessage(deps: DeliveryDeps, message: EventMessage, log?: Logger): Promise<void> {
-  for (const id of message.eventIds) await deliverEvent(deps, message.partnerId, id, message.attempt ?? 1, log);
+  const outcomes = await Promise.allSettled(message.eventIds.map((id) => deliverEvent(deps, message, id, log)));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A decision taken on state that changed meanwhile is taken again, a few times. */
-async function deliverEvent(deps: DeliveryDeps, partnerId: string, eventId: string, attempt: number, log?: Logger): Promise<void> {
-  for (let i = 0; i < 5; i++) if ((await deliverOnce(deps, { partnerId, eventId, attempt }, log)) === 'done') return;
+async function deliverEvent(deps: DeliveryDeps, message: EventMessage, eventId: string, log?: Logger): Promise<void> {
+  const { partnerId, attempt = 1, waits = 0 } = message;
+  for (let i = 0; i < 5; i++) if ((await deliverOnce(deps, { partnerId, eventId, attempt, waits }, log)) === 'done') return;
   throw new WriteConflict('version', `deliverEvents: ${partnerId}/${eventId} kept changing`);
 }
 
@@ -88,9 +96,34 @@ interface Job {
   partnerId: string;
   eventId: string;
   attempt: number;
+  /** Waits for a slot so far. */
+  waits: number;
 }
 
+/**
+ * One attempt's decision, in one of the partner's slots. Without a free slot, or while the
+ * partner's endpoint waits for its next probe, it waits in the queue having read nothing
+ * (each wait for a slot longer than the last, up to SLOT_WAIT_MAX_SECONDS).
+ */
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
+  const { partnerId, eventId, attempt, waits } = job;
+  const paused = deps.slots.pausedUntil(partnerId);
+  const release = paused ? undefined : deps.slots.take(partnerId);
+  if (!release) {
+    const seconds = paused
+      ? (paused.getTime() - Date.now()) / 1000
+      : Math.min(SLOT_WAIT_MAX_SECONDS, SLOT_WAIT_SECONDS * 2 ** waits) * (1 + Math.random());
+    await deps.queue.send({ partnerId, eventIds: [eventId], attempt, waits: waits + 1 }, Math.max(1, Math.ceil(seconds)));
+    return 'done';
+  }
+  try {
+    return await decide(deps, job, log);
+  } finally {
+    release();
+  }
+}
+
+async function decide(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
   const { partnerId, eventId, attempt } = job;
   const [event, webhook, state, record] = await Promise.all([
     deps.store.event(partnerId, eventId),
@@ -125,40 +158,47 @@ async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<
   if (record?.value.status === 'suspended') return hold(deps, job, event, state, { kind: 'partner', record });
   const gate = circuitGate(hook.health, now);
   if ('hold' in gate) return hold(deps, job, event, state, { kind: 'webhook', webhook });
-  if ('waitUntil' in gate) return later((gate.waitUntil.getTime() - now.getTime()) / 1000);
-
-  const release = deps.slots.take(partnerId);
-  if (!release) return later(SLOT_WAIT_SECONDS);
-  try {
-    if (hook.health?.status === 'failing') {
-      // One probe at a time: the next waits its turn.
-      const probing = { ...hook, health: claimProbe(hook.health, now, deps.webhookSettings.retryScale) };
-      if (!(await commitOrConflict(deps, partnerId, [{ kind: 'saveWebhook', webhook: probing, version: webhook.version }]))) return 'again';
-    }
-    const roundStart = d?.roundStart ?? 0;
-    const {
-      held: _h,
-      nextAttemptAt: _n,
-      ...kept
-    } = d ?? { eventId, type: event.type, status: 'pending' as const, attempts: 0, roundStart };
-    const claimed: Delivery = {
-      ...kept,
-      attempts: attempt,
-      roundStart,
-      roundStartedAt: d?.roundStartedAt && attempt > roundStart + 1 ? d.roundStartedAt : now.toISOString(),
-      lastAttemptAt: now.toISOString(),
-      claimedAt: now.toISOString(),
-    };
-    // Claimed before it is made: of two workers with the same message, one posts.
-    const versions = await commitOrConflict(deps, partnerId, [{ kind: 'saveDelivery', delivery: claimed, version: state?.version }]);
-    if (!versions?.[0]) return 'done';
-    const body = JSON.stringify(event);
-    const res = await deps.transport.post(hook.url, signedHeaders(hook, event, now, body), body);
-    await recordOutcome(deps, job, { value: claimed, version: versions[0] }, res, log);
-    return 'done';
-  } finally {
-    release();
+  if ('waitUntil' in gate) {
+    deps.slots.pause(partnerId, gate.waitUntil);
+    return later((gate.waitUntil.getTime() - now.getTime()) / 1000);
   }
+
+  if (hook.health?.status === 'failing') {
+    // One probe at a time: the next waits its turn.
+    const probing = { ...hook, health: claimProbe(hook.health, now, deps.webhookSettings.retryScale) };
+    if (!(await commitOrConflict(deps, partnerId, [{ kind: 'saveWebhook', webhook: probing, version: webhook.version }]))) return 'again';
+  }
+  return makeAttempt(deps, job, event, hook, state, log);
+}
+
+/** Claims the attempt (recorded before it is made: of two workers with the same message, one posts), makes it, records it. */
+async function makeAttempt(
+  deps: DeliveryDeps,
+  job: Job,
+  event: CloudEvent,
+  hook: Webhook,
+  state: Versioned<Delivery> | undefined,
+  log?: Logger,
+): Promise<'done'> {
+  const { partnerId, eventId, attempt } = job;
+  const d = state?.value;
+  const now = deps.clock.now();
+  const roundStart = d?.roundStart ?? 0;
+  const { held: _h, nextAttemptAt: _n, ...kept } = d ?? { eventId, type: event.type, status: 'pending' as const, attempts: 0, roundStart };
+  const claimed: Delivery = {
+    ...kept,
+    attempts: attempt,
+    roundStart,
+    roundStartedAt: d?.roundStartedAt && attempt > roundStart + 1 ? d.roundStartedAt : now.toISOString(),
+    lastAttemptAt: now.toISOString(),
+    claimedAt: now.toISOString(),
+  };
+  const versions = await commitOrConflict(deps, partnerId, [{ kind: 'saveDelivery', delivery: claimed, version: state?.version }]);
+  if (!versions?.[0]) return 'done';
+  const body = JSON.stringify(event);
+  const res = await deps.transport.post(hook.url, signedHeaders(hook, event, now, body), body);
+  await recordOutcome(deps, job, { value: claimed, version: versions[0] }, res, log);
+  return 'done';
 }
 
 /** Commits, or answers undefined when a version no longer matches (someone else acted). */

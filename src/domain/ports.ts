@@ -148,6 +148,8 @@ export interface EventMessage {
   eventIds: string[];
   /** The attempt this message is for (1 when absent). */
   attempt?: number;
+  /** How many times it waited for one of the partner's slots (each wait is longer). */
+  waits?: number;
 }
 
 /** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
@@ -167,6 +169,10 @@ export interface EventQueue {
 export interface DeliverySlots {
   /** A slot for the partner (call the returned function to give it back), or undefined at the cap. */
   take(partnerId: string): (() => void) | undefined;
+  /** Remembers that the partner's deliveries wait until `until` (its endpoint's next probe). */
+  pause(partnerId: string, until: Date): void;
+  /** Until when the partner's deliveries wait, if they do. */
+  pausedUntil(partnerId: string): Date | undefined;
 }
 
 export interface QueuedMessage {

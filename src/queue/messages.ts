@@ -6,6 +6,7 @@ const EventMessageSchema = z.object({
   partnerId: z.string().min(1).max(64),
   eventIds: z.array(z.string().min(1).max(64)).min(1).max(100),
   attempt: z.number().int().min(1).max(1000).optional(),
+  waits: z.number().int().min(0).max(1000).optional(),
 });
 
 /** The message as the host hands it over (parsed JSON) or as text (JSON or base64 JSON). */
