@@ -5,7 +5,7 @@
 import { routes } from './api/routes';
 import { apiPath } from './api/paths';
 import { loadConfig, type Config } from './config';
-import type { Clock, Deps, EventQueue, Settings } from './domain/ports';
+import type { Clock, Deps, EventQueue, EventRetention, Settings } from './domain/ports';
 import type { WebhookDeps } from './domain/webhooks';
 import { createMailer } from './email/acsMailer';
 import { tableStorage, type Storage } from './storage';
@@ -15,6 +15,8 @@ import { HttpWebhookTransport } from './webhooks/transport';
 /** The use cases' dependencies, and the config they came from (the HTTP layer reads it). */
 export interface AppDeps extends Deps, WebhookDeps {
   config: Config;
+  /** The removal of events past retention (functions/purgeEvents.ts). */
+  retention: EventRetention;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -32,11 +34,12 @@ export function settingsOf(config: Config): Settings {
 
 export function buildDeps(
   config: Config,
-  storage: Pick<Storage, 'store' | 'directory' | 'ledger'> & { queue: EventQueue } = tableStorage(config),
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'retention'> & { queue: EventQueue } = tableStorage(config),
 ): AppDeps {
-  const { store, directory, ledger, queue } = storage;
+  const { store, directory, ledger, queue, retention } = storage;
   return {
     queue,
+    retention,
     transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
     webhookSettings: { retryScale: config.webhooks.retryScale },
     slots: new MemorySlots(),

@@ -246,6 +246,26 @@ export interface CustomerLedger {
   clearDue(grant: DueGrant): Promise<void>;
 }
 
+/** A partner that recorded events on a UTC day (YYYY-MM-DD): their removal falls due after retention. */
+export interface RetentionDue {
+  day: string;
+  partnerId: string;
+}
+
+/**
+ * The removal of expired events (src/domain/retention.ts): every commit that records events
+ * notes its partner under the day, so the removal reads only what is due, never a partner's
+ * whole data.
+ */
+export interface EventRetention {
+  /** Partners with events recorded on days before `beforeDay`, oldest day first (at most `limit`). */
+  due(beforeDay: string, limit: number): Promise<RetentionDue[]>;
+  /** Removes up to `limit` of the partner's events of that day, with their delivery records and holds; returns how many. */
+  purge(due: RetentionDue, limit: number): Promise<number>;
+  /** Forgets a due row once its day is purged. */
+  done(due: RetentionDue): Promise<void>;
+}
+
 /** The directory of enrolled partners. */
 export interface PartnerDirectory {
   partner(id: string): Promise<Partner | undefined>;

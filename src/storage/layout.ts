@@ -23,8 +23,10 @@
  *   bdg|{name}                              a budget of the partner (test events, redeliveries)
  *   hld|{eventId}                           a delivery held (suspended partner, disabled endpoint)
  *
- * One partition of `data` is not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
- * listing of partners (a copy of each record, written after its commit; see docs/decisions.md).
+ * Two partitions of `data` are not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
+ * listing of partners (a copy of each record, written after its commit; see docs/decisions.md),
+ * and `retention` holds `{YYYY-MM-DD}|{partnerId}`, the partners that recorded events on a day
+ * (the purge of expired events reads only these; src/storage/retention.ts).
  *
  * The `partners` table holds the directory entries written before the operator API
  * (PartitionKey = partner ID, RowKey = `profile`): read only, when a partner has no record.
@@ -47,6 +49,7 @@ export const IDEMPOTENCY_KEY = 'idk|';
 export const AUDIT_BY_INVITATION = 'aui|';
 export const PARTNER_RECORD = 'ptn|record';
 export const DIRECTORY_PARTITION = 'directory';
+export const RETENTION_PARTITION = 'retention';
 export const PARTNER_LISTING = 'ptl|';
 export const EVENT = 'evt|';
 export const DELIVERY = 'dlv|';

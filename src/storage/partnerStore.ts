@@ -19,6 +19,7 @@ import { ANNOUNCE_DELAY_SECONDS } from '../domain/delivery';
 import type { Spent } from '../domain/budgets';
 import type { Delivery, DeliveryStatus, Webhook } from '../domain/webhooks';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { RowEventRetention } from './retention';
 import {
   AUDIT,
   AUDIT_BY_CUSTOMER,
@@ -83,6 +84,8 @@ export class RowPartnerStore implements PartnerStore {
     private readonly cursorKey: string,
     /** Where commits announce their events (absent: events are recorded, nobody is told). */
     private readonly queue?: EventQueue,
+    /** Where commits note the days of their events, for their removal after retention. */
+    private readonly retention?: RowEventRetention,
   ) {}
 
   /** The one pager: one range read of pageSize + 1 rows, and a signed cursor when more follow. */
@@ -214,10 +217,11 @@ export class RowPartnerStore implements PartnerStore {
    */
   async commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]> {
     const events = eventsOf(partnerId, changes);
-    const announced =
-      events.length > 0 && this.queue
-        ? await this.queue.send({ partnerId, eventIds: events.map((e) => e.id) }, ANNOUNCE_DELAY_SECONDS)
-        : undefined;
+    const eventIds = events.map((e) => e.id);
+    const [announced] = await Promise.all([
+      events.length > 0 && this.queue ? this.queue.send({ partnerId, eventIds }, ANNOUNCE_DELAY_SECONDS) : undefined,
+      events.length > 0 ? this.retention?.note(partnerId, eventIds) : undefined,
+    ]);
     let versions: (string | undefined)[];
     try {
       versions = await this.apply(partnerId, changes, events);
