@@ -33,28 +33,9 @@ export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
 export const DECISIONS = ['accept', 'decline'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-export const AUDIT_ACTIONS = [
-  'invitation.created',
-  'invitation.sent',
-  'invitation.revoked',
-  'invitation.accepted',
-  'invitation.declined',
-  'invitation.expired',
-  'relationship.established',
-  'relationship.removed',
-  // Delegated admin (granular roles, time-bound, under the customer's control): src/domain/delegatedAdmin.ts
-  'delegatedAdmin.revoked',
-  'delegatedAdmin.expired',
-  'delegatedAdmin.extended',
-  'delegatedAdmin.updated',
-  'partner.enrolled',
-  'partner.updated',
-  'partner.suspended',
-  'partner.reactivated',
-  // The partner's webhook endpoint, disabled after failing for days: src/domain/circuit.ts
-  'webhook.disabled',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+import type { AuditAction } from './eventTypes';
+
+export { AUDIT_ACTIONS, type AuditAction } from './eventTypes';
 
 export type Role = 'GlobalAdmin' | 'AdminAgent' | 'Operator';
 
