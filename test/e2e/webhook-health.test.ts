@@ -5,36 +5,27 @@
  * `disabled` with an event in the feed, its deliveries held until `PUT enabled: true`; a
  * suspended partner's deliveries are held and go out after reactivation.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DISABLED_AFTER_MS } from '../../src/domain/circuit';
 import type { Partner } from '../../src/domain/model';
 import { putPartner, SEED_ACTOR } from '../../src/domain/operator';
-import { adminOf, call, seedWorld, startWorld, type Service } from '../support/harness';
-import { eventually, Receiver } from '../support/receiver';
+import { adminOf, call, seedWorld } from '../support/harness';
+import { webhookService } from '../support/webhookService';
+import { eventually } from '../support/receiver';
 
 /** Three days of failure last 13 s here; the last retry of a round comes 4.3 s after its first attempt. */
 const SCALE = 0.00005;
-let svc: Service;
-const rx = new Receiver();
-
-beforeAll(async () => {
-  ({ svc } = await startWorld({ webhooks: { allowPrivateTargets: true, retryScale: SCALE } }, [], { queues: true }));
-  await rx.start();
-});
-afterAll(async () => {
-  await svc.close();
-  await rx.close();
-});
+const hooks = webhookService(SCALE);
 
 async function registered(path: string) {
-  const p = (await seedWorld(svc.deps)).reseller;
-  const r = await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url: `${rx.url}${path}` } });
+  const p = (await seedWorld(hooks.svc.deps)).reseller;
+  const r = await call(hooks.svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url: `${hooks.rx.url}${path}` } });
   expect(r.status).toBe(201);
   return p;
 }
 
 async function invite(p: Partner, i: number): Promise<string> {
-  const r = await call(svc, 'POST', '/api/invitations', {
+  const r = await call(hooks.svc, 'POST', '/api/invitations', {
     as: adminOf(p),
     body: { customer: { companyName: `Health ${i}`, email: `it${i}@health.example` } },
   });
@@ -42,8 +33,8 @@ async function invite(p: Partner, i: number): Promise<string> {
   return r.body.id as string;
 }
 
-const health = async (p: Partner) => (await call(svc, 'GET', '/api/webhooks', { as: adminOf(p) })).body.health;
-const subjects = (path: string) => new Set(rx.at(path).map((r) => String(r.event.subject)));
+const health = async (p: Partner) => (await call(hooks.svc, 'GET', '/api/webhooks', { as: adminOf(p) })).body.health;
+const subjects = (path: string) => new Set(hooks.rx.at(path).map((r) => String(r.event.subject)));
 
 describe('the circuit', () => {
   it('a healthy endpoint says so', async () => {
@@ -53,7 +44,7 @@ describe('the circuit', () => {
 
   it('5 failures in a row: failing (with failingSince), deliveries back off; a test event closes it and they go out', async () => {
     const p = await registered('/failing');
-    rx.on('/failing', () => ({ status: 500 }));
+    hooks.rx.on('/failing', () => ({ status: 500 }));
     for (let i = 0; i < 6; i++) await invite(p, i);
     const failing = await eventually(async () => {
       const h = await health(p);
@@ -62,21 +53,21 @@ describe('the circuit', () => {
     expect(failing.consecutiveFailures).toBeGreaterThanOrEqual(5);
     expect(Date.parse(failing.failingSince)).toBeLessThanOrEqual(Date.now());
     // Backing off: one probe at a time, never a burst of every due delivery.
-    const before = rx.at('/failing').length;
+    const before = hooks.rx.at('/failing').length;
     await new Promise((r) => setTimeout(r, 1000));
-    expect(rx.at('/failing').length - before).toBeLessThan(12);
+    expect(hooks.rx.at('/failing').length - before).toBeLessThan(12);
 
-    rx.on('/failing', () => ({ status: 200 }));
-    const t = await call(svc, 'POST', '/api/webhooks/test', { as: adminOf(p) });
+    hooks.rx.on('/failing', () => ({ status: 200 }));
+    const t = await call(hooks.svc, 'POST', '/api/webhooks/test', { as: adminOf(p) });
     expect(t.status).toBe(202);
     // (An attempt under way when it closed may still count one failure.)
     expect((await health(p)).status).toBe('healthy');
-    await eventually(() => (rx.at('/failing').some((r) => r.event.id === t.body.eventId) ? true : undefined));
+    await eventually(() => (hooks.rx.at('/failing').some((r) => r.event.id === t.body.eventId) ? true : undefined));
   });
 
   it('failing for days: disabled, with webhook.disabled in the feed; deliveries held, not lost; PUT enabled: true sends them', async () => {
     const p = await registered('/disabled');
-    rx.on('/disabled', () => ({ status: 503 }));
+    hooks.rx.on('/disabled', () => ({ status: 503 }));
     const ids: string[] = [];
     const deadline = Date.now() + DISABLED_AFTER_MS * SCALE + 20_000;
     let h: any;
@@ -90,7 +81,7 @@ describe('the circuit', () => {
     expect(h.consecutiveFailures).toBeGreaterThanOrEqual(5);
     const feed = await eventually(
       async () => {
-        const items = (await call(svc, 'GET', '/api/events?pageSize=200', { as: adminOf(p) })).body.items as any[];
+        const items = (await call(hooks.svc, 'GET', '/api/events?pageSize=200', { as: adminOf(p) })).body.items as any[];
         return items.some((e) => e.type === 'webhook.disabled') ? items : undefined;
       },
       15_000,
@@ -98,25 +89,26 @@ describe('the circuit', () => {
     );
     const disabled = feed.find((e) => e.type === 'webhook.disabled');
     expect(disabled).toMatchObject({ subject: 'webhooks', source: `/partners/${p.id}` });
-    expect(disabled.data).toMatchObject({ url: `${rx.url}/disabled`, health: { status: 'disabled' } });
+    expect(disabled.data).toMatchObject({ url: `${hooks.rx.url}/disabled`, health: { status: 'disabled' } });
     expect(JSON.stringify(disabled)).not.toContain('whsec_');
     // Held: new events are not posted.
-    rx.on('/disabled', () => ({ status: 200 }));
-    const posted = rx.at('/disabled').length;
+    hooks.rx.on('/disabled', () => ({ status: 200 }));
+    const posted = hooks.rx.at('/disabled').length;
     ids.push(await invite(p, 100), await invite(p, 101));
     await new Promise((r) => setTimeout(r, 1500));
-    expect(rx.at('/disabled').length).toBe(posted);
-    const log = (await call(svc, 'GET', '/api/webhooks/deliveries?status=pending&pageSize=200', { as: adminOf(p) })).body.items as any[];
+    expect(hooks.rx.at('/disabled').length).toBe(posted);
+    const log = (await call(hooks.svc, 'GET', '/api/webhooks/deliveries?status=pending&pageSize=200', { as: adminOf(p) })).body
+      .items as any[];
     expect(log.length).toBeGreaterThanOrEqual(2);
 
-    const put = await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url: `${rx.url}/disabled`, enabled: true } });
+    const put = await call(hooks.svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url: `${hooks.rx.url}/disabled`, enabled: true } });
     expect(put.status).toBe(200);
     expect(put.body.health).toEqual({ status: 'healthy', consecutiveFailures: 0 });
     // The held events go out now; the feed has every event, those whose rounds failed included.
     for (const id of ids.slice(-2)) {
       await eventually(() => (subjects('/disabled').has(`invitations/${id}`) ? true : undefined), 15_000, `invitations/${id}`);
     }
-    const all = (await call(svc, 'GET', '/api/events?pageSize=200', { as: adminOf(p) })).body.items as any[];
+    const all = (await call(hooks.svc, 'GET', '/api/events?pageSize=200', { as: adminOf(p) })).body.items as any[];
     for (const id of ids.slice(0, -2)) expect(all.some((e) => e.subject === `invitations/${id}`)).toBe(true);
   }, 90_000);
 });
@@ -125,21 +117,21 @@ describe('suspension', () => {
   it("a suspended partner's deliveries are held, then go out after reactivation", async () => {
     const p = await registered('/suspended');
     const record = { name: p.name, kind: p.kind, indirectProviderIds: p.indirectProviderIds };
-    await putPartner(svc.deps, SEED_ACTOR, p.id, { ...record, status: 'suspended' });
+    await putPartner(hooks.svc.deps, SEED_ACTOR, p.id, { ...record, status: 'suspended' });
     await new Promise((r) => setTimeout(r, 2000));
     // The partner.suspended event (customer data in others) is not posted while suspended.
-    expect(rx.at('/suspended').map((r) => r.event.type)).not.toContain('partner.suspended');
-    const pending = await svc.deps.store.deliveries(p.id, { status: 'pending' }, { pageSize: 10 });
+    expect(hooks.rx.at('/suspended').map((r) => r.event.type)).not.toContain('partner.suspended');
+    const pending = await hooks.svc.deps.store.deliveries(p.id, { status: 'pending' }, { pageSize: 10 });
     expect(pending.items.map((d) => d.type)).toContain('partner.suspended');
-    await putPartner(svc.deps, SEED_ACTOR, p.id, { ...record, status: 'active' });
+    await putPartner(hooks.svc.deps, SEED_ACTOR, p.id, { ...record, status: 'active' });
     await eventually(
       () => {
-        const types = rx.at('/suspended').map((r) => r.event.type);
+        const types = hooks.rx.at('/suspended').map((r) => r.event.type);
         return types.includes('partner.suspended') && types.includes('partner.reactivated') ? true : undefined;
       },
       15_000,
       'the held event and the reactivation',
     );
-    expect(rx.at('/suspended').filter((r) => r.event.type === 'partner.suspended')).toHaveLength(1);
+    expect(hooks.rx.at('/suspended').filter((r) => r.event.type === 'partner.suspended')).toHaveLength(1);
   });
 });
