@@ -19,17 +19,23 @@ import { completeAcceptance } from './acceptance';
 import { auditEvent, recordAudit } from './audit';
 import { afterAttempt, claimProbe, gate as circuitGate } from './circuit';
 import { WriteConflict } from './errors';
-import { eventIdTime, type CloudEvent } from './events';
-import { systemActor, type Versioned } from './model';
-import type { Change, Deps, EventMessage, Logger, Unchanged, WebhookResponse } from './ports';
+import { eventIdTime } from './events';
+import { systemActor, type CloudEvent, type Delivery, type Versioned, type Webhook } from './model';
+import {
+  ANNOUNCE_DELAY_SECONDS,
+  type Change,
+  type Deps,
+  type EventMessage,
+  type Logger,
+  type Unchanged,
+  type WebhookDeps,
+  type WebhookResponse,
+} from './ports';
 import { retryOnConflict } from './retry';
-import { releaseHeld, signingSecrets, subscribed, type Delivery, type Webhook, type WebhookDeps } from './webhooks';
+import { releaseHeld, signingSecrets, subscribed } from './webhooks';
 
 /** Retries after the first attempt of a round, in seconds (times WEBHOOK_RETRY_SCALE), then `failed`. */
 export const RETRY_SCHEDULE_SECONDS = [10, 60, 300, 1800, 7200, 21600, 43200, 86400] as const;
-
-/** How long a commit's announcement stays invisible: longer than any commit takes. */
-export const ANNOUNCE_DELAY_SECONDS = 30;
 
 /** An announced event still missing this long after its id was made belongs to a failed commit. */
 const MISSING_GRACE_MS = 2 * 60_000;

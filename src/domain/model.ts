@@ -33,6 +33,8 @@ export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
 export const DECISIONS = ['accept', 'decline'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
+import type { Spent } from './budgets';
+import type { WebhookHealth } from './circuit';
 import type { AuditAction } from './eventTypes';
 
 export { AUDIT_ACTIONS, type AuditAction } from './eventTypes';
@@ -184,6 +186,78 @@ export interface AuditEvent {
   customerId?: string;
   invitationId?: string;
   details: Record<string, unknown>;
+}
+
+/** Event types: every audit action, and the webhook test event. */
+export type EventType = AuditAction | 'test.created';
+
+/** An event (the outbox, src/domain/events.ts): a CloudEvent 1.0 in its structured JSON form. */
+export interface CloudEvent {
+  specversion: '1.0';
+  /** Time-ordered (see newEventId): a partner's events sort by id in the order they were written. */
+  id: string;
+  /** `/partners/{partnerId}` */
+  source: string;
+  type: EventType;
+  /** `invitations/{id}` or `relationships/{customerId}` */
+  subject?: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** The resource after the change. */
+  data: Record<string, unknown>;
+}
+
+/** A partner's webhook registration (src/domain/webhooks.ts). */
+export interface Webhook {
+  partnerId: string;
+  url: string;
+  /** Event types delivered, or ['*'] for all. */
+  events: string[];
+  enabled: boolean;
+  /** `whsec_<base64 key>` */
+  secret: string;
+  /** Secrets replaced by rotations: each keeps signing until its `expiresAt` (24 h after it was replaced). */
+  previousSecrets?: RetiredSecret[];
+  /** Before several could sign at once: the one secret replaced last. */
+  previousSecret?: string;
+  previousSecretExpiresAt?: string;
+  /** The endpoint's circuit (src/domain/circuit.ts; absent: healthy). */
+  health?: WebhookHealth;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RetiredSecret {
+  secret: string;
+  expiresAt: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** The delivery state of one event to the partner's webhook (src/domain/delivery.ts). */
+export interface Delivery {
+  eventId: string;
+  type: EventType;
+  status: DeliveryStatus;
+  /** Attempts made so far (all rounds). */
+  attempts: number;
+  /** `attempts` when the current round (the first, or a redelivery) began. */
+  roundStart: number;
+  roundStartedAt?: string;
+  lastAttemptAt?: string;
+  lastStatusCode?: number;
+  lastError?: string;
+  /** The first bytes of the receiver's last answer. */
+  lastResponse?: string;
+  nextAttemptAt?: string;
+  deliveredAt?: string;
+  /** While an attempt is being made: when it was claimed (its outcome is not recorded yet). */
+  claimedAt?: string;
+  /** Held (the partner suspended, or the endpoint disabled) until a release. */
+  held?: boolean;
+  /** Redeliveries of this event in the current window (a budget). */
+  redeliveries?: Spent;
 }
 
 /** Something the store holds, with the version that guards the next write of it. */

@@ -4,73 +4,13 @@
  * reconciles from. Delivery itself is src/domain/delivery.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { REDELIVERIES, REDELIVERIES_OF_AN_EVENT, spend, TEST_EVENTS, type Spent } from './budgets';
-import { HEALTHY, type WebhookHealth } from './circuit';
+import { REDELIVERIES, REDELIVERIES_OF_AN_EVENT, spend, TEST_EVENTS } from './budgets';
+import { HEALTHY } from './circuit';
 import { badRequest, limited, notFound } from './errors';
-import { cloudEvent, recordEvent, type CloudEvent, type EventType } from './events';
-import type { Page, PageRequest, Partner } from './model';
-import type { Change, DeliverySlots, Deps, EventQueue, WebhookTransport } from './ports';
+import { cloudEvent, recordEvent } from './events';
+import type { CloudEvent, Delivery, DeliveryStatus, EventType, Page, PageRequest, Partner, RetiredSecret, Webhook } from './model';
+import type { Change, Deps, WebhookDeps } from './ports';
 import { retryOnConflict } from './retry';
-
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export interface Webhook {
-  partnerId: string;
-  url: string;
-  /** Event types delivered, or ['*'] for all. */
-  events: string[];
-  enabled: boolean;
-  /** `whsec_<base64 key>` */
-  secret: string;
-  /** Secrets replaced by rotations: each keeps signing until its `expiresAt` (24 h after it was replaced). */
-  previousSecrets?: RetiredSecret[];
-  /** Before several could sign at once: the one secret replaced last. */
-  previousSecret?: string;
-  previousSecretExpiresAt?: string;
-  /** The endpoint's circuit (absent: healthy). */
-  health?: WebhookHealth;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface RetiredSecret {
-  secret: string;
-  expiresAt: string;
-}
-
-/** The delivery state of one event to the partner's webhook. */
-export interface Delivery {
-  eventId: string;
-  type: EventType;
-  status: DeliveryStatus;
-  /** Attempts made so far (all rounds). */
-  attempts: number;
-  /** `attempts` when the current round (the first, or a redelivery) began. */
-  roundStart: number;
-  roundStartedAt?: string;
-  lastAttemptAt?: string;
-  lastStatusCode?: number;
-  lastError?: string;
-  /** The first bytes of the receiver's last answer. */
-  lastResponse?: string;
-  nextAttemptAt?: string;
-  deliveredAt?: string;
-  /** While an attempt is being made: when it was claimed (its outcome is not recorded yet). */
-  claimedAt?: string;
-  /** Held (the partner suspended, or the endpoint disabled) until a release. */
-  held?: boolean;
-  /** Redeliveries of this event in the current window (a budget). */
-  redeliveries?: Spent;
-}
-
-/** What webhook use cases need beyond the store. */
-export interface WebhookDeps {
-  queue: EventQueue;
-  transport: WebhookTransport;
-  webhookSettings: { retryScale: number };
-  slots: DeliverySlots;
-}
 
 /** How long a replaced secret keeps signing after a rotation. */
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
@@ -104,10 +44,10 @@ export const urlRefused = () =>
     'webhook-url-refused',
   );
 
-type Store = Pick<Deps, 'store' | 'clock'>;
+type StoreAndClock = Pick<Deps, 'store' | 'clock'>;
 
 export async function putWebhook(
-  deps: Store & Pick<WebhookDeps, 'transport' | 'queue'>,
+  deps: StoreAndClock & Pick<WebhookDeps, 'transport' | 'queue'>,
   partner: Partner,
   body: { url: string; events: string[]; enabled: boolean },
 ): Promise<{ webhook: Webhook; created: boolean }> {
@@ -151,7 +91,7 @@ export async function deleteWebhook(deps: Pick<Deps, 'store'>, partner: Partner)
   });
 }
 
-export async function rotateSecret(deps: Store, partner: Partner): Promise<Webhook> {
+export async function rotateSecret(deps: StoreAndClock, partner: Partner): Promise<Webhook> {
   return retryOnConflict(async () => {
     const found = await deps.store.webhook(partner.id);
     if (!found) throw noWebhook();
@@ -181,7 +121,7 @@ export async function rotateSecret(deps: Store, partner: Partner): Promise<Webho
  * Commits a `test.created` event (delivered like any other) within the partner's budget; it
  * re-enables a failing or disabled endpoint (held deliveries go out again). Returns its id.
  */
-export async function sendTestEvent(deps: Store & Pick<WebhookDeps, 'queue'>, partner: Partner): Promise<string> {
+export async function sendTestEvent(deps: StoreAndClock & Pick<WebhookDeps, 'queue'>, partner: Partner): Promise<string> {
   const { id, reenabled } = await retryOnConflict(async () => {
     const [found, budget] = await Promise.all([deps.store.webhook(partner.id), deps.store.budget(partner.id, 'testEvents')]);
     if (!found) throw noWebhook();
@@ -211,7 +151,7 @@ export function listDeliveries(
  * Starts a new round of attempts for an event (after `failed`, say), within the partner's
  * budgets; a pending delivery's round goes on as scheduled (nothing is added or spent).
  */
-export async function redeliver(deps: Store & Pick<WebhookDeps, 'queue'>, partner: Partner, eventId: string): Promise<void> {
+export async function redeliver(deps: StoreAndClock & Pick<WebhookDeps, 'queue'>, partner: Partner, eventId: string): Promise<void> {
   const [event] = await Promise.all([deps.store.event(partner.id, eventId), getWebhook(deps, partner)]);
   if (!event) throw notFound(`No event ${eventId}.`);
   const attempt = await retryOnConflict(async () => {

@@ -6,7 +6,8 @@ import { MemoryEventQueue } from '../queue/memoryQueue';
 import { StorageEventQueue } from '../queue/storageQueue';
 import { RowCustomerLedger } from './customerLedger';
 import { MemoryRows } from './memoryRows';
-import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
+import { RowPartnerDirectory } from './partnerRows';
+import { rowPartnerStore } from './partnerStore';
 import { RowEventRetention } from './retention';
 import type { Rows } from './rows';
 import { TableRows, type TableRowsOptions } from './tableRows';
@@ -29,7 +30,7 @@ export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows,
   const q = queue ?? (new MemoryEventQueue() as unknown as Q);
   const retention = new RowEventRetention(rows);
   return {
-    store: new RowPartnerStore(rows, cursorKey, q, retention),
+    store: rowPartnerStore(rows, cursorKey, q, retention),
     retention,
     directory: new RowPartnerDirectory(rows),
     ledger: new RowCustomerLedger(rows, cursorKey),

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../../src/domain/eventTypes';
 import { ATTESTATION_STATEMENT } from '../../src/domain/relationships';
 import { ROLE_CATALOGUE } from '../../src/domain/roles';
-import type { Webhook } from '../../src/domain/webhooks';
+import type { Webhook } from '../../src/domain/model';
 import { launchChromium } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';

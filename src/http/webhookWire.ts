@@ -1,6 +1,7 @@
 /** Webhook registrations and deliveries on the wire: never a secret, no internal bookkeeping. */
 import { HEALTHY } from '../domain/circuit';
-import { retiredSecrets, type Delivery, type Webhook } from '../domain/webhooks';
+import type { Delivery, Webhook } from '../domain/model';
+import { retiredSecrets } from '../domain/webhooks';
 
 /** When the last of the replaced secrets stops signing (absent when none signs any more). */
 function previousSecretExpiresAt(w: Webhook): string | undefined {
