@@ -9,6 +9,7 @@
 //   PORTAL_AUTHORITY  optional, default https://login.microsoftonline.com/organizations
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { URL } from 'node:url';
 import console from 'node:console';
 import process from 'node:process';
 

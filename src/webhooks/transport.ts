@@ -40,7 +40,8 @@ const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
  * the policy refuses reads as a refused connection.
  */
 export function errorClass(err: unknown): DeliveryErrorClass {
-  const code = String((err as { code?: unknown } | undefined)?.code ?? '');
+  const raw = (err as { code?: unknown } | undefined)?.code;
+  const code = typeof raw === 'string' ? raw : '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' || code === 'EAI_FAIL') return 'dns';
   if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|EPROTO$)/.test(code) || /ssl|tls/i.test(String(err))) {
     return 'tls';
