@@ -73,6 +73,8 @@ export const settingsSchema = z.object({
   /** Azure Storage Queues (the webhook delivery work): a connection string (Azurite) or the queue endpoint (identity). */
   QUEUES_CONNECTION_STRING: optional(connectionString),
   QUEUES_ENDPOINT: optional(serviceUrl),
+  /** Days events (the feed) and their delivery records are kept; audit events are kept regardless. */
+  EVENT_RETENTION_DAYS: intSetting(1, 3650, 90),
   /** Local runs only: webhooks may target http and private addresses (never in Azure). */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
   /** Multiplies the webhook retry schedule (tests shrink it; 1 in Azure). */
@@ -157,6 +159,8 @@ export interface Config {
   operatorTenantId?: string | undefined;
   queues: { connectionString: string } | { endpoint: string };
   webhooks: { allowPrivateTargets: boolean; retryScale: number };
+  /** EVENT_RETENTION_DAYS */
+  eventRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -196,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     operatorTenantId: s.OPERATOR_TENANT_ID,
     queues: s.QUEUES_CONNECTION_STRING ? { connectionString: s.QUEUES_CONNECTION_STRING } : { endpoint: s.QUEUES_ENDPOINT ?? '' },
     webhooks: { allowPrivateTargets: s.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true', retryScale: s.WEBHOOK_RETRY_SCALE },
+    eventRetentionDays: s.EVENT_RETENTION_DAYS,
   };
 }
 

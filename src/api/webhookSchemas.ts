@@ -2,6 +2,7 @@
 import * as z from '../zod';
 import { EVENT_ID } from '../domain/events';
 import { AUDIT_ACTIONS } from '../domain/model';
+import { HEALTH_STATUSES } from '../domain/circuit';
 import { DELIVERY_STATUSES } from '../domain/model';
 import { Continuation, IsoDate, PageSize } from './schemas';
 
@@ -10,12 +11,36 @@ export const EventType = z.enum(EVENT_TYPES);
 
 const EventId = z.string().check(z.regex(EVENT_ID, 'must be an event id'));
 
+/** C0 and C1 control characters, DEL included. */
+const isControl = (ch: string) => {
+  const c = ch.codePointAt(0) ?? 0;
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+};
+
+/**
+ * A webhook URL as sent: refused (400) with control characters, surrounding spaces or a user
+ * name or password, which the URL parser would otherwise drop or keep silently; stored in its
+ * canonical form (the parser's serialisation, without a fragment).
+ */
+const webhookUrl = () =>
+  z.pipe(
+    z.string({ error: 'is required (an https URL)' }).check(
+      z.maxLength(2048, 'must be at most 2048 characters'),
+      z.refine((v) => ![...v].some(isControl), 'must not contain control characters'),
+      z.refine((v) => v.trim() === v, 'must not start or end with spaces'),
+      z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute https URL'),
+      z.refine((v) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(v), 'must not contain a user name or password'),
+    ),
+    z.transform((v: string) => {
+      const url = new URL(v);
+      url.hash = '';
+      return url.href;
+    }),
+  );
+
 export const WebhookBody = z.lazy(() =>
   z.object({
-    url: z.string({ error: 'is required (an https URL)' }).check(
-      z.maxLength(2048, 'must be at most 2048 characters'),
-      z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute https URL'),
-    ),
+    url: webhookUrl(),
     events: z._default(
       z
         .array(z.enum([...AUDIT_ACTIONS, '*'], { error: `each must be "*" or one of: ${AUDIT_ACTIONS.join(', ')}` }))
@@ -31,9 +56,23 @@ const webhook = () =>
     url: z.string(),
     events: z.array(z.string()),
     enabled: z.boolean(),
+    health: z.withMeta(
+      z.object({
+        status: z.described(
+          z.enum(HEALTH_STATUSES),
+          'failing: recent attempts failed, deliveries back off; disabled: failing for days, deliveries held until re-enabled',
+        ),
+        failingSince: z.described(z.optional(IsoDate), 'When the current run of failures began (not healthy only)'),
+        consecutiveFailures: z.int(),
+      }),
+      { id: 'WebhookHealth' },
+    ),
     createdAt: IsoDate,
     updatedAt: IsoDate,
-    previousSecretExpiresAt: z.described(z.optional(IsoDate), 'While set, deliveries carry a signature with the previous secret too'),
+    previousSecretExpiresAt: z.described(
+      z.optional(IsoDate),
+      'While set, deliveries carry signatures with the replaced secrets too (each for 24 h after it was replaced); the last one stops then',
+    ),
   });
 
 export const WebhookSchema = z.deferred(webhook, { id: 'Webhook' });

@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = [
   'partner.updated',
   'partner.suspended',
   'partner.reactivated',
+  // The partner's webhook endpoint, disabled after failing for days: src/domain/circuit.ts
+  'webhook.disabled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -33,6 +33,8 @@ export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
 export const DECISIONS = ['accept', 'decline'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
+import type { Spent } from './budgets';
+import type { WebhookHealth } from './circuit';
 import type { AuditAction } from './eventTypes';
 
 export { AUDIT_ACTIONS, type AuditAction } from './eventTypes';
@@ -214,11 +216,20 @@ export interface Webhook {
   enabled: boolean;
   /** `whsec_<base64 key>` */
   secret: string;
-  /** The secret before the last rotation: it keeps signing until `previousSecretExpiresAt`. */
+  /** Secrets replaced by rotations: each keeps signing until its `expiresAt` (24 h after it was replaced). */
+  previousSecrets?: RetiredSecret[];
+  /** Before several could sign at once: the one secret replaced last. */
   previousSecret?: string;
   previousSecretExpiresAt?: string;
+  /** The endpoint's circuit (src/domain/circuit.ts; absent: healthy). */
+  health?: WebhookHealth;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface RetiredSecret {
+  secret: string;
+  expiresAt: string;
 }
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
@@ -241,6 +252,12 @@ export interface Delivery {
   lastResponse?: string;
   nextAttemptAt?: string;
   deliveredAt?: string;
+  /** While an attempt is being made: when it was claimed (its outcome is not recorded yet). */
+  claimedAt?: string;
+  /** Held (the partner suspended, or the endpoint disabled) until a release. */
+  held?: boolean;
+  /** Redeliveries of this event in the current window (a budget). */
+  redeliveries?: Spent;
 }
 
 /** Something the store holds, with the version that guards the next write of it. */

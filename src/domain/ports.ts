@@ -46,6 +46,8 @@ export interface EventMessage {
   eventIds: string[];
   /** The attempt this message is for (1 when absent). */
   attempt?: number;
+  /** How many times it waited for one of the partner's slots (each wait is longer). */
+  waits?: number;
 }
 
 /**
@@ -69,10 +71,13 @@ export interface QueuedMessage {
   popReceipt: string;
 }
 
+/** Why no answer came, as a class (never the socket's own text). */
+export type DeliveryErrorClass = 'timeout' | 'connection-refused' | 'tls' | 'dns';
+
 export interface WebhookResponse {
   /** Absent when no answer came (refused target, connection error, timeout). */
   status?: number;
-  error?: string;
+  error?: DeliveryErrorClass;
   /** The first bytes of the answer's body, no more. */
   excerpt: string;
 }
@@ -84,11 +89,45 @@ export interface WebhookTransport {
   post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
 }
 
+/**
+ * Deliveries in flight in this process, per partner: a partner at its cap waits in the queue,
+ * so one partner's slow receiver never holds every worker.
+ */
+export interface DeliverySlots {
+  /** A slot for the partner (call the returned function to give it back), or undefined at the cap. */
+  take(partnerId: string): (() => void) | undefined;
+  /** Remembers that the partner's deliveries wait until `until` (its endpoint's next probe). */
+  pause(partnerId: string, until: Date): void;
+  /** Until when the partner's deliveries wait, if they do. */
+  pausedUntil(partnerId: string): Date | undefined;
+}
+
 /** What webhook use cases need beyond the store. */
 export interface WebhookDeps {
   queue: EventQueue;
   transport: WebhookTransport;
   webhookSettings: { retryScale: number };
+  slots: DeliverySlots;
+}
+
+/** A partner that recorded events on a UTC day (YYYY-MM-DD): their removal falls due after retention. */
+export interface RetentionDue {
+  day: string;
+  partnerId: string;
+}
+
+/**
+ * The removal of expired events (src/domain/retention.ts): every commit that records events
+ * notes its partner under the day, so the removal reads only what is due, never a partner's
+ * whole data.
+ */
+export interface EventRetention {
+  /** Partners with events recorded on days before `beforeDay`, oldest day first (at most `limit`). */
+  due(beforeDay: string, limit: number): Promise<RetentionDue[]>;
+  /** Removes up to `limit` of the partner's events of that day, with their delivery records and holds; returns how many. */
+  purge(due: RetentionDue, limit: number): Promise<number>;
+  /** Forgets a due row once its day is purged. */
+  done(due: RetentionDue): Promise<void>;
 }
 
 /**

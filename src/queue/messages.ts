@@ -6,6 +6,7 @@ const EventMessageSchema = z.object({
   partnerId: z.string().check(z.minLength(1), z.maxLength(64)),
   eventIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(100)),
   attempt: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+  waits: z.optional(z.int().check(z.gte(0), z.lte(1000))),
 });
 
 /** The message as the host hands it over (parsed JSON) or as text (JSON or base64 JSON). */

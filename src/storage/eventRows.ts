@@ -1,8 +1,23 @@
 /** Events (the outbox), the webhook registration and the deliveries over rows. */
 import { eventIdPrefix } from '../domain/events';
+import type { Spent } from '../domain/budgets';
 import type { CloudEvent, Delivery, Webhook } from '../domain/model';
 import type { EventChange, EventStore } from '../domain/ports';
-import { DELIVERY, EVENT, WEBHOOK, deliveryKey, eventKey, recordOf, versioned } from './layout';
+import {
+  DELIVERY,
+  EVENT,
+  HELD,
+  PARTNER_RECORD,
+  WEBHOOK,
+  budgetKey,
+  deliveryKey,
+  eventKey,
+  heldKey,
+  partnerRecordData,
+  prefixEnd,
+  recordOf,
+  versioned,
+} from './layout';
 import { saveRow, type AggregateRows, type Pager } from './pager';
 import type { Rows, WriteOp } from './rows';
 
@@ -59,6 +74,14 @@ export function eventRows(rows: Rows, page: Pager): AggregateRows<EventStore, Ev
           (r) => recordOf<Delivery>(r),
         );
       },
+      async budget(partnerId, name) {
+        const row = await rows.get('data', partnerId, budgetKey(name));
+        return row ? versioned<Spent>(row) : undefined;
+      },
+      async heldDeliveries(partnerId, limit) {
+        const found = await rows.range('data', partnerId, { from: HELD, to: prefixEnd(HELD), limit });
+        return found.map((r) => ({ eventId: r.rk.slice(HELD.length), attempt: Number(r.data.attempt ?? 1) }));
+      },
     },
     writers: {
       // The commit writes every event it implies (src/domain/events.ts eventsOf), this one among them.
@@ -67,6 +90,17 @@ export function eventRows(rows: Rows, page: Pager): AggregateRows<EventStore, Ev
       deleteWebhook: () => ({ writes: [{ kind: 'delete', rk: WEBHOOK }] }),
       saveDelivery: (c) =>
         saveRow(deliveryKey(c.delivery.eventId), { doc: JSON.stringify(c.delivery), status: c.delivery.status }, c.version),
+      saveBudget: (c) => saveRow(budgetKey(c.name), { doc: JSON.stringify(c.spent) }, c.version),
+      // The record the hold was decided on, written again as it is (its ETag guards the hold), and the hold.
+      holdDelivery: (c) => {
+        const u = c.unchanged;
+        const again: WriteOp =
+          u.kind === 'partner'
+            ? { kind: 'replace', rk: PARTNER_RECORD, data: partnerRecordData(u.record.value), etag: u.record.version }
+            : { kind: 'replace', rk: WEBHOOK, data: { doc: JSON.stringify(u.webhook.value) }, etag: u.webhook.version };
+        return { writes: [again, { kind: 'put', rk: heldKey(c.held.eventId), data: { attempt: c.held.attempt } }] };
+      },
+      releaseHeld: (c) => ({ writes: c.eventIds.map((id): WriteOp => ({ kind: 'delete', rk: heldKey(id) })) }),
     },
   };
 }

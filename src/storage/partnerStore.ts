@@ -2,7 +2,8 @@
  * The domain's PartnerStore over rows (Azure Table Storage or memory): each aggregate's reads
  * and writes (invitationRows.ts, relationshipRows.ts, auditRows.ts, eventRows.ts,
  * partnerRows.ts), one pager for every listing (pager.ts), and ONE commit per partner partition
- * (an entity group transaction) that applies changes of any aggregates together, with their events.
+ * (an entity group transaction) that applies changes of any aggregates together, with their events
+ * (announced on the queue, and their day noted for retention, around it).
  */
 import type { CloudEvent } from '../domain/model';
 import { ANNOUNCE_DELAY_SECONDS, type Change, type EventQueue, type PartnerStore } from '../domain/ports';
@@ -13,6 +14,7 @@ import { invitationRows } from './invitationRows';
 import { pager, type Written } from './pager';
 import { partnerRows } from './partnerRows';
 import { relationshipRows } from './relationshipRows';
+import type { RowEventRetention } from './retention';
 import type { Rows, WriteOp } from './rows';
 
 export function rowPartnerStore(
@@ -21,6 +23,8 @@ export function rowPartnerStore(
   cursorKey: string,
   /** Where commits announce their events (absent: events are recorded, nobody is told). */
   queue?: EventQueue,
+  /** Where commits note the days of their events, for their removal after retention. */
+  retention?: RowEventRetention,
 ): PartnerStore {
   const page = pager(rows, cursorKey);
   // A new aggregate joins here: its reads, and the writers of its change kinds.
@@ -53,10 +57,11 @@ export function rowPartnerStore(
      */
     async commit(partnerId, changes) {
       const implied = eventsOf(partnerId, changes);
-      const announced =
-        implied.length > 0 && queue
-          ? await queue.send({ partnerId, eventIds: implied.map((e) => e.id) }, ANNOUNCE_DELAY_SECONDS)
-          : undefined;
+      const eventIds = implied.map((e) => e.id);
+      const [announced] = await Promise.all([
+        implied.length > 0 && queue ? queue.send({ partnerId, eventIds }, ANNOUNCE_DELAY_SECONDS) : undefined,
+        implied.length > 0 ? retention?.note(partnerId, eventIds) : undefined,
+      ]);
       let versions: (string | undefined)[];
       try {
         versions = await apply(partnerId, changes, implied);

@@ -216,6 +216,16 @@ export const en = {
     redelivering: 'The event {id} will be delivered again.',
     refresh: 'Refresh',
     more: 'Show more',
+    health: 'Endpoint health',
+    failures: '{n} failed attempts in a row since {date}.',
+    failingHint: 'Deliveries back off and are tried one at a time. A successful delivery or a test event closes the circuit.',
+    disabledHint:
+      'Your endpoint failed for days, so deliveries are held (none is lost; the event feed has every event). Send a test event, or save with “Deliver events” on, to enable it again.',
+  },
+  webhookHealth: {
+    healthy: 'Healthy',
+    failing: 'Failing',
+    disabled: 'Disabled',
   },
   deliveryStatus: {
     pending: 'Pending',

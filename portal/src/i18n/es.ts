@@ -215,6 +215,16 @@ export const es: Catalogue = {
     redelivering: 'El evento {id} se entregará de nuevo.',
     refresh: 'Actualizar',
     more: 'Mostrar más',
+    health: 'Estado del punto de conexión',
+    failures: '{n} intentos fallidos seguidos desde el {date}.',
+    failingHint: 'Las entregas se espacian y se prueban de una en una. Una entrega correcta o un evento de prueba cierra el circuito.',
+    disabledHint:
+      'Tu punto de conexión ha fallado durante días, así que las entregas quedan retenidas (no se pierde ninguna; el feed de eventos los tiene todos). Envía un evento de prueba, o guarda con «Entregar eventos» activado, para volver a habilitarlo.',
+  },
+  webhookHealth: {
+    healthy: 'Correcto',
+    failing: 'Con errores',
+    disabled: 'Deshabilitado',
   },
   deliveryStatus: {
     pending: 'Pendiente',
