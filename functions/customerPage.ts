@@ -1,5 +1,7 @@
 import { operations } from '../src/api/operations';
 import { apiPath } from '../src/api/paths';
+import { pendingRequests } from '../src/domain/changeApproval';
+import { linkOfRequest } from '../src/domain/changeRequests';
 import { listCustomerRelationships } from '../src/domain/customerSide';
 import { hasAnyRole, CUSTOMER_ADMIN_ROLE } from '../src/domain/model';
 import { endpoint } from '../src/http/endpoint';
@@ -19,8 +21,21 @@ export const customerPage = endpoint(operations.customerPage)(async ({ deps, pri
   const page = admin
     ? await listCustomerRelationships(deps, principal, { pageSize: query.pageSize, cursor: query.continuationToken })
     : undefined;
+  const pending =
+    page && principal
+      ? await pendingRequests(
+          deps,
+          principal.tenantId,
+          page.items.map((r) => r.partnerId),
+        )
+      : undefined;
+  const requests = new Map([...(pending ?? [])].map(([partnerId, r]) => [partnerId, new URL(linkOfRequest(deps.settings, r)).pathname]));
   const next = page?.cursor ? `${self}?continuationToken=${encodeURIComponent(page.cursor)}` : undefined;
-  return { status: 200, headers: PAGE_HEADERS, html: render({ locale, principal, relationships: page?.items ?? [], next, links }) };
+  return {
+    status: 200,
+    headers: PAGE_HEADERS,
+    html: render({ locale, principal, relationships: page?.items ?? [], next, links, requests }),
+  };
 });
 
 register(operations.customerPage, customerPage);

@@ -12,7 +12,7 @@ import { tableStorage, type Storage } from './storage';
 import { HttpWebhookTransport } from './webhooks/transport';
 
 /** The use cases' dependencies, and the config they came from (the HTTP layer reads it). */
-export interface AppDeps extends Deps, WebhookDeps {
+export interface AppDeps extends Deps, WebhookDeps, Pick<Storage, 'changeRequests'> {
   config: Config;
 }
 
@@ -31,9 +31,9 @@ export function settingsOf(config: Config): Settings {
 
 export function buildDeps(
   config: Config,
-  storage: Pick<Storage, 'store' | 'directory' | 'ledger'> & { queue: EventQueue } = tableStorage(config),
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'changeRequests'> & { queue: EventQueue } = tableStorage(config),
 ): AppDeps {
-  const { store, directory, ledger, queue } = storage;
+  const { store, directory, ledger, changeRequests, queue } = storage;
   return {
     queue,
     transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
@@ -42,6 +42,7 @@ export function buildDeps(
     store,
     directory,
     ledger,
+    changeRequests,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,
     settings: settingsOf(config),

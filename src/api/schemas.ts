@@ -162,8 +162,6 @@ export const DelegatedAdminSchema = z
   })
   .meta({ id: 'DelegatedAdmin' });
 
-export const SetAutoExtendBody = z.strictObject({ autoExtend: z.boolean() }).meta({ id: 'SetAutoExtendRequest' });
-
 /** A relationship as its customer sees it: nothing partner-internal. */
 export const CustomerRelationshipSchema = z
   .object({

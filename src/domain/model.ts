@@ -47,6 +47,13 @@ export const AUDIT_ACTIONS = [
   'delegatedAdmin.expired',
   'delegatedAdmin.extended',
   'delegatedAdmin.updated',
+  // Access requests (src/domain/changeRequests.ts, changeApproval.ts) and reductions (rolesReduction.ts)
+  'delegatedAdmin.changeRequested',
+  'delegatedAdmin.changeApproved',
+  'delegatedAdmin.changeDeclined',
+  'delegatedAdmin.changeRevoked',
+  'delegatedAdmin.changeSent',
+  'delegatedAdmin.rolesReduced',
   'partner.enrolled',
   'partner.updated',
   'partner.suspended',

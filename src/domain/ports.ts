@@ -17,6 +17,7 @@ import type {
 } from './model';
 import type { CloudEvent } from './events';
 import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
+import type { ChangeRequestChange } from './changeRequest';
 
 /** One change of an atomic commit; every change of a commit belongs to one partner. */
 export type Change =
@@ -36,6 +37,7 @@ export type Change =
   | { kind: 'savePartner'; partner: PartnerRecord; version?: string | undefined }
   /** Lists an already recorded event under a customer too (an invitation's events once its customer is known). */
   | { kind: 'mirrorAuditForCustomer'; event: AuditEvent; customerId: string }
+  | ChangeRequestChange
   | EventChange;
 
 /** A `POST /api/invitations` remembered under its Idempotency-Key (hashed): what it created and answered. */

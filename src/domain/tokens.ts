@@ -10,12 +10,12 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-const uuidBytes = (id: string) => Buffer.from(id.replaceAll('-', ''), 'hex');
-const bytesUuid = (b: Buffer) => {
+export const uuidBytes = (id: string) => Buffer.from(id.replaceAll('-', ''), 'hex');
+export const bytesUuid = (b: Buffer) => {
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const newNonce = () => randomBytes(16).toString('base64url');
 

@@ -5,6 +5,8 @@ import type { CustomerLedger, EventQueue, PartnerDirectory, PartnerStore } from 
 import { MemoryEventQueue } from '../queue/memoryQueue';
 import { StorageEventQueue } from '../queue/storageQueue';
 import { RowCustomerLedger } from './customerLedger';
+import { RowChangeRequestStore } from './changeRequestRows';
+import type { ChangeRequestStore } from '../domain/changeRequest';
 import { MemoryRows } from './memoryRows';
 import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
 import type { Rows } from './rows';
@@ -15,6 +17,8 @@ export interface Storage {
   directory: PartnerDirectory;
   /** The customers' side of relationships and the due delegated admin grants (customerLedger.ts). */
   ledger: CustomerLedger;
+  /** Access requests (committed through `store.commit`). */
+  changeRequests: ChangeRequestStore;
   /** The rows underneath (tests and benchmarks read the layout through them). */
   rows: Rows;
   /** The delivery queue every commit announces its events on. */
@@ -28,6 +32,7 @@ export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows,
     store: new RowPartnerStore(rows, cursorKey, q),
     directory: new RowPartnerDirectory(rows),
     ledger: new RowCustomerLedger(rows, cursorKey),
+    changeRequests: new RowChangeRequestStore(rows, cursorKey),
     rows,
     queue: q,
   };

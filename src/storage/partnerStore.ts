@@ -53,6 +53,7 @@ import {
   sendCounterKey,
 } from './layout';
 import type { Condition, Rows, StoredRow, WriteOp } from './rows';
+import { changeRequestWrite } from './changeRequestRows';
 
 interface PageQuery {
   /** What the cursor is bound to: a cursor of another listing or filter is refused. */
@@ -285,6 +286,13 @@ export class RowPartnerStore implements PartnerStore {
         case 'recordEvent':
           versionKeys.push(undefined);
           break;
+        case 'saveChangeRequest':
+        case 'markLatestChangeRequest': {
+          const { op, versionKey } = changeRequestWrite(c);
+          writes.push(op);
+          versionKeys.push(versionKey);
+          break;
+        }
         case 'saveWebhook':
           writes.push(
             c.version
