@@ -415,7 +415,7 @@ export async function revokeInvitation(
 // ---------------------------------------------------------------- send
 
 /** The email service's idempotency key: one per invitation, link nonce and exact draft. */
-export function sendOperationId(inv: Invitation, draft: Draft): string {
+export function sendOperationId(inv: Pick<Invitation, 'id' | 'nonce'>, draft: Draft): string {
   const h = createHash('sha256')
     .update(JSON.stringify([inv.id, inv.nonce, draft.to, draft.subject, draft.text, draft.html]))
     .digest();
@@ -426,7 +426,7 @@ export function sendOperationId(inv: Invitation, draft: Draft): string {
 }
 
 /** Which edited bodies do not carry the link as the link (see emailLinks.ts): 400 `link-missing` naming them. */
-function checkEditedLink(edits: DraftEdits, url: string): void {
+export function checkEditedLink(edits: DraftEdits, url: string): void {
   const errors: Record<string, string[]> = {};
   if (edits.text !== undefined && !textHasLink(edits.text, url)) {
     errors.text = [`must contain the invitation URL ${url} as a link (not followed by more URL characters)`];
@@ -449,7 +449,7 @@ export const secondsUntilNextUtcDay = (now: Date) => {
   return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
 };
 
-const dailyLimitReached = (limit: number, now: Date) =>
+export const dailyLimitReached = (limit: number, now: Date) =>
   limited(
     `Your organisation has sent ${limit} invitation emails today (UTC), the most allowed per day; sending starts again at 00:00 UTC. The draft stays usable: copy it and send it yourself.`,
     secondsUntilNextUtcDay(now),
@@ -497,6 +497,16 @@ async function reserveSend(deps: Deps, start: Versioned<Invitation>, operationId
     return { value: next, version: version ?? '' };
   }, SEND_RESERVATION_ATTEMPTS);
 }
+
+/** The email service refused a message: the record stays pending, its link and draft usable. */
+export const sendFailed = (outcome: { error: string; retryable: boolean }, what: string) =>
+  new AppError({
+    kind: outcome.retryable ? 'unavailable' : 'dependencyFailed',
+    code: 'email-send-failed',
+    title: 'The email could not be sent',
+    detail: `Azure Communication Services did not accept the email: ${outcome.error}. The ${what} is still pending; its link and draft remain usable.`,
+    ...(outcome.retryable ? { retryAfterSeconds: 60 } : {}),
+  });
 
 export async function sendInvitation(
   deps: Deps,
@@ -550,13 +560,7 @@ export async function sendInvitation(
     return { next: { ...current, email }, changes: events.map(recordAudit) };
   });
   if (outcome.status === 'failed') {
-    throw new AppError({
-      kind: outcome.retryable ? 'unavailable' : 'dependencyFailed',
-      code: 'email-send-failed',
-      title: 'The email could not be sent',
-      detail: `Azure Communication Services did not accept the email: ${outcome.error}. The invitation is still pending; its link and draft remain usable.`,
-      ...(outcome.retryable ? { retryAfterSeconds: 60 } : {}),
-    });
+    throw sendFailed(outcome, 'invitation');
   }
   return toView(deps.settings, done.value, now);
 }

@@ -6,9 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processDueGrants } from '../../src/domain/delegatedAdmin';
 import { DIRECTORY_READERS, GLOBAL_ADMINISTRATOR, GLOBAL_READER } from '../../src/domain/roles';
 import { PAGE_HEADERS } from '../../src/http/pages';
-import { adminOf, call, customerAdmin, startWorld, type Service, type Who, type World } from '../support/harness';
+import type { FakeAcs } from '../support/fakeAcs';
+import { adminOf, call, customerAdmin, startWorld, startWorldWithEmail, type Service, type Who, type World } from '../support/harness';
 
 let svc: Service;
 let w: World;
@@ -197,19 +199,20 @@ describe("the customer's page", () => {
       expect(p.text).not.toContain('<form');
       expect(p.text).not.toContain('type="checkbox"');
     }
-    const posts = [
-      [{ tenantId: ga.tenantId, roles: ['Reader'] }, 403],
-      [customerAdmin(), 403],
-      [adminOf(w.reseller), 403],
-    ] as const;
-    for (const [who, status] of posts) expect((await call(svc, 'POST', req.path, { as: who, body: {} })).status).toBe(status);
+    const refused: Who[] = [{ tenantId: ga.tenantId, roles: ['Reader'] }, customerAdmin(), adminOf(w.reseller)];
+    for (const who of refused) expect((await call(svc, 'POST', req.path, { as: who, body: {} })).status).toBe(403);
     expect((await call(svc, 'POST', req.path, { body: {} })).status).toBe(401);
   });
 
   it('refuses cross-site form posts (403) and answers unknown or tampered links with 410', async () => {
     const ga = await customerWith([GLOBAL_READER]);
     const req = await ask(ga, { roles: [GLOBAL_READER, HELPDESK] });
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }]) {
+    const crossSite: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+    ];
+    for (const headers of crossSite) {
       const r = await call(svc, 'POST', req.path, {
         as: ga,
         rawBody: 'decision=approve',
@@ -286,7 +289,6 @@ describe('approving', () => {
     const ga = await customerWith([GLOBAL_READER]);
     const rel = await relationship(ga);
     const later = { ...svc.deps, clock: { now: () => new Date(Date.parse(rel.delegatedAdmin.endsAt) + 1000) } };
-    const { processDueGrants } = await import('../../src/domain/delegatedAdmin');
     await processDueGrants(later, 500);
     expect((await relationship(ga)).delegatedAdmin.status).toBe('expired');
     const req = await ask(ga, { roles: [GLOBAL_READER], duration: 'P30D' });
@@ -367,5 +369,53 @@ describe('reducing roles (PATCH …/delegated-admin)', () => {
     // The same reduction again changes nothing.
     const same = await call(svc, 'PATCH', path, { as: adminOf(w.reseller), body: { roles: [GLOBAL_READER, HELPDESK] } });
     expect(same.body.etag).toBe(reduced.body.etag);
+  });
+});
+
+describe('sending the draft', () => {
+  it('without email configured: 409 email-not-configured, the draft stays usable', async () => {
+    const ga = await customerWith([GLOBAL_READER]);
+    const req = await ask(ga, { roles: [GLOBAL_READER, HELPDESK] });
+    const r = await call(svc, 'POST', `${requestsPath(ga.tenantId)}/${req.id}/send`, { as: adminOf(w.reseller) });
+    expect(r.status).toBe(409);
+    expect(r.body.type).toMatch(/email-not-configured$/);
+  });
+
+  describe('through Communication Services', () => {
+    let mail: { svc: Service; w: World; acs: FakeAcs; close: () => Promise<void> };
+    beforeAll(async () => (mail = await startWorldWithEmail()));
+    afterAll(() => mail.close());
+
+    it('sends once per draft, refuses an edit without the link (400), and stops at the per-request limit (429)', async () => {
+      const [prev, prevW] = [svc, w];
+      [svc, w] = [mail.svc, mail.w];
+      try {
+        const ga = await customerWith([GLOBAL_READER], 'es');
+        const req = await ask(ga, { roles: [GLOBAL_READER, HELPDESK] });
+        const path = `${requestsPath(ga.tenantId)}/${req.id}/send`;
+        const sent = await call(svc, 'POST', path, { as: adminOf(w.reseller) });
+        expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+        expect(sent.body.email).toMatchObject({ status: 'sent' });
+        expect((await call(svc, 'POST', path, { as: adminOf(w.reseller) })).status).toBe(200);
+        expect(mail.acs.sends).toHaveLength(1);
+        expect(mail.acs.sends[0]!.body.recipients?.to?.[0]?.address).toBe('it@contoso.example');
+        expect(mail.acs.sends[0]!.body.content?.subject).toContain('pide a Contoso');
+        const noLink = await call(svc, 'POST', path, { as: adminOf(w.reseller), body: { text: 'Please approve.' } });
+        expect(noLink.status).toBe(400);
+        expect(noLink.body.type).toMatch(/link-missing$/);
+        for (let i = 2; i <= 5; i++) {
+          const r = await call(svc, 'POST', path, { as: adminOf(w.reseller), body: { subject: `Reminder ${i}` } });
+          expect(r.status).toBe(200);
+        }
+        const over = await call(svc, 'POST', path, { as: adminOf(w.reseller), body: { subject: 'One more' } });
+        expect(over.status).toBe(429);
+        expect(over.headers.get('retry-after')).toBeTruthy();
+        expect(mail.acs.sends).toHaveLength(5);
+        const audit = (await call(svc, 'GET', `/api/audit?customerId=${ga.tenantId}`, { as: adminOf(w.reseller) })).body.items;
+        expect(audit.filter((e: any) => e.action === 'delegatedAdmin.changeSent')).toHaveLength(5);
+      } finally {
+        [svc, w] = [prev, prevW];
+      }
+    });
   });
 });
