@@ -17,7 +17,9 @@ button,.button{font-size:1rem;padding:.6rem 1.4rem;border-radius:4px;border:1px 
 .primary{background:#0f6cbd;color:#fff}.secondary{background:#fff;color:#0f6cbd}
 button:focus-visible,.button:focus-visible{outline:3px solid #000;outline-offset:2px}.muted{color:#555;font-size:.95rem}
 .notice{border-left:4px solid #c50f1f;padding:.2rem .8rem;background:#fdf3f4}table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.4rem .3rem;border-bottom:1px solid #ddd;vertical-align:top}`;
+th,td{text-align:left;padding:.4rem .3rem;border-bottom:1px solid #ddd;vertical-align:top}
+.change{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1.5rem}.change h2{font-size:1.05rem;margin-bottom:.3rem}
+@media (max-width:30rem){main{margin:0;padding:1rem;border-radius:0}}`;
 
 export function layout(locale: Locale, title: string, body: string): string {
   return `<!doctype html>

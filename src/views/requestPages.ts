@@ -20,7 +20,7 @@ function roleItem(id: string, locale: Locale, checkbox: boolean): string {
   const name = escapeHtml(roleName(id, locale));
   const mark = roleById(id)?.privileged ? ` <strong>(${escapeHtml(t.privileged)})</strong>` : '';
   if (!checkbox) return `<li>${name}${mark}</li>`;
-  // Outside the form element, tied to it by its id: the change reads as one table.
+  // Outside the form element, tied to it by its id: the change reads side by side.
   return `<li><label><input type="checkbox" name="roles" value="${escapeHtml(id)}" form="${FORM_ID}" checked> ${name}${mark}</label></li>`;
 }
 
@@ -28,6 +28,9 @@ function roleList(ids: string[], locale: Locale, checkboxes = false): string {
   if (!ids.length) return `<p class="muted">${escapeHtml(requestTexts[locale].page.none)}</p>`;
   return `<ul>${ids.map((id) => roleItem(id, locale, checkboxes)).join('')}</ul>`;
 }
+
+/** One side of the change: side by side on a wide screen, one under the other on a narrow one. */
+const column = (title: string, body: string) => `<section><h2>${escapeHtml(title)}</h2>${body}</section>`;
 
 export function requestPage(r: ChangeRequest, principal: Principal | undefined, links: PageLinks, now: Date): string {
   const t = requestTexts[r.locale].page;
@@ -47,8 +50,7 @@ export function requestPage(r: ChangeRequest, principal: Principal | undefined, 
     t.title,
     `<h1>${h(t.heading, v)}</h1>
 <p>${escapeHtml(t.intro)}</p>
-<table><thead><tr><th scope="col">${escapeHtml(t.added)}</th><th scope="col">${escapeHtml(t.kept)}</th><th scope="col">${escapeHtml(t.removed)}</th></tr></thead>
-<tbody><tr><td>${roleList(r.added, r.locale, canAnswer)}</td><td>${roleList(r.kept, r.locale)}</td><td>${roleList(r.removed, r.locale)}</td></tr></tbody></table>
+<div class="change">${column(t.added, roleList(r.added, r.locale, canAnswer))}${column(t.kept, roleList(r.kept, r.locale))}${column(t.removed, roleList(r.removed, r.locale))}</div>
 <dl><dt>${escapeHtml(t.currentEnd)}</dt><dd>${escapeHtml(currentEnd)}</dd>
 <dt>${escapeHtml(t.newEnd)}</dt><dd>${escapeHtml(formatExpiry(addDays(now, days).toISOString(), r.locale))}</dd></dl>
 ${r.requested.autoExtend ? `<p>${escapeHtml(t.autoExtend)}</p>` : ''}

@@ -5,6 +5,7 @@ import type { RelationshipView } from '../api';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { Dialog, ErrorAlert, Loading, ScreenHeading } from '../ui';
+import { AccessPanel } from './Access';
 
 type Tab = 'details' | 'activity' | 'account';
 const TABS: Tab[] = ['details', 'activity', 'account'];
@@ -82,7 +83,7 @@ export function Customer({ id }: { id: string }) {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
         {tab === 'details' ? (
-          <Details rel={rel} />
+          <Details rel={rel} onChange={setRel} />
         ) : tab === 'activity' ? (
           <Activity customerId={rel.customerId} />
         ) : (
@@ -93,7 +94,7 @@ export function Customer({ id }: { id: string }) {
   );
 }
 
-function Details({ rel }: { rel: RelationshipView }) {
+function Details({ rel, onChange }: { rel: RelationshipView; onChange: (r: RelationshipView) => void }) {
   const { t, lang, partner, roles } = useSession();
   const da = rel.delegatedAdmin;
   const providerName = (pid: string | undefined) => partner.indirectProviders?.find((p) => p.id === pid)?.name ?? pid;
@@ -139,6 +140,7 @@ function Details({ rel }: { rel: RelationshipView }) {
         {da.autoExtend !== undefined ? row(t.customer.daAutoExtend, da.autoExtend ? t.customer.yes : t.customer.no) : null}
         {row(t.customer.daRevoked, formatDate(lang, da.revokedAt))}
       </dl>
+      <AccessPanel rel={rel} onChange={onChange} />
     </>
   );
 }
