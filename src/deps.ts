@@ -31,9 +31,9 @@ export function settingsOf(config: Config): Settings {
 
 export function buildDeps(
   config: Config,
-  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'changeRequests'> & { queue: EventQueue } = tableStorage(config),
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'changeRequests' | 'warnings'> & { queue: EventQueue } = tableStorage(config),
 ): AppDeps {
-  const { store, directory, ledger, changeRequests, queue } = storage;
+  const { store, directory, ledger, changeRequests, warnings, queue } = storage;
   return {
     queue,
     transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
@@ -43,6 +43,7 @@ export function buildDeps(
     directory,
     ledger,
     changeRequests,
+    warnings,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,
     settings: settingsOf(config),

@@ -204,6 +204,7 @@ export const CreateInvitationBody = z
     locale: Locale.optional(),
     send: z.boolean().default(false),
     access: AccessRequestSchema.optional(),
+    reminder: z.boolean().default(false).describe('One reminder email 3 days before expiry, if the draft was sent through the service'),
   })
   .meta({ id: 'CreateInvitationRequest' });
 
@@ -246,6 +247,7 @@ export const InvitationSchema = z
     acceptedAt: IsoDate.optional(),
     acceptedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }).optional(),
     customerId: z.uuid().optional(),
+    reminder: z.boolean().optional().describe('A reminder email goes 3 days before expiry (if sent through the service)'),
     access: AccessSchema,
   })
   .meta({ id: 'Invitation' });

@@ -1,11 +1,11 @@
 /** The wire shapes of webhooks, deliveries and the event feed (built from the domain's vocabularies). */
 import { z } from 'zod';
-import { EVENT_ID } from '../domain/events';
+import { EVENT_ID, WARNING_EVENT_TYPES } from '../domain/events';
 import { AUDIT_ACTIONS } from '../domain/model';
 import { DELIVERY_STATUSES } from '../domain/webhooks';
 import { Continuation, IsoDate, PageSize } from './schemas';
 
-export const EVENT_TYPES = [...AUDIT_ACTIONS, 'test.created'] as const;
+export const EVENT_TYPES = [...AUDIT_ACTIONS, ...WARNING_EVENT_TYPES, 'test.created'] as const;
 export const EventType = z.enum(EVENT_TYPES);
 
 const EventId = z.string().regex(EVENT_ID, 'must be an event id');
@@ -16,7 +16,11 @@ export const WebhookBody = z.object({
     .max(2048, 'must be at most 2048 characters')
     .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute https URL'),
   events: z
-    .array(z.enum([...AUDIT_ACTIONS, '*'], { error: `each must be "*" or one of: ${AUDIT_ACTIONS.join(', ')}` }))
+    .array(
+      z.enum([...AUDIT_ACTIONS, ...WARNING_EVENT_TYPES, '*'], {
+        error: `each must be "*" or one of: ${[...AUDIT_ACTIONS, ...WARNING_EVENT_TYPES].join(', ')}`,
+      }),
+    )
     .min(1, 'must name at least one event type, or "*"')
     .max(50)
     .default(['*']),

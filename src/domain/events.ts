@@ -9,8 +9,11 @@ import { randomBytes } from 'node:crypto';
 import type { AuditEvent, Invitation, Relationship } from './model';
 import type { Change } from './ports';
 
-/** Event types: every audit action, and the webhook test event. */
-export type EventType = AuditEvent['action'] | 'test.created';
+/** Events that record no change: warnings before access ends (src/domain/endingSoon.ts). */
+export const WARNING_EVENT_TYPES = ['delegatedAdmin.endingSoon', 'invitation.expiringSoon'] as const;
+
+/** Event types: every audit action, the warnings, and the webhook test event. */
+export type EventType = AuditEvent['action'] | (typeof WARNING_EVENT_TYPES)[number] | 'test.created';
 
 /** A CloudEvent 1.0 in its structured JSON form. */
 export interface CloudEvent {

@@ -27,6 +27,7 @@ import type { Change, CreationRecord, Deps } from './ports';
 import { retryOnConflict } from './retry';
 import { makeLinkToken, newInvitationId, newNonce } from './tokens';
 import { accessOf, resolveAccess, type AccessRequest } from './grant';
+import { scheduleInvitationWarning } from './endingSoon';
 import type { DelegatedAccess } from './model';
 
 /** What the inviting partner sees: the link and the draft only while the invitation is pending. */
@@ -49,6 +50,7 @@ export interface InvitationView {
   customerId?: string;
   /** The delegated admin roles, duration and auto-extension asked for. */
   access: DelegatedAccess;
+  reminder?: boolean;
 }
 
 export interface NewInvitation {
@@ -58,6 +60,8 @@ export interface NewInvitation {
   send: boolean;
   /** Delegated admin roles and duration (default: the readers for two years). */
   access?: AccessRequest | undefined;
+  /** One reminder email 3 days before expiry, when the draft was sent through the service. */
+  reminder?: boolean | undefined;
 }
 
 export interface DraftEdits {
@@ -108,10 +112,11 @@ export function toView(settings: Deps['settings'], inv: Invitation, now: Date): 
     ...(inv.acceptedBy ? { acceptedBy: inv.acceptedBy } : {}),
     ...(inv.customerId ? { customerId: inv.customerId } : {}),
     access: accessOf(inv),
+    ...(inv.reminder ? { reminder: true } : {}),
   };
 }
 
-async function requireInvitation(deps: Pick<Deps, 'store'>, partnerId: string, id: string): Promise<Versioned<Invitation>> {
+export async function requireInvitation(deps: Pick<Deps, 'store'>, partnerId: string, id: string): Promise<Versioned<Invitation>> {
   const found = await deps.store.invitation(partnerId, id);
   if (!found) throw notFound(`No invitation ${id}.`);
   return found;
@@ -179,6 +184,7 @@ async function prepareInvitation(
     createdAt: now.toISOString(),
     createdBy: actorOf(principal),
     access,
+    ...(body.reminder ? { reminder: true } : {}),
   };
   const event = auditEvent(partner.id, 'invitation.created', inv.createdBy, now, {
     invitationId: inv.id,
@@ -220,6 +226,7 @@ export async function createInvitation(
 ): Promise<InvitationView> {
   if (idempotencyKey !== undefined) return createOnce(deps, partner, principal, body, acceptLanguageLocale, idempotencyKey);
   const { inv, changes } = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
+  await scheduleInvitationWarning(deps, inv);
   const [version] = await deps.store.commit(partner.id, changes);
   const created = { value: inv, version: version ?? '' };
   return body.send ? sendAfterCreate(deps, partner, principal, created) : toView(deps.settings, inv, deps.clock.now());
@@ -288,6 +295,7 @@ async function createOnce(
     }
     const { inv, changes } = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
     const record: CreationRecord = { keyHash, requestHash, invitationId: inv.id, at: inv.createdAt, ...(body.send ? {} : { answer: inv }) };
+    await scheduleInvitationWarning(deps, inv);
     // A concurrent request with the same key that committed first makes this a WriteConflict:
     // read again, and replay its answer.
     const versions = await deps.store.commit(partner.id, [...changes, { kind: 'rememberCreation', record, version: found?.version }]);
@@ -471,7 +479,12 @@ const SEND_RESERVATION_ATTEMPTS = 32;
  * nothing: the email service never sends one operation twice. A reserved send counts even if
  * the email service then fails (it may have delivered).
  */
-async function reserveSend(deps: Deps, start: Versioned<Invitation>, operationId: string, now: Date): Promise<Versioned<Invitation>> {
+export async function reserveSend(
+  deps: Deps,
+  start: Versioned<Invitation>,
+  operationId: string,
+  now: Date,
+): Promise<Versioned<Invitation>> {
   const { perInvitation, perPartnerPerDay } = deps.settings.sendLimits;
   const day = utcDay(now);
   return retryOnConflict(async (attempt) => {

@@ -134,6 +134,8 @@ export interface Invitation {
   providerStep?: 'pending' | 'done';
   /** The delegated admin roles asked for (absent on invitations made before roles existed: the defaults). */
   access?: DelegatedAccess;
+  /** A reminder email 3 days before expiry, if its draft was sent through the service (src/domain/reminders.ts). */
+  reminder?: boolean;
 }
 
 /** What an invitation asks the customer to grant: Entra role template IDs, for a number of days. */

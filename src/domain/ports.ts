@@ -18,6 +18,7 @@ import type {
 import type { CloudEvent } from './events';
 import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
 import type { ChangeRequestChange } from './changeRequest';
+import type { WarningChange, WarningSchedule } from './warnings';
 
 /** One change of an atomic commit; every change of a commit belongs to one partner. */
 export type Change =
@@ -38,6 +39,7 @@ export type Change =
   /** Lists an already recorded event under a customer too (an invitation's events once its customer is known). */
   | { kind: 'mirrorAuditForCustomer'; event: AuditEvent; customerId: string }
   | ChangeRequestChange
+  | WarningChange
   | EventChange;
 
 /** A `POST /api/invitations` remembered under its Idempotency-Key (hashed): what it created and answered. */
@@ -260,6 +262,8 @@ export interface Deps {
   directory: PartnerDirectory;
   /** The customers' side of relationships and the due delegated admin grants. */
   ledger: CustomerLedger;
+  /** Due warnings before grants and invitations end (src/domain/endingSoon.ts). */
+  warnings: WarningSchedule;
   /** Undefined when email is not configured: drafts only. */
   mailer: Mailer | undefined;
   clock: Clock;

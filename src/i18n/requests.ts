@@ -1,6 +1,6 @@
 /**
  * Texts of an access request (a partner asks for other delegated admin roles or more time): its
- * email and its page, spoken to the customer, in English and Spanish. Translators: keep every
+ * email and its page, spoken to the customer, in English and Spanish; and of an invitation's reminder. Translators: keep every
  * {placeholder}. Placeholders: {partner} {company} {url} {expiry} {days} {endsAt} {currentEndsAt}
  * {customerUrl} {tenant}
  */
@@ -53,6 +53,10 @@ const en = {
     pending: 'Pending request to change roles',
     review: 'Review the request',
   },
+  reminder: {
+    subject: 'Reminder: {subject}',
+    intro: 'A reminder: this invitation is still waiting for your answer, and its link ends on {expiry}.',
+  },
 };
 
 export type RequestTexts = typeof en;
@@ -103,6 +107,10 @@ const es: RequestTexts = {
     invalidBody: 'El enlace de la solicitud ha caducado, se ha retirado o sustituido por otra solicitud, o no es un enlace válido.',
     pending: 'Solicitud pendiente de cambio de roles',
     review: 'Revisar la solicitud',
+  },
+  reminder: {
+    subject: 'Recordatorio: {subject}',
+    intro: 'Un recordatorio: esta invitación sigue esperando tu respuesta, y su enlace caduca el {expiry}.',
   },
 };
 

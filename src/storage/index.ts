@@ -7,6 +7,8 @@ import { StorageEventQueue } from '../queue/storageQueue';
 import { RowCustomerLedger } from './customerLedger';
 import { RowChangeRequestStore } from './changeRequestRows';
 import type { ChangeRequestStore } from '../domain/changeRequest';
+import type { WarningSchedule } from '../domain/warnings';
+import { RowWarningSchedule } from './warningRows';
 import { MemoryRows } from './memoryRows';
 import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
 import type { Rows } from './rows';
@@ -19,6 +21,8 @@ export interface Storage {
   ledger: CustomerLedger;
   /** Access requests (committed through `store.commit`). */
   changeRequests: ChangeRequestStore;
+  /** Due warnings before access ends (warningRows.ts). */
+  warnings: WarningSchedule;
   /** The rows underneath (tests and benchmarks read the layout through them). */
   rows: Rows;
   /** The delivery queue every commit announces its events on. */
@@ -33,6 +37,7 @@ export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows,
     directory: new RowPartnerDirectory(rows),
     ledger: new RowCustomerLedger(rows, cursorKey),
     changeRequests: new RowChangeRequestStore(rows, cursorKey),
+    warnings: new RowWarningSchedule(rows),
     rows,
     queue: q,
   };

@@ -286,6 +286,11 @@ export class RowPartnerStore implements PartnerStore {
         case 'recordEvent':
           versionKeys.push(undefined);
           break;
+        case 'markWarning':
+          // Inserted: a second emission of the same warning is a conflict, so it never happens.
+          writes.push({ kind: 'insert', rk: `wrn|${c.key}`, data: {} });
+          versionKeys.push(undefined);
+          break;
         case 'saveChangeRequest':
         case 'markLatestChangeRequest': {
           const { op, versionKey } = changeRequestWrite(c);

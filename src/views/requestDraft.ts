@@ -1,5 +1,6 @@
-/** An access request's email draft, in the request's language: what changes, for how long, and its link. */
+/** An access request's email draft, in the request's language (what changes, for how long, its link); an invitation's reminder. */
 import type { ChangeRequest } from '../domain/changeRequest';
+import type { Locale } from '../domain/model';
 import { roleName } from '../domain/roles';
 import { fill, formatExpiry } from '../i18n';
 import { requestTexts } from '../i18n/requests';
@@ -62,4 +63,16 @@ export function buildRequestDraft(r: ChangeRequest, url: string, customerUrl: st
     '</body></html>',
   ].join('\n');
   return { to: r.to, subject: fill(t.subject, values).replace(/[\r\n]+/g, ' '), text, html };
+}
+
+/** An invitation's draft as its reminder: the subject and a first line say so, and when the link ends. */
+export function reminderOf(draft: Draft, locale: Locale, expiresAt: string): Draft {
+  const t = requestTexts[locale].reminder;
+  const line = fill(t.intro, { expiry: formatExpiry(expiresAt, locale) });
+  return {
+    to: draft.to,
+    subject: fill(t.subject, { subject: draft.subject }),
+    text: `${line}\n\n${draft.text}`,
+    html: draft.html.replace(/<body([^>]*)>/, (body) => `${body}\n<p><strong>${escapeHtml(line)}</strong></p>`),
+  };
 }
