@@ -296,7 +296,7 @@ function ReduceDialog({
     setBusy(true);
     setError(undefined);
     try {
-      onReduced((await api.client.changeDelegatedAdmin(rel.customerId, { roles: kept }, { ifMatch: rel.etag })) as RelationshipView);
+      onReduced(await api.client.changeDelegatedAdmin(rel.customerId, { roles: kept }, { ifMatch: rel.etag }));
     } catch (err) {
       setError(err);
       setBusy(false);
