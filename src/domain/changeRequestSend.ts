@@ -6,7 +6,6 @@
  * both versions), so concurrent sends never exceed a limit; the same message again reserves and
  * sends nothing (the email service never sends one operation twice).
  */
-import type { Draft } from '../views/drafts';
 import { effectiveRequestStatus, type ChangeRequest } from './changeRequest';
 import {
   draftOfRequest,
@@ -25,7 +24,9 @@ import {
   emailNotConfigured,
   sendFailed,
   sendOperationId,
+  emailOutcome,
   utcDay,
+  withEdits,
   type DraftEdits,
 } from './invitations';
 import { actorOf, type Partner, type Principal, type Versioned } from './model';
@@ -89,13 +90,7 @@ export async function sendChangeRequest(
       'no-recipient',
     );
   }
-  const original = draftOfRequest(deps.settings, r);
-  const draft: Draft = {
-    to: original.to,
-    subject: edits.subject ?? original.subject,
-    text: edits.text ?? original.text,
-    html: edits.html ?? original.html,
-  };
+  const draft = withEdits(draftOfRequest(deps.settings, r), edits);
   const operationId = sendOperationId(r, draft);
   if (r.email.status === 'sent' && r.email.operationId === operationId) return requestView(deps.settings, r, now);
 
@@ -104,11 +99,7 @@ export async function sendChangeRequest(
   const actor = actorOf(principal);
   const done = await retryOnConflict(async () => {
     const current = await requireRequest(deps, partner.id, customerId, id);
-    const email: ChangeRequest['email'] =
-      outcome.status === 'sent'
-        ? { status: 'sent', sentAt: now.toISOString(), operationId: outcome.operationId }
-        : { status: 'failed', operationId: outcome.operationId, error: outcome.error };
-    const next: ChangeRequest = { ...current.value, email };
+    const next: ChangeRequest = { ...current.value, email: emailOutcome(outcome, now) };
     await deps.store.commit(partner.id, [
       saveChangeRequest(next, current.version),
       ...(outcome.status === 'sent'

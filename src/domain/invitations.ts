@@ -23,7 +23,7 @@ import {
 } from './model';
 import { htmlHasVisibleLink, textHasLink } from './emailLinks';
 import { findPartner, isSuspended } from './partners';
-import type { Change, CreationRecord, Deps } from './ports';
+import type { Change, CreationRecord, Deps, SendOutcome } from './ports';
 import { retryOnConflict } from './retry';
 import { makeLinkToken, newInvitationId, newNonce } from './tokens';
 import { accessOf, resolveAccess, type AccessRequest } from './grant';
@@ -511,6 +511,20 @@ export async function reserveSend(
   }, SEND_RESERVATION_ATTEMPTS);
 }
 
+/** The draft as sent: the partner's edits over the service's draft (the recipient stays). */
+export const withEdits = (original: Draft, edits: DraftEdits): Draft => ({
+  to: original.to,
+  subject: edits.subject ?? original.subject,
+  text: edits.text ?? original.text,
+  html: edits.html ?? original.html,
+});
+
+/** What a send leaves on the record: sent (when), or failed (why). */
+export const emailOutcome = (outcome: SendOutcome, now: Date): Invitation['email'] =>
+  outcome.status === 'sent'
+    ? { status: 'sent', sentAt: now.toISOString(), operationId: outcome.operationId }
+    : { status: 'failed', operationId: outcome.operationId, error: outcome.error };
+
 /** The email service refused a message: the record stays pending, its link and draft usable. */
 export const sendFailed = (outcome: { error: string; retryable: boolean }, what: string) =>
   new AppError({
@@ -540,13 +554,7 @@ export async function sendInvitation(
   }
   if (!deps.mailer) throw emailNotConfigured();
 
-  const original = draftOf(deps.settings, inv);
-  const draft: Draft = {
-    to: original.to,
-    subject: edits.subject ?? original.subject,
-    text: edits.text ?? original.text,
-    html: edits.html ?? original.html,
-  };
+  const draft = withEdits(draftOf(deps.settings, inv), edits);
   const operationId = sendOperationId(inv, draft);
 
   // A retried send of the same draft that already went out is not sent again.
@@ -556,10 +564,7 @@ export async function sendInvitation(
   const outcome = await deps.mailer.send({ operationId, ...draft });
   const actor = actorOf(principal);
   const done = await transition(deps, reserved, (current) => {
-    const email: Invitation['email'] =
-      outcome.status === 'sent'
-        ? { status: 'sent', sentAt: now.toISOString(), operationId: outcome.operationId }
-        : { status: 'failed', operationId: outcome.operationId, error: outcome.error };
+    const email = emailOutcome(outcome, now);
     const events: AuditEvent[] =
       outcome.status === 'sent'
         ? [
