@@ -3,7 +3,7 @@ import { reduceRoles, setAutoExtend } from '../src/domain/delegatedAdmin';
 import { endpoint } from '../src/http/endpoint';
 import { parseIfMatch } from '../src/http/etag';
 import { register } from '../src/http/register';
-import { relationshipView } from '../src/http/views';
+import { relationshipView } from '../src/http/wire';
 
 /**
  * The partner switches auto-extension and/or keeps fewer roles of delegated admin (If-Match: 412

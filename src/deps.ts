@@ -5,14 +5,13 @@
 import { routes } from './api/routes';
 import { apiPath } from './api/paths';
 import { loadConfig, type Config } from './config';
-import type { Clock, Deps, EventQueue, Settings } from './domain/ports';
-import type { WebhookDeps } from './domain/webhooks';
+import type { Clock, Deps, EventQueue, Settings, WebhookDeps } from './domain/ports';
 import { createMailer } from './email/acsMailer';
 import { tableStorage, type Storage } from './storage';
 import { HttpWebhookTransport } from './webhooks/transport';
 
 /** The use cases' dependencies, and the config they came from (the HTTP layer reads it). */
-export interface AppDeps extends Deps, WebhookDeps, Pick<Storage, 'changeRequests'> {
+export interface AppDeps extends Deps, WebhookDeps {
   config: Config;
 }
 
@@ -31,9 +30,9 @@ export function settingsOf(config: Config): Settings {
 
 export function buildDeps(
   config: Config,
-  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'changeRequests' | 'warnings'> & { queue: EventQueue } = tableStorage(config),
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'warnings'> & { queue: EventQueue } = tableStorage(config),
 ): AppDeps {
-  const { store, directory, ledger, changeRequests, warnings, queue } = storage;
+  const { store, directory, ledger, warnings, queue } = storage;
   return {
     queue,
     transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
@@ -42,7 +41,6 @@ export function buildDeps(
     store,
     directory,
     ledger,
-    changeRequests,
     warnings,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,

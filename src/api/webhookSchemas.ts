@@ -1,8 +1,9 @@
 /** The wire shapes of webhooks, deliveries and the event feed (built from the domain's vocabularies). */
 import { z } from 'zod';
-import { EVENT_ID, WARNING_EVENT_TYPES } from '../domain/events';
+import { EVENT_ID } from '../domain/events';
+import { WARNING_EVENT_TYPES } from '../domain/eventTypes';
 import { AUDIT_ACTIONS } from '../domain/model';
-import { DELIVERY_STATUSES } from '../domain/webhooks';
+import { DELIVERY_STATUSES } from '../domain/model';
 import { Continuation, IsoDate, PageSize } from './schemas';
 
 export const EVENT_TYPES = [...AUDIT_ACTIONS, ...WARNING_EVENT_TYPES, 'test.created'] as const;

@@ -28,7 +28,7 @@ export const invalidRequestLink = () =>
   );
 
 async function verified(deps: ChangeRequestDeps, ref: RequestRef): Promise<Versioned<ChangeRequest> | undefined> {
-  const found = await deps.changeRequests.changeRequest(ref.partnerId, ref.customerId, ref.requestId);
+  const found = await deps.store.changeRequest(ref.partnerId, ref.customerId, ref.requestId);
   return found && requestTokenMatches(deps.settings.signingKey, ref, found.value.nonce) ? found : undefined;
 }
 
@@ -164,8 +164,8 @@ export async function pendingRequests(
   const now = deps.clock.now();
   const found = await Promise.all(
     partnerIds.map(async (partnerId) => {
-      const latest = await deps.changeRequests.latestChangeRequest(partnerId, customerId);
-      const r = latest ? (await deps.changeRequests.changeRequest(partnerId, customerId, latest.value))?.value : undefined;
+      const latest = await deps.store.latestChangeRequest(partnerId, customerId);
+      const r = latest ? (await deps.store.changeRequest(partnerId, customerId, latest.value))?.value : undefined;
       return r && effectiveRequestStatus(r, now) === 'pending' ? ([partnerId, r] as const) : undefined;
     }),
   );

@@ -2,15 +2,15 @@
  * An access request ("change request" in the code, to keep it apart from an invitation's
  * `access`): the partner asks the customer for other delegated admin roles or a new duration on
  * an active relationship. Its own aggregate, kept in the partner's data beside the relationship
- * and committed in the partner's one atomic commit (src/domain/changeRequests.ts,
- * src/domain/changeApproval.ts). This file holds its shape, its port and its pure rules.
+ * and committed in the partner's one atomic commit (its port: src/domain/store/changeRequests.ts;
+ * its use cases: changeRequests.ts, changeApproval.ts). This file holds its shape and pure rules.
  *
  * Its link works as an invitation's (src/domain/tokens.ts): base64url( partnerId(16) |
  * customerId(16) | requestId(16) | HMAC-SHA256(key, "access-request-link:v1" | ids | nonce)(32) ).
  * Nothing of the token is stored; a new nonce or key kills every old link; compared in constant time.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Actor, DelegatedAccess, DelegatedAdmin, Locale, Page, PageRequest, Versioned } from './model';
+import type { Actor, DelegatedAccess, DelegatedAdmin, Locale } from './model';
 import { bytesUuid, UUID, uuidBytes } from './tokens';
 
 export const CHANGE_REQUEST_STATUSES = ['pending', 'approved', 'declined', 'superseded', 'revoked', 'expired'] as const;
@@ -49,25 +49,6 @@ export interface ChangeRequest {
   email: { status: 'notSent' | 'sent' | 'failed'; sentAt?: string; operationId?: string; error?: string };
   /** The distinct messages sends of this request reserved (the per-request send count). */
   sendOperations?: string[];
-}
-
-/** Changes of the partner's commit that write access requests (src/storage/changeRequestRows.ts). */
-export type ChangeRequestChange =
-  /** Creates the request (no `version`) or replaces it if it is still at `version`. */
-  | { kind: 'saveChangeRequest'; request: ChangeRequest; version?: string | undefined }
-  /**
-   * Marks `requestId` as the relationship's latest request: created (no `version`) or replaced if
-   * still at `version`. Two requests racing for one relationship cannot both become pending.
-   */
-  | { kind: 'markLatestChangeRequest'; customerId: string; requestId: string; version?: string | undefined };
-
-/** The access requests of partners' relationships, in the domain's words. */
-export interface ChangeRequestStore {
-  changeRequest(partnerId: string, customerId: string, id: string): Promise<Versioned<ChangeRequest> | undefined>;
-  /** The relationship's latest request's ID, with the version that guards the next one. */
-  latestChangeRequest(partnerId: string, customerId: string): Promise<Versioned<string> | undefined>;
-  /** A relationship's requests, newest first. */
-  changeRequests(partnerId: string, customerId: string, page: PageRequest): Promise<Page<ChangeRequest>>;
 }
 
 export const isPending = (r: ChangeRequest, now: Date) => effectiveRequestStatus(r, now) === 'pending';

@@ -22,13 +22,13 @@ import {
   checkEditedLink,
   dailyLimitReached,
   emailNotConfigured,
+  emailOutcome,
   sendFailed,
   sendOperationId,
-  emailOutcome,
   utcDay,
   withEdits,
   type DraftEdits,
-} from './invitations';
+} from './invitationSending';
 import { actorOf, type Partner, type Principal, type Versioned } from './model';
 import type { Deps } from './ports';
 import { retryOnConflict } from './retry';
@@ -36,7 +36,7 @@ import { retryOnConflict } from './retry';
 type SendDeps = ChangeRequestDeps & Pick<Deps, 'mailer'>;
 
 async function requireRequest(deps: SendDeps, partnerId: string, customerId: string, id: string): Promise<Versioned<ChangeRequest>> {
-  const found = await deps.changeRequests.changeRequest(partnerId, customerId, id);
+  const found = await deps.store.changeRequest(partnerId, customerId, id);
   if (!found) throw notFound(`No access request ${id} for customer ${customerId}.`);
   return found;
 }

@@ -4,8 +4,8 @@
  * Each change commits with its audit event in the partner's data; the relationship's latest
  * request marker (its version) keeps two racing requests from both becoming pending.
  */
-import { buildRequestDraft } from '../views/requestDraft';
-import type { Draft } from '../views/drafts';
+import { buildRequestDraft } from './requestDraft';
+import type { Draft } from './drafts';
 import { auditEvent, recordAudit } from './audit';
 import {
   diffRoles,
@@ -15,7 +15,6 @@ import {
   requestUrl,
   type ChangeRequest,
   type ChangeRequestStatus,
-  type ChangeRequestStore,
 } from './changeRequest';
 import type { CustomerSideDeps } from './customerSide';
 import { AppError, badRequest, conflict, notFound } from './errors';
@@ -25,7 +24,7 @@ import type { Change, Deps } from './ports';
 import { retryOnConflict } from './retry';
 import { newInvitationId, newNonce } from './tokens';
 
-export type ChangeRequestDeps = CustomerSideDeps & Pick<Deps, 'settings'> & { changeRequests: ChangeRequestStore };
+export type ChangeRequestDeps = CustomerSideDeps & Pick<Deps, 'settings'>;
 
 export interface NewChangeRequest {
   roles?: string[] | undefined;
@@ -122,7 +121,7 @@ export async function requestChange(
   return retryOnConflict(async () => {
     const [found, latest] = await Promise.all([
       deps.store.relationship(partner.id, customerId),
-      deps.changeRequests.latestChangeRequest(partner.id, customerId),
+      deps.store.latestChangeRequest(partner.id, customerId),
     ]);
     const rel = found?.value;
     if (!rel) throw notFound(`No relationship with customer ${customerId}.`);
@@ -154,7 +153,7 @@ export async function requestChange(
       createdBy: actor,
       email: { status: 'notSent' },
     };
-    const previous = latest ? await deps.changeRequests.changeRequest(partner.id, customerId, latest.value) : undefined;
+    const previous = latest ? await deps.store.changeRequest(partner.id, customerId, latest.value) : undefined;
     const superseding = previous && effectiveRequestStatus(previous.value, now) === 'pending' ? previous : undefined;
     const changes: Change[] = [
       saveChangeRequest(request),
@@ -176,21 +175,21 @@ export async function requestChange(
   });
 }
 
-async function requireRequest(deps: Pick<ChangeRequestDeps, 'changeRequests'>, partnerId: string, customerId: string, id: string) {
-  const found = await deps.changeRequests.changeRequest(partnerId, customerId, id);
+async function requireRequest(deps: Pick<ChangeRequestDeps, 'store'>, partnerId: string, customerId: string, id: string) {
+  const found = await deps.store.changeRequest(partnerId, customerId, id);
   if (!found) throw notFound(`No access request ${id} for customer ${customerId}.`);
   return found;
 }
 
 export async function listChangeRequests(
-  deps: Pick<ChangeRequestDeps, 'changeRequests' | 'store' | 'clock' | 'settings'>,
+  deps: Pick<ChangeRequestDeps, 'store' | 'clock' | 'settings'>,
   partner: Partner,
   customerId: string,
   page: PageRequest,
 ): Promise<Page<ChangeRequestView>> {
   const [found, requests] = await Promise.all([
     deps.store.relationship(partner.id, customerId),
-    deps.changeRequests.changeRequests(partner.id, customerId, page),
+    deps.store.changeRequests(partner.id, customerId, page),
   ]);
   if (!found) throw notFound(`No relationship with customer ${customerId}.`);
   const now = deps.clock.now();
@@ -198,7 +197,7 @@ export async function listChangeRequests(
 }
 
 export async function getChangeRequest(
-  deps: Pick<ChangeRequestDeps, 'changeRequests' | 'clock' | 'settings'>,
+  deps: Pick<ChangeRequestDeps, 'store' | 'clock' | 'settings'>,
   partner: Partner,
   customerId: string,
   id: string,

@@ -5,11 +5,13 @@
  * and counted in the send limits like any send. The message is one email operation (its ID is
  * derived from the invitation and its link), so a job that runs again sends nothing twice.
  */
-import { reminderOf } from '../views/requestDraft';
+import { reminderOf } from './requestDraft';
 import { auditEvent, recordAudit } from './audit';
 import type { Warning } from './warnings';
 import { AppError } from './errors';
-import { draftOf, effectiveStatus, requireInvitation, reserveSend, sendOperationId, transition } from './invitations';
+import { effectiveStatus, requireInvitation, transition } from './invitation';
+import { draftOf } from './invitationLink';
+import { reserveSend, sendOperationId } from './invitationSending';
 import { systemActor } from './model';
 import type { Deps, Logger } from './ports';
 

@@ -20,6 +20,3 @@ export interface WarningSchedule {
   /** Forgets a processed warning. */
   done(warning: Warning): Promise<void>;
 }
-
-/** The change that records, in the partner's data, that a warning was emitted (inserted: once). */
-export type WarningChange = { kind: 'markWarning'; key: string };

@@ -5,12 +5,11 @@ import type { CustomerLedger, EventQueue, PartnerDirectory, PartnerStore } from 
 import { MemoryEventQueue } from '../queue/memoryQueue';
 import { StorageEventQueue } from '../queue/storageQueue';
 import { RowCustomerLedger } from './customerLedger';
-import { RowChangeRequestStore } from './changeRequestRows';
-import type { ChangeRequestStore } from '../domain/changeRequest';
 import type { WarningSchedule } from '../domain/warnings';
 import { RowWarningSchedule } from './warningRows';
 import { MemoryRows } from './memoryRows';
-import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
+import { RowPartnerDirectory } from './partnerRows';
+import { rowPartnerStore } from './partnerStore';
 import type { Rows } from './rows';
 import { TableRows, type TableRowsOptions } from './tableRows';
 
@@ -19,8 +18,6 @@ export interface Storage {
   directory: PartnerDirectory;
   /** The customers' side of relationships and the due delegated admin grants (customerLedger.ts). */
   ledger: CustomerLedger;
-  /** Access requests (committed through `store.commit`). */
-  changeRequests: ChangeRequestStore;
   /** Due warnings before access ends (warningRows.ts). */
   warnings: WarningSchedule;
   /** The rows underneath (tests and benchmarks read the layout through them). */
@@ -33,10 +30,9 @@ export interface Storage {
 export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows, cursorKey: string, queue?: Q): Storage & { queue: Q } {
   const q = queue ?? (new MemoryEventQueue() as unknown as Q);
   return {
-    store: new RowPartnerStore(rows, cursorKey, q),
+    store: rowPartnerStore(rows, cursorKey, q),
     directory: new RowPartnerDirectory(rows),
     ledger: new RowCustomerLedger(rows, cursorKey),
-    changeRequests: new RowChangeRequestStore(rows, cursorKey),
     warnings: new RowWarningSchedule(rows),
     rows,
     queue: q,

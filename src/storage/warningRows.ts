@@ -5,6 +5,9 @@
  *   warn|{YYYY-MM-DD of dueAt}|{shard 0-7}   {dueAt}|{kind}|{partnerId}|{subjectId}|{days}   a warning point
  *   warn-cursor                              cursor                                          the first day the job still reads
  *
+ * and, in the partner's partition, `wrn|{kind}|{subject}|{endsAt}|{days}`: the warning was emitted
+ * (inserted with its event, so a second emission is a conflict).
+ *
  * The shard is a hash of the partner and the subject. The job reads, for each day from the
  * cursor to today, each shard's rows due by now (a key range): its cost is a few reads per day
  * it looks at, plus what falls due. It moves the cursor up to the first day that still has
@@ -13,6 +16,8 @@
 import { createHash } from 'node:crypto';
 import { WriteConflict } from '../domain/errors';
 import type { Warning, WarningSchedule } from '../domain/endingSoon';
+import type { WarningChange } from '../domain/ports';
+import type { Writers } from './pager';
 import type { Rows, WriteOp } from './rows';
 
 export const WARNING_SHARDS = 8;
@@ -79,3 +84,8 @@ export class RowWarningSchedule implements WarningSchedule {
     }
   }
 }
+
+/** The mark of an emitted warning, in the partner's commit. */
+export const warningMarkWriters: Writers<WarningChange> = {
+  markWarning: (c) => ({ writes: [{ kind: 'insert', rk: `wrn|${c.key}`, data: {} }] }),
+};

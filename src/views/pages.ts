@@ -6,7 +6,7 @@ import { accessOf, addDays, durationDays } from '../domain/grant';
 import { CUSTOMER_ADMIN_ROLE, hasAnyRole, type CustomerRelationship, type Invitation, type Locale, type Principal } from '../domain/model';
 import { roleName } from '../domain/roles';
 import { fill, formatExpiry, texts, type Values } from '../i18n';
-import { escapeHtml } from './html';
+import { escapeHtml } from '../domain/text';
 import { requestTexts } from '../i18n/requests';
 
 /** The pages' only stylesheet (the HTTP layer allows exactly this one by its hash). */

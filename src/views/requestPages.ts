@@ -10,7 +10,7 @@ import type { Locale, Principal, Relationship } from '../domain/model';
 import { roleById, roleName } from '../domain/roles';
 import { formatExpiry, texts } from '../i18n';
 import { requestTexts } from '../i18n/requests';
-import { escapeHtml } from './html';
+import { escapeHtml } from '../domain/text';
 import { answerBlock, h, layout, mayAnswer, type PageLinks } from './pages';
 
 const FORM_ID = 'answer';

@@ -5,8 +5,8 @@
  * no consent).
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { AccessRequest } from '../../../src/client';
-import type { RelationshipView } from '../api';
+import type { AccessRequest, Relationship } from '../../../src/client';
+
 import { useSession } from '../context';
 import { mailtoHref } from '../draftText';
 import { fill, formatDate } from '../i18n';
@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 /** The widest warning the service sends before a grant ends (delegatedAdmin.endingSoon). */
 const ENDING_SOON_DAYS = 30;
 
-export function AccessPanel({ rel, onChange }: { rel: RelationshipView; onChange: (r: RelationshipView) => void }) {
+export function AccessPanel({ rel, onChange }: { rel: Relationship; onChange: (r: Relationship) => void }) {
   const { t, lang, api } = useSession();
   const [request, setRequest] = useState<AccessRequest | undefined>();
   const [dialog, setDialog] = useState<'change' | 'reduce' | undefined>();
@@ -26,7 +26,7 @@ export function AccessPanel({ rel, onChange }: { rel: RelationshipView; onChange
 
   useEffect(() => {
     const ac = new AbortController();
-    api.client.listAccessRequests(rel.customerId, { pageSize: 1 }, { signal: ac.signal }).then(
+    api.listAccessRequests(rel.customerId, { pageSize: 1 }, { signal: ac.signal }).then(
       (page) => setRequest(page.items[0]),
       () => undefined, // A service without access requests: the panel offers what it can.
     );
@@ -163,7 +163,7 @@ function RequestStatus({ request, onChange }: { request: AccessRequest; onChange
               class="primary"
               disabled={busy || request.email.status === 'sent'}
               onClick={() =>
-                void act(() => api.client.sendAccessRequest(request.customerId, request.id), fill(t.draft.sent, { to: request.draft!.to }))
+                void act(() => api.sendAccessRequest(request.customerId, request.id), fill(t.draft.sent, { to: request.draft!.to }))
               }
             >
               {t.draft.send}
@@ -175,7 +175,7 @@ function RequestStatus({ request, onChange }: { request: AccessRequest; onChange
             disabled={busy}
             onClick={() =>
               void act(
-                () => api.client.revokeAccessRequest(request.customerId, request.id, { headers: { 'Content-Type': 'application/json' } }),
+                () => api.revokeAccessRequest(request.customerId, request.id, { headers: { 'Content-Type': 'application/json' } }),
                 t.access.revoked,
               )
             }
@@ -192,7 +192,7 @@ function RequestStatus({ request, onChange }: { request: AccessRequest; onChange
   );
 }
 
-function ChangeDialog({ rel, onClose, onAsked }: { rel: RelationshipView; onClose: () => void; onAsked: (r: AccessRequest) => void }) {
+function ChangeDialog({ rel, onClose, onAsked }: { rel: Relationship; onClose: () => void; onAsked: (r: AccessRequest) => void }) {
   const { t, lang, api, roles } = useSession();
   const da = rel.delegatedAdmin;
   const [chosen, setChosen] = useState<string[]>(da.status === 'granted' ? (da.roles ?? []) : []);
@@ -209,7 +209,7 @@ function ChangeDialog({ rel, onClose, onAsked }: { rel: RelationshipView; onClos
     setBusy(true);
     setError(undefined);
     try {
-      onAsked(await api.client.requestAccessChange(rel.customerId, { roles: chosen, duration: `P${n}D`, autoExtend }));
+      onAsked(await api.requestAccessChange(rel.customerId, { roles: chosen, duration: `P${n}D`, autoExtend }));
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -273,15 +273,7 @@ function ChangeDialog({ rel, onClose, onAsked }: { rel: RelationshipView; onClos
   );
 }
 
-function ReduceDialog({
-  rel,
-  onClose,
-  onReduced,
-}: {
-  rel: RelationshipView;
-  onClose: () => void;
-  onReduced: (r: RelationshipView) => void;
-}) {
+function ReduceDialog({ rel, onClose, onReduced }: { rel: Relationship; onClose: () => void; onReduced: (r: Relationship) => void }) {
   const { t, lang, api, roles } = useSession();
   const held = rel.delegatedAdmin.roles ?? [];
   const [kept, setKept] = useState<string[]>(held);
@@ -296,7 +288,7 @@ function ReduceDialog({
     setBusy(true);
     setError(undefined);
     try {
-      onReduced(await api.client.changeDelegatedAdmin(rel.customerId, { roles: kept }, { ifMatch: rel.etag }));
+      onReduced(await api.changeDelegatedAdmin(rel.customerId, { roles: kept }, { ifMatch: rel.etag }));
     } catch (err) {
       setError(err);
       setBusy(false);

@@ -1,10 +1,10 @@
 /** A customer's record: details and delegated admin, its activity, and Account → Remove customer relationship. */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuditEvent } from '../../../src/client';
-import type { RelationshipView } from '../api';
+import { useRef, useState } from 'preact/hooks';
+import type { Relationship } from '../../../src/client';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { Dialog, ErrorAlert, Loading, ScreenHeading } from '../ui';
+import { useLoad } from '../useLoad';
 import { AccessPanel } from './Access';
 
 type Tab = 'details' | 'activity' | 'account';
@@ -12,19 +12,9 @@ const TABS: Tab[] = ['details', 'activity', 'account'];
 
 export function Customer({ id }: { id: string }) {
   const { t, api } = useSession();
-  const [rel, setRel] = useState<RelationshipView | undefined>();
-  const [error, setError] = useState<unknown>();
+  const { data: rel, error, update } = useLoad((signal) => api.getRelationship(id, { signal }), [api, id]);
   const [tab, setTab] = useState<Tab>('details');
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ details: null, activity: null, account: null });
-
-  useEffect(() => {
-    const ac = new AbortController();
-    api.client.getRelationship(id, { signal: ac.signal }).then(
-      (r) => setRel(r as RelationshipView),
-      (err: unknown) => !ac.signal.aborted && setError(err),
-    );
-    return () => ac.abort();
-  }, [api, id]);
 
   // Tabs (WAI-ARIA tabs pattern): arrow keys, Home and End move between them.
   const onTabKey = (e: KeyboardEvent) => {
@@ -83,18 +73,18 @@ export function Customer({ id }: { id: string }) {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
         {tab === 'details' ? (
-          <Details rel={rel} onChange={setRel} />
+          <Details rel={rel} onChange={(r) => update(() => r)} />
         ) : tab === 'activity' ? (
           <Activity customerId={rel.customerId} />
         ) : (
-          <Account rel={rel} onChange={setRel} />
+          <Account rel={rel} onChange={(r) => update(() => r)} />
         )}
       </div>
     </section>
   );
 }
 
-function Details({ rel, onChange }: { rel: RelationshipView; onChange: (r: RelationshipView) => void }) {
+function Details({ rel, onChange }: { rel: Relationship; onChange: (r: Relationship) => void }) {
   const { t, lang, partner, roles } = useSession();
   const da = rel.delegatedAdmin;
   const providerName = (pid: string | undefined) => partner.indirectProviders?.find((p) => p.id === pid)?.name ?? pid;
@@ -123,7 +113,7 @@ function Details({ rel, onChange }: { rel: RelationshipView; onChange: (r: Relat
       <h2>{t.customer.delegatedAdmin}</h2>
       <dl class="pairs">
         {row(t.customer.daStatus, t.customer[da.status] ?? da.status)}
-        {da.roles && da.roles.length > 0 ? (
+        {da.roles.length > 0 ? (
           <div class="pair">
             <dt>{t.customer.daRoles}</dt>
             <dd>
@@ -137,7 +127,7 @@ function Details({ rel, onChange }: { rel: RelationshipView; onChange: (r: Relat
         ) : null}
         {row(t.customer.daGranted, formatDate(lang, da.grantedAt))}
         {row(t.customer.daEnds, formatDate(lang, da.endsAt))}
-        {da.autoExtend !== undefined ? row(t.customer.daAutoExtend, da.autoExtend ? t.customer.yes : t.customer.no) : null}
+        {row(t.customer.daAutoExtend, da.autoExtend ? t.customer.yes : t.customer.no)}
         {row(t.customer.daRevoked, formatDate(lang, da.revokedAt))}
       </dl>
       <AccessPanel rel={rel} onChange={onChange} />
@@ -147,16 +137,10 @@ function Details({ rel, onChange }: { rel: RelationshipView; onChange: (r: Relat
 
 function Activity({ customerId }: { customerId: string }) {
   const { t, lang, api } = useSession();
-  const [events, setEvents] = useState<AuditEvent[] | undefined>();
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    const ac = new AbortController();
-    api.client.listAuditEvents({ customerId, pageSize: 50 }, { signal: ac.signal }).then(
-      (p) => setEvents(p.items),
-      (err: unknown) => !ac.signal.aborted && setError(err),
-    );
-    return () => ac.abort();
-  }, [api, customerId]);
+  const { data: events, error } = useLoad(
+    async (signal) => (await api.listAuditEvents({ customerId, pageSize: 50 }, { signal })).items,
+    [api, customerId],
+  );
   if (error) return <ErrorAlert t={t} error={error} />;
   if (!events) return <Loading t={t} />;
   if (events.length === 0) return <p class="empty">{t.customer.activityEmpty}</p>;
@@ -174,7 +158,7 @@ function Activity({ customerId }: { customerId: string }) {
   );
 }
 
-function Account({ rel, onChange }: { rel: RelationshipView; onChange: (r: RelationshipView) => void }) {
+function Account({ rel, onChange }: { rel: Relationship; onChange: (r: Relationship) => void }) {
   const { t } = useSession();
   const [open, setOpen] = useState(false);
   if (rel.status === 'removed') return <p>{t.customer.alreadyRemoved}</p>;
@@ -189,15 +173,7 @@ function Account({ rel, onChange }: { rel: RelationshipView; onChange: (r: Relat
   );
 }
 
-function RemoveDialog({
-  rel,
-  onClose,
-  onRemoved,
-}: {
-  rel: RelationshipView;
-  onClose: () => void;
-  onRemoved: (r: RelationshipView) => void;
-}) {
+function RemoveDialog({ rel, onClose, onRemoved }: { rel: Relationship; onClose: () => void; onRemoved: (r: Relationship) => void }) {
   const { t, api, navigate, setNotice } = useSession();
   const [confirmed, setConfirmed] = useState(false);
   const [reason, setReason] = useState('');
@@ -215,7 +191,7 @@ function RemoveDialog({
     setBusy(true);
     setError(undefined);
     try {
-      const removed = await api.client.removeRelationship(
+      const removed = await api.removeRelationship(
         rel.customerId,
         { attestGoodFaith: true, ...(reason.trim() ? { reason: reason.trim() } : {}) },
         { ifMatch: rel.etag },

@@ -1,12 +1,11 @@
 /** An access request's email draft, in the request's language (what changes, for how long, its link); an invitation's reminder. */
-import type { ChangeRequest } from '../domain/changeRequest';
-import type { Locale } from '../domain/model';
-import { roleName } from '../domain/roles';
+import type { ChangeRequest } from './changeRequest';
+import type { Locale } from './model';
+import { roleName } from './roles';
 import { fill, formatExpiry } from '../i18n';
 import { requestTexts } from '../i18n/requests';
-import type { Draft } from './drafts';
-import { accessValues } from './drafts';
-import { escapeHtml } from './html';
+import { accessValues, type Draft } from './drafts';
+import { escapeHtml } from './text';
 
 export function buildRequestDraft(r: ChangeRequest, url: string, customerUrl: string): Draft {
   const t = requestTexts[r.locale].email;
