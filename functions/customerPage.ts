@@ -1,7 +1,6 @@
 import { operations } from '../src/api/operations';
 import { apiPath } from '../src/api/paths';
-import { pendingRequests } from '../src/domain/changeApproval';
-import { linkOfRequest } from '../src/domain/changeRequests';
+import { pendingRequestLinks } from '../src/domain/changeApproval';
 import { listCustomerRelationships } from '../src/domain/customerSide';
 import { hasAnyRole, CUSTOMER_ADMIN_ROLE } from '../src/domain/model';
 import { endpoint } from '../src/http/endpoint';
@@ -21,15 +20,14 @@ export const customerPage = endpoint(operations.customerPage)(async ({ deps, pri
   const page = admin
     ? await listCustomerRelationships(deps, principal, { pageSize: query.pageSize, cursor: query.continuationToken })
     : undefined;
-  const pending =
+  const requests =
     page && principal
-      ? await pendingRequests(
+      ? await pendingRequestLinks(
           deps,
           principal.tenantId,
           page.items.map((r) => r.partnerId),
         )
       : undefined;
-  const requests = new Map([...(pending ?? [])].map(([partnerId, r]) => [partnerId, new URL(linkOfRequest(deps.settings, r)).pathname]));
   const next = page?.cursor ? `${self}?continuationToken=${encodeURIComponent(page.cursor)}` : undefined;
   return {
     status: 200,

@@ -9,7 +9,7 @@
 import { authorizeCustomerAdmin } from './access';
 import { inLocaleOf } from './acceptance';
 import { effectiveRequestStatus, parseRequestToken, requestTokenMatches, type ChangeRequest, type RequestRef } from './changeRequest';
-import { requestAudit, saveChangeRequest, type ChangeRequestDeps } from './changeRequests';
+import { linkOfRequest, requestAudit, saveChangeRequest, type ChangeRequestDeps } from './changeRequests';
 import { commitRelationships } from './customerSide';
 import { badRequest, conflict, forbidden, gone } from './errors';
 import { addDays, canAutoExtend, durationDays, MAX_DAYS } from './grant';
@@ -155,18 +155,14 @@ export async function answerChangeRequest(
   );
 }
 
-/** The pending request of each of a customer's partners (for the customer's page): partner ID → request. */
-export async function pendingRequests(
-  deps: ChangeRequestDeps,
-  customerId: string,
-  partnerIds: string[],
-): Promise<Map<string, ChangeRequest>> {
+/** The link of each of a customer's partners' pending request (for the customer's page): partner ID → URL. */
+export async function pendingRequestLinks(deps: ChangeRequestDeps, customerId: string, partnerIds: string[]): Promise<Map<string, string>> {
   const now = deps.clock.now();
   const found = await Promise.all(
     partnerIds.map(async (partnerId) => {
       const latest = await deps.store.latestChangeRequest(partnerId, customerId);
       const r = latest ? (await deps.store.changeRequest(partnerId, customerId, latest.value))?.value : undefined;
-      return r && effectiveRequestStatus(r, now) === 'pending' ? ([partnerId, r] as const) : undefined;
+      return r && effectiveRequestStatus(r, now) === 'pending' ? ([partnerId, linkOfRequest(deps.settings, r)] as const) : undefined;
     }),
   );
   return new Map(found.filter((x) => x !== undefined));

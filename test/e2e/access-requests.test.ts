@@ -234,7 +234,7 @@ describe("the customer's page", () => {
     const req = await ask(ga, { roles: [GLOBAL_READER, HELPDESK] });
     const page = await call(svc, 'GET', '/api/customer', { as: ga });
     expect(page.text).toContain('Pending request to change roles');
-    expect(page.text).toContain(`href="${req.path}"`);
+    expect(page.text).toContain(`href="${req.url}"`);
   });
 });
 
