@@ -8,7 +8,8 @@
  */
 import { authorizeCustomerAdmin } from './access';
 import { inLocaleOf } from './acceptance';
-import { effectiveRequestStatus, parseRequestToken, requestTokenMatches, type ChangeRequest, type RequestRef } from './changeRequest';
+import { effectiveRequestStatus, type ChangeRequest } from './changeRequest';
+import { parseRequestToken, requestTokenMatches, type RequestRef } from './tokens';
 import { linkOfRequest, requestAudit, saveChangeRequest, type ChangeRequestDeps } from './changeRequests';
 import { commitRelationships } from './customerSide';
 import { badRequest, conflict, forbidden, gone } from './errors';

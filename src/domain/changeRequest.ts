@@ -5,13 +5,9 @@
  * and committed in the partner's one atomic commit (its port: src/domain/store/changeRequests.ts;
  * its use cases: changeRequests.ts, changeApproval.ts). This file holds its shape and pure rules.
  *
- * Its link works as an invitation's (src/domain/tokens.ts): base64url( partnerId(16) |
- * customerId(16) | requestId(16) | HMAC-SHA256(key, "access-request-link:v1" | ids | nonce)(32) ).
- * Nothing of the token is stored; a new nonce or key kills every old link; compared in constant time.
+ * Its link works as an invitation's, with the customer's ID in it too (src/domain/tokens.ts).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Actor, DelegatedAccess, DelegatedAdmin, Locale } from './model';
-import { bytesUuid, UUID, uuidBytes } from './tokens';
 
 export const CHANGE_REQUEST_STATUSES = ['pending', 'approved', 'declined', 'superseded', 'revoked', 'expired'] as const;
 export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
@@ -68,42 +64,6 @@ export function diffRoles(held: readonly string[], asked: readonly string[]): { 
 
 /** The roles a grant holds now: none once it has expired. */
 export const heldRoles = (grant: DelegatedAdmin): string[] => (grant.status === 'granted' ? [...grant.roles] : []);
-
-// ---------------------------------------------------------------- the link
-
-const LABEL = 'access-request-link:v1';
-
-function mac(key: string, partnerId: string, customerId: string, requestId: string, nonce: string): Buffer {
-  return createHmac('sha256', key).update(`${LABEL}|${partnerId}|${customerId}|${requestId}|${nonce}`).digest();
-}
-
-export function makeRequestToken(key: string, r: Pick<ChangeRequest, 'partnerId' | 'customerId' | 'id' | 'nonce'>): string {
-  const ids = [r.partnerId, r.customerId, r.id].map(uuidBytes);
-  return Buffer.concat([...ids, mac(key, r.partnerId, r.customerId, r.id, r.nonce)]).toString('base64url');
-}
-
-export interface RequestRef {
-  partnerId: string;
-  customerId: string;
-  requestId: string;
-  mac: Buffer;
-}
-
-/** Where a token points, or undefined when it cannot be one of ours. Says nothing about validity. */
-export function parseRequestToken(token: string): RequestRef | undefined {
-  if (!/^[A-Za-z0-9_-]{107}$/.test(token)) return undefined;
-  const b = Buffer.from(token, 'base64url');
-  // Only the one spelling we issue (the last character's spare bits) is a link.
-  if (b.length !== 80 || b.toString('base64url') !== token) return undefined;
-  const [partnerId, customerId, requestId] = [0, 16, 32].map((at) => bytesUuid(b.subarray(at, at + 16))) as [string, string, string];
-  if (![partnerId, customerId, requestId].every((id) => UUID.test(id))) return undefined;
-  return { partnerId, customerId, requestId, mac: b.subarray(48) };
-}
-
-export function requestTokenMatches(key: string, ref: RequestRef, nonce: string): boolean {
-  const expected = mac(key, ref.partnerId, ref.customerId, ref.requestId, nonce);
-  return ref.mac.length === expected.length && timingSafeEqual(ref.mac, expected);
-}
 
 /** The page of a request's link: under the customer's own page. */
 export const requestUrl = (customerPageUrl: string, token: string) => `${customerPageUrl}/requests/${token}`;

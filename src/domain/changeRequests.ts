@@ -7,22 +7,14 @@
 import { buildRequestDraft } from './requestDraft';
 import type { Draft } from './drafts';
 import { auditEvent, recordAudit } from './audit';
-import {
-  diffRoles,
-  effectiveRequestStatus,
-  heldRoles,
-  makeRequestToken,
-  requestUrl,
-  type ChangeRequest,
-  type ChangeRequestStatus,
-} from './changeRequest';
+import { diffRoles, effectiveRequestStatus, heldRoles, requestUrl, type ChangeRequest, type ChangeRequestStatus } from './changeRequest';
 import type { CustomerSideDeps } from './customerSide';
 import { AppError, badRequest, conflict, notFound } from './errors';
 import { resolveAccess } from './grant';
 import { actorOf, type Actor, type AuditAction, type Locale, type Page, type PageRequest, type Partner, type Principal } from './model';
 import type { Change, Deps } from './ports';
 import { retryOnConflict } from './retry';
-import { newInvitationId, newNonce } from './tokens';
+import { makeRequestToken, newInvitationId, newNonce } from './tokens';
 
 export type ChangeRequestDeps = CustomerSideDeps & Pick<Deps, 'settings'>;
 
