@@ -33,9 +33,9 @@ export function settingsOf(config: Config): Settings {
 
 export function buildDeps(
   config: Config,
-  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'retention'> & { queue: EventQueue } = tableStorage(config),
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'retention' | 'warnings'> & { queue: EventQueue } = tableStorage(config),
 ): AppDeps {
-  const { store, directory, ledger, queue, retention } = storage;
+  const { store, directory, ledger, queue, retention, warnings } = storage;
   return {
     queue,
     retention,
@@ -46,6 +46,7 @@ export function buildDeps(
     store,
     directory,
     ledger,
+    warnings,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,
     settings: settingsOf(config),

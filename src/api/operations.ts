@@ -17,7 +17,6 @@ import {
   CustomerRevokeBody,
   PartnerParams,
   RoleCatalogueSchema,
-  SetAutoExtendBody,
   HealthSchema,
   InvitationParams,
   InvitationSchema,
@@ -47,6 +46,15 @@ import {
   WebhookCreatedSchema,
   WebhookSchema,
 } from './webhookSchemas';
+import {
+  AnswerChangeRequestBody,
+  ChangeAnswerSchema,
+  ChangeDelegatedAdminBody,
+  ChangeRequestParams,
+  ChangeRequestSchema,
+  CreateChangeRequestBody,
+  RequestTokenParams,
+} from './changeRequestSchemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 /**
@@ -281,9 +289,10 @@ export const operations = {
     name: 'setDelegatedAdminAutoExtend',
     ...routes.setDelegatedAdminAutoExtend,
     access: 'partner',
-    summary: 'Switch auto-extension (180 days at the end) of a granted delegated admin; never with Global Administrator',
+    summary:
+      'Switch auto-extension (180 days at the end, never with Global Administrator) and/or keep fewer roles; adding a role needs an access request (409 approval-required)',
     params: CustomerParams,
-    body: SetAutoExtendBody,
+    body: ChangeDelegatedAdminBody,
     responses: {
       200: json(RelationshipSchema, 'The relationship', ['ETag']),
       ...problems([400, ...PARTNER_ERRORS, 404, 409, 412, 413, 415]),
@@ -341,6 +350,89 @@ export const operations = {
     responses: {
       200: page('The partners and their roles, with Remove roles for a global admin; else a sign-in link or the role needed'),
       ...problems([400, 503]),
+    },
+  }),
+  // ---------- access requests: the partner asks for other roles or more time, the customer answers ----------
+  createChangeRequest: op({
+    name: 'createChangeRequest',
+    ...routes.createChangeRequest,
+    access: 'partner',
+    summary: 'Ask the customer for other delegated admin roles or a new duration (supersedes a pending request)',
+    params: CustomerParams,
+    body: CreateChangeRequestBody,
+    optionalBody: true,
+    responses: {
+      201: json(ChangeRequestSchema, 'The access request, with its link and draft', ['Location']),
+      ...problems([400, ...PARTNER_ERRORS, 404, 409, 413, 415]),
+    },
+  }),
+  listChangeRequests: op({
+    name: 'listChangeRequests',
+    ...routes.listChangeRequests,
+    access: 'partner',
+    summary: "A relationship's access requests, newest first",
+    params: CustomerParams,
+    query: CustomerPageQuery,
+    responses: {
+      200: json(pageOf(ChangeRequestSchema, 'AccessChangeRequestPage'), 'A page of access requests'),
+      ...problems([400, ...PARTNER_ERRORS, 404]),
+    },
+  }),
+  getChangeRequest: op({
+    name: 'getChangeRequest',
+    ...routes.getChangeRequest,
+    access: 'partner',
+    summary: 'One access request, with its link and draft while pending',
+    params: ChangeRequestParams,
+    responses: { 200: json(ChangeRequestSchema, 'The access request'), ...problems([...PARTNER_ERRORS, 404]) },
+  }),
+  revokeChangeRequest: op({
+    name: 'revokeChangeRequest',
+    ...routes.revokeChangeRequest,
+    access: 'partner',
+    summary: 'Revoke a pending access request; its link stops working',
+    params: ChangeRequestParams,
+    responses: { 200: json(ChangeRequestSchema, 'The revoked access request'), ...problems([...PARTNER_ERRORS, 404, 409]) },
+  }),
+  sendChangeRequest: op({
+    name: 'sendChangeRequest',
+    ...routes.sendChangeRequest,
+    access: 'partner',
+    summary: "Send the (optionally edited) access request's draft through Azure Communication Services, within the send limits",
+    params: ChangeRequestParams,
+    body: SendInvitationBody,
+    optionalBody: true,
+    responses: {
+      200: json(ChangeRequestSchema, 'The access request, its email sent'),
+      ...problems([400, ...PARTNER_ERRORS, 404, 409, 413, 415, 429, 502]),
+    },
+  }),
+  changeRequestPage: op({
+    name: 'changeRequestPage',
+    ...routes.changeRequestPage,
+    access: 'anonymous',
+    summary: "The customer's page for an access request link (HTML; changes nothing)",
+    params: RequestTokenParams,
+    responses: {
+      200: page('The change side by side (Approve per added role, Decline), a sign-in link, or the answer given'),
+      410: page('The link is no longer valid (expired, revoked, superseded or unknown); no form'),
+      ...problems([404, 503]),
+    },
+  }),
+  answerChangeRequest: op({
+    name: 'answerChangeRequest',
+    ...routes.answerChangeRequest,
+    // The handler requires the principal itself, so that a browser gets every error as a page.
+    access: 'anonymous',
+    summary: "Approve (all or some added roles) or decline an access request as the customer's global admin",
+    params: RequestTokenParams,
+    body: AnswerChangeRequestBody,
+    form: true,
+    optionalBody: true,
+    errorPagesForForms: true,
+    responses: {
+      200: { description: 'The answer: JSON, or a page for a form post', json: ChangeAnswerSchema, html: true },
+      ...problems([400, 401, 403, 404, 409, 410, 413, 415, 503], true),
     },
   }),
   listPartners: op({

@@ -67,7 +67,7 @@ export const PageSize = z._default(
 export const Continuation = z.optional(z.string().check(z.maxLength(2048, 'is not a valid continuation token')));
 
 /** Who did something (a user of a tenant). */
-const actor = () => z.object({ id: z.string(), name: z.string(), tenantId: z.string() });
+export const actor = () => z.object({ id: z.string(), name: z.string(), tenantId: z.string() });
 
 // ---------- partners ----------
 
@@ -177,8 +177,6 @@ const delegatedAdmin = () =>
 
 export const DelegatedAdminSchema = z.deferred(delegatedAdmin, { id: 'DelegatedAdmin' });
 
-export const SetAutoExtendBody = z.deferred(() => z.strictObject({ autoExtend: z.boolean() }), { id: 'SetAutoExtendRequest' });
-
 /** A relationship as its customer sees it: nothing partner-internal. */
 export const CustomerRelationshipSchema = z.deferred(
   () =>
@@ -224,6 +222,10 @@ export const CreateInvitationBody = z.deferred(
       locale: z.optional(Locale),
       send: z._default(z.boolean(), false),
       access: z.optional(AccessRequestSchema),
+      reminder: z.described(
+        z._default(z.boolean(), false),
+        'One reminder email 3 days before expiry, if the draft was sent through the service',
+      ),
     }),
   { id: 'CreateInvitationRequest' },
 );
@@ -272,6 +274,7 @@ export const InvitationSchema = z.deferred(
       acceptedAt: z.optional(IsoDate),
       acceptedBy: z.optional(actor()),
       customerId: z.optional(z.uuid()),
+      reminder: z.described(z.optional(z.boolean()), 'A reminder email goes 3 days before expiry (if sent through the service)'),
       access: AccessSchema,
     }),
   { id: 'Invitation' },

@@ -1,12 +1,13 @@
 /** The wire shapes of webhooks, deliveries and the event feed (built from the domain's vocabularies). */
 import * as z from '../zod';
 import { EVENT_ID } from '../domain/events';
+import { WARNING_EVENT_TYPES } from '../domain/eventTypes';
 import { AUDIT_ACTIONS } from '../domain/model';
 import { HEALTH_STATUSES } from '../domain/circuit';
 import { DELIVERY_STATUSES } from '../domain/model';
 import { Continuation, IsoDate, PageSize } from './schemas';
 
-export const EVENT_TYPES = [...AUDIT_ACTIONS, 'test.created'] as const;
+export const EVENT_TYPES = [...AUDIT_ACTIONS, ...WARNING_EVENT_TYPES, 'test.created'] as const;
 export const EventType = z.enum(EVENT_TYPES);
 
 const EventId = z.string().check(z.regex(EVENT_ID, 'must be an event id'));
@@ -43,7 +44,11 @@ export const WebhookBody = z.lazy(() =>
     url: webhookUrl(),
     events: z._default(
       z
-        .array(z.enum([...AUDIT_ACTIONS, '*'], { error: `each must be "*" or one of: ${AUDIT_ACTIONS.join(', ')}` }))
+        .array(
+          z.enum([...AUDIT_ACTIONS, ...WARNING_EVENT_TYPES, '*'], {
+            error: `each must be "*" or one of: ${[...AUDIT_ACTIONS, ...WARNING_EVENT_TYPES].join(', ')}`,
+          }),
+        )
         .check(z.minLength(1, 'must name at least one event type, or "*"'), z.maxLength(50)),
       ['*'],
     ),

@@ -32,13 +32,14 @@ import type {
   WebhookCreatedSchema,
   WebhookSchema,
 } from '../api/webhookSchemas';
+import type { ChangeDelegatedAdminBody, ChangeRequestSchema, CreateChangeRequestBody } from '../api/changeRequestSchemas';
 
 type Ops = typeof operations;
 
 /** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
 export type ClientOperation = Exclude<
   keyof typeof routes,
-  'acceptPage' | 'openapi' | 'customerPage' | 'listPartners' | 'getPartnerRecord' | 'putPartner'
+  'acceptPage' | 'openapi' | 'customerPage' | 'changeRequestPage' | 'listPartners' | 'getPartnerRecord' | 'putPartner'
 >;
 
 /** The JSON of an operation's success (its 200 or 201 answer). */
@@ -70,6 +71,12 @@ export type Delivery = z.output<typeof DeliverySchema>;
 export type CloudEvent = z.output<typeof CloudEventSchema>;
 export type DeliveryFilter = Partial<Omit<z.output<typeof ListDeliveriesQuery>, 'continuationToken'>>;
 export type EventFilter = Partial<Omit<z.output<typeof ListEventsQuery>, 'continuationToken'>>;
+
+/** An access request: other roles or a new duration, asked of the customer (its own link and draft while pending). */
+export type AccessRequest = z.output<typeof ChangeRequestSchema>;
+export type AccessRequestInput = z.input<typeof CreateChangeRequestBody>;
+export type DelegatedAdminChange = z.input<typeof ChangeDelegatedAdminBody>;
+export type AccessRequestAnswer = Responses['answerChangeRequest'];
 
 export type CreateInvitationInput = z.input<typeof CreateInvitationBody>;
 export type SendInvitationInput = z.input<typeof SendInvitationBody>;

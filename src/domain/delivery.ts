@@ -65,7 +65,7 @@ export function signedHeaders(webhook: Webhook, event: CloudEvent, now: Date, bo
   };
 }
 
-export type DeliveryDeps = Pick<Deps, 'store' | 'clock' | 'ledger' | 'directory'> & WebhookDeps;
+export type DeliveryDeps = Pick<Deps, 'store' | 'clock' | 'ledger' | 'directory' | 'warnings'> & WebhookDeps;
 
 /**
  * Work a commit implies beyond itself, driven by its event's announcement (so it survives a

@@ -35,7 +35,7 @@ export type Decision = (typeof DECISIONS)[number];
 
 import type { Spent } from './budgets';
 import type { WebhookHealth } from './circuit';
-import type { AuditAction } from './eventTypes';
+import type { AuditAction, WarningEventType } from './eventTypes';
 
 export { AUDIT_ACTIONS, type AuditAction } from './eventTypes';
 
@@ -112,6 +112,8 @@ export interface Invitation {
   providerStep?: 'pending' | 'done';
   /** The delegated admin roles asked for (absent on invitations made before roles existed: the defaults). */
   access?: DelegatedAccess;
+  /** A reminder email 3 days before expiry, if its draft was sent through the service (src/domain/reminders.ts). */
+  reminder?: boolean;
 }
 
 /** What an invitation asks the customer to grant: Entra role template IDs, for a number of days. */
@@ -189,7 +191,7 @@ export interface AuditEvent {
 }
 
 /** Event types: every audit action, and the webhook test event. */
-export type EventType = AuditAction | 'test.created';
+export type EventType = AuditAction | WarningEventType | 'test.created';
 
 /** An event (the outbox, src/domain/events.ts): a CloudEvent 1.0 in its structured JSON form. */
 export interface CloudEvent {

@@ -8,6 +8,9 @@ import type { EventChange, EventStore } from './store/events';
 import type { InvitationChange, InvitationStore } from './store/invitations';
 import type { PartnerChange, PartnerRecords } from './store/partners';
 import type { RelationshipChange, RelationshipStore } from './store/relationships';
+import type { ChangeRequestChange, ChangeRequestStore } from './store/changeRequests';
+import type { WarningChange } from './store/warnings';
+import type { WarningSchedule } from './warnings';
 
 // The aggregates' ports, for the use cases that take them from here.
 export type * from './store/audit';
@@ -15,12 +18,15 @@ export type * from './store/events';
 export type * from './store/invitations';
 export type * from './store/partners';
 export type * from './store/relationships';
+export type * from './store/changeRequests';
+export type * from './store/warnings';
 
 /**
  * The partners' data, one port per aggregate (src/domain/store/*.ts): each owns its reads and
  * its change kinds. A new aggregate is a new file there, joined to `Change` and `PartnerStore`.
  */
-export type Change = InvitationChange | RelationshipChange | AuditChange | EventChange | PartnerChange;
+export type Change =
+  InvitationChange | RelationshipChange | AuditChange | EventChange | PartnerChange | ChangeRequestChange | WarningChange;
 
 /** Each partner's data changes only through `commit`: all its changes, or none. */
 export interface UnitOfWork {
@@ -38,7 +44,7 @@ export interface UnitOfWork {
 }
 
 /** Partners' data: every aggregate's reads, and one commit. Listings cost what their page costs. */
-export type PartnerStore = InvitationStore & RelationshipStore & AuditLog & EventStore & PartnerRecords & UnitOfWork;
+export type PartnerStore = InvitationStore & RelationshipStore & AuditLog & EventStore & PartnerRecords & ChangeRequestStore & UnitOfWork;
 
 /** A message of the delivery queue: these events of this partner are (or are about to be) committed. */
 export interface EventMessage {
@@ -232,6 +238,8 @@ export interface Deps {
   directory: PartnerDirectory;
   /** The customers' side of relationships and the due delegated admin grants. */
   ledger: CustomerLedger;
+  /** Due warnings before grants and invitations end (src/domain/endingSoon.ts). */
+  warnings: WarningSchedule;
   /** Undefined when email is not configured: drafts only. */
   mailer: Mailer | undefined;
   clock: Clock;

@@ -104,8 +104,18 @@ async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
       throw badRequest('The request body is not valid JSON.', { '(body)': ['is not valid JSON'] }, 'malformed-json');
     }
   }
-  if (form) return Object.fromEntries(new URLSearchParams(bytes.toString('utf8')));
+  if (form) return formFields(bytes.toString('utf8'));
   throw unsupportedType(op);
+}
+
+/** A form's fields; a name given more than once (checkboxes) holds all its values. */
+function formFields(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const before = fields[name];
+    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
+  return fields;
 }
 
 /**

@@ -5,6 +5,8 @@ import type { CustomerLedger, EventQueue, EventRetention, PartnerDirectory, Part
 import { MemoryEventQueue } from '../queue/memoryQueue';
 import { StorageEventQueue } from '../queue/storageQueue';
 import { RowCustomerLedger } from './customerLedger';
+import type { WarningSchedule } from '../domain/warnings';
+import { RowWarningSchedule } from './warningRows';
 import { MemoryRows } from './memoryRows';
 import { RowPartnerDirectory } from './partnerRows';
 import { rowPartnerStore } from './partnerStore';
@@ -17,6 +19,8 @@ export interface Storage {
   directory: PartnerDirectory;
   /** The customers' side of relationships and the due delegated admin grants (customerLedger.ts). */
   ledger: CustomerLedger;
+  /** Due warnings before access ends (warningRows.ts). */
+  warnings: WarningSchedule;
   /** The rows underneath (tests and benchmarks read the layout through them). */
   rows: Rows;
   /** The delivery queue every commit announces its events on. */
@@ -34,6 +38,7 @@ export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows,
     retention,
     directory: new RowPartnerDirectory(rows),
     ledger: new RowCustomerLedger(rows, cursorKey),
+    warnings: new RowWarningSchedule(rows),
     rows,
     queue: q,
   };

@@ -15,6 +15,8 @@ import { pager, type Written } from './pager';
 import { partnerRows } from './partnerRows';
 import { relationshipRows } from './relationshipRows';
 import type { RowEventRetention } from './retention';
+import { changeRequestRows } from './changeRequestRows';
+import { warningMarkWriters } from './warningRows';
 import type { Rows, WriteOp } from './rows';
 
 export function rowPartnerStore(
@@ -33,7 +35,16 @@ export function rowPartnerStore(
   const audit = auditRows(rows, page);
   const events = eventRows(rows, page);
   const partners = partnerRows(rows, page);
-  const writers = { ...invitations.writers, ...relationships.writers, ...audit.writers, ...events.writers, ...partners.writers };
+  const changeRequests = changeRequestRows(rows, page);
+  const writers = {
+    ...invitations.writers,
+    ...relationships.writers,
+    ...audit.writers,
+    ...events.writers,
+    ...partners.writers,
+    ...changeRequests.writers,
+    ...warningMarkWriters,
+  };
 
   async function apply(partnerId: string, changes: Change[], implied: CloudEvent[]): Promise<(string | undefined)[]> {
     const written = changes.map((c) => (writers[c.kind] as (change: Change) => Written)(c));
@@ -48,6 +59,7 @@ export function rowPartnerStore(
     ...audit.reads,
     ...events.reads,
     ...partners.reads,
+    ...changeRequests.reads,
 
     /**
      * The outbox: the commit's events (its own and one per audit event, src/domain/events.ts) are

@@ -95,6 +95,7 @@ describe('the delivery worker', () => {
     const deps = {
       store: s.store,
       ledger: s.ledger,
+      warnings: s.warnings,
       directory: s.directory,
       clock: { now: () => new Date() },
       queue: s.queue,
