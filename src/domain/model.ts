@@ -33,11 +33,16 @@ export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
 export const DECISIONS = ['accept', 'decline'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-import type { Spent } from './budgets';
 import type { WebhookHealth } from './circuit';
 import type { AuditAction, WarningEventType } from './eventTypes';
 
 export { AUDIT_ACTIONS, type AuditAction } from './eventTypes';
+
+/** A budget's count within a window that started at `start` (src/domain/budgets.ts). */
+export interface Spent {
+  start: string;
+  count: number;
+}
 
 export type Role = 'GlobalAdmin' | 'AdminAgent' | 'Operator';
 
