@@ -4,12 +4,9 @@
  * so every instance spends the same budget; beyond it the caller is told when to come back.
  */
 import { limited } from './errors';
+import type { Spent } from './model';
 
-/** A count within a window that started at `start`. */
-export interface Spent {
-  start: string;
-  count: number;
-}
+export type { Spent };
 
 export interface Budget {
   /** What is limited, as the refusal names it. */

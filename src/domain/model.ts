@@ -33,7 +33,6 @@ export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
 export const DECISIONS = ['accept', 'decline'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-import type { Spent } from './budgets';
 import type { WebhookHealth } from './circuit';
 import type { AuditAction } from './eventTypes';
 
@@ -280,4 +279,10 @@ export interface PageRequest {
 /** Ordering and search fold case and accents: "Álvarez" sorts and matches as "alvarez". */
 export function foldName(name: string): string {
   return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** A count within a window that started at `start` (a budget's spending: src/domain/budgets.ts). */
+export interface Spent {
+  start: string;
+  count: number;
 }

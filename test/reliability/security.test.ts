@@ -195,7 +195,7 @@ describe('isolation between partners', () => {
     };
     const relBefore = (await rec.call('GET', `/api/relationships/${customer.tenantId}`, { as: adminOf(w.reseller) })).body;
     // A's webhook and one of its events.
-    const aHook = `http://127.0.0.1:9/${randomUUID()}`;
+    const aHook = `http://127.0.0.1:9099/${randomUUID()}`;
     expect((await rec.call('PUT', '/api/webhooks', { as: adminOf(w.reseller), body: { url: aHook } })).status).toBe(201);
     const aEvent = (await rec.call('POST', '/api/webhooks/test', { as: adminOf(w.reseller) })).body.eventId as string;
 
