@@ -284,7 +284,9 @@ describe('isolation between partners', () => {
         label,
       ).toEqual([]);
       route('putWebhook');
-      expect((await rec.call('PUT', '/api/webhooks', { as: who, body: { url: 'http://127.0.0.1:9099/stranger' } })).status, label).toBe(201);
+      expect((await rec.call('PUT', '/api/webhooks', { as: who, body: { url: 'http://127.0.0.1:9099/stranger' } })).status, label).toBe(
+        201,
+      );
       route('deleteWebhook');
       expect((await rec.call('DELETE', '/api/webhooks', { as: who })).status, label).toBe(204);
       const aStill = await rec.call('GET', '/api/webhooks', { as: adminOf(w.reseller) });
