@@ -288,9 +288,3 @@ export interface PageRequest {
 export function foldName(name: string): string {
   return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
-
-/** A count within a window that started at `start` (a budget's spending: src/domain/budgets.ts). */
-export interface Spent {
-  start: string;
-  count: number;
-}
