@@ -9,7 +9,7 @@
 import type { ChangeRequest } from '../domain/changeRequest';
 import type { ChangeRequestChange, ChangeRequestStore } from '../domain/ports';
 import { recordOf, versioned } from './layout';
-import { saveRow, type AggregateRows, type Pager } from './pager';
+import { saveRow, type AggregateRows, type Pager, readOne } from './pager';
 import type { Rows } from './rows';
 
 export const CHANGE_REQUEST = 'crq|';
@@ -21,12 +21,13 @@ export function changeRequestRows(rows: Rows, page: Pager): AggregateRows<Change
   return {
     reads: {
       async changeRequest(partnerId, customerId, id) {
-        const row = await rows.get('data', partnerId, changeRequestKey(customerId, id));
-        return row ? versioned<ChangeRequest>(row) : undefined;
+        return readOne(rows, partnerId, changeRequestKey(customerId, id), (row) => versioned<ChangeRequest>(row));
       },
       async latestChangeRequest(partnerId, customerId) {
-        const row = await rows.get('data', partnerId, latestChangeRequestKey(customerId));
-        return row ? { value: String(row.data.requestId), version: row.etag } : undefined;
+        return readOne(rows, partnerId, latestChangeRequestKey(customerId), (row) => ({
+          value: String(row.data.requestId),
+          version: row.etag,
+        }));
       },
       changeRequests(partnerId, customerId, request) {
         const prefix = `${CHANGE_REQUEST}${customerId}|`;

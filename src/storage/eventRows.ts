@@ -18,7 +18,7 @@ import {
   recordOf,
   versioned,
 } from './layout';
-import { saveRow, type AggregateRows, type Pager } from './pager';
+import { saveRow, type AggregateRows, type Pager, readOne } from './pager';
 import type { Rows, WriteOp } from './rows';
 
 /** An event's row: inserted, never upserted (an event id is written once). */
@@ -32,8 +32,7 @@ export function eventRows(rows: Rows, page: Pager): AggregateRows<EventStore, Ev
   return {
     reads: {
       async event(partnerId, eventId) {
-        const row = await rows.get('data', partnerId, eventKey(eventId));
-        return row ? recordOf<CloudEvent>(row) : undefined;
+        return readOne(rows, partnerId, eventKey(eventId), (row) => recordOf<CloudEvent>(row));
       },
       events(partnerId, filter, request) {
         // Ids are time-ordered: the first id of the settle time bounds the range.
@@ -53,12 +52,10 @@ export function eventRows(rows: Rows, page: Pager): AggregateRows<EventStore, Ev
         );
       },
       async webhook(partnerId) {
-        const row = await rows.get('data', partnerId, WEBHOOK);
-        return row ? versioned<Webhook>(row) : undefined;
+        return readOne(rows, partnerId, WEBHOOK, (row) => versioned<Webhook>(row));
       },
       async delivery(partnerId, eventId) {
-        const row = await rows.get('data', partnerId, deliveryKey(eventId));
-        return row ? versioned<Delivery>(row) : undefined;
+        return readOne(rows, partnerId, deliveryKey(eventId), (row) => versioned<Delivery>(row));
       },
       deliveries(partnerId, filter, request) {
         return page(
@@ -75,8 +72,7 @@ export function eventRows(rows: Rows, page: Pager): AggregateRows<EventStore, Ev
         );
       },
       async budget(partnerId, name) {
-        const row = await rows.get('data', partnerId, budgetKey(name));
-        return row ? versioned<Spent>(row) : undefined;
+        return readOne(rows, partnerId, budgetKey(name), (row) => versioned<Spent>(row));
       },
       async heldDeliveries(partnerId, limit) {
         const found = await rows.range('data', partnerId, { from: HELD, to: prefixEnd(HELD), limit });
