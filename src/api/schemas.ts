@@ -71,13 +71,18 @@ export const actor = () => z.object({ id: z.string(), name: z.string(), tenantId
 
 // ---------- partners ----------
 
+/** What a partner is, in the partner's own view and in the operator's record. */
+const partnerFields = () => ({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(PARTNER_KINDS),
+  indirectProviderIds: z.array(z.uuid()),
+});
+
 export const PartnerSchema = z.deferred(
   () =>
     z.object({
-      id: z.uuid(),
-      name: z.string(),
-      kind: z.enum(PARTNER_KINDS),
-      indirectProviderIds: z.array(z.uuid()),
+      ...partnerFields(),
       indirectProviders: z.optional(z.array(z.object({ id: z.uuid(), name: z.string() }))),
     }),
   { id: 'Partner' },
@@ -88,10 +93,7 @@ export const PartnerSchema = z.deferred(
 export const PartnerRecordSchema = z.deferred(
   () =>
     z.object({
-      id: z.uuid(),
-      name: z.string(),
-      kind: z.enum(PARTNER_KINDS),
-      indirectProviderIds: z.array(z.uuid()),
+      ...partnerFields(),
       status: z.enum(PARTNER_STATUSES),
       enrolledAt: IsoDate,
       updatedAt: IsoDate,
