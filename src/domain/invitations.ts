@@ -356,7 +356,7 @@ export function transition(
     const result = change(current.value);
     if (!result) return current;
     const [version] = await deps.store.commit(current.value.partnerId, [
-      { kind: 'updateInvitation', invitation: result.next, version: current.version },
+      { kind: 'updateInvitation', invitation: result.next, previous: current },
       ...result.changes,
     ]);
     return { value: result.next, version: version ?? '' };
@@ -491,7 +491,7 @@ async function reserveSend(deps: Deps, start: Versioned<Invitation>, operationId
     if (count >= perPartnerPerDay) throw dailyLimitReached(perPartnerPerDay, now);
     const next: Invitation = { ...inv, sendOperations: [...reserved, operationId] };
     const [version] = await deps.store.commit(inv.partnerId, [
-      { kind: 'updateInvitation', invitation: next, version: current.version },
+      { kind: 'updateInvitation', invitation: next, previous: current },
       { kind: 'countSends', day, count: count + 1, version: counter?.version },
     ]);
     return { value: next, version: version ?? '' };

@@ -17,12 +17,13 @@ import type {
 } from './model';
 import type { CloudEvent } from './events';
 import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
+import type { InsightStore } from './store/insights';
 
 /** One change of an atomic commit; every change of a commit belongs to one partner. */
 export type Change =
   | { kind: 'createInvitation'; invitation: Invitation }
-  /** Replaces the invitation only if it is still at `version`. */
-  | { kind: 'updateInvitation'; invitation: Invitation; version: string }
+  /** Replaces `previous` (as read) only if it is unchanged: the counters take its state away (src/domain/insightSteps.ts). */
+  | { kind: 'updateInvitation'; invitation: Invitation; previous: Versioned<Invitation> }
   /** Creates the relationship (no `previous`) or replaces `previous` if it is unchanged. */
   | { kind: 'saveRelationship'; relationship: Relationship; previous?: Versioned<Relationship> | undefined }
   | { kind: 'recordAudit'; event: AuditEvent }
@@ -80,7 +81,7 @@ export interface RelationshipFilter {
  * changes or none (WriteConflict when a version no longer matches or a record already exists;
  * UnavailableError when storage cannot be reached). Listings cost what their page costs.
  */
-export interface PartnerStore {
+export interface PartnerStore extends InsightStore {
   invitation(partnerId: string, invitationId: string): Promise<Versioned<Invitation> | undefined>;
   relationship(partnerId: string, customerId: string): Promise<Versioned<Relationship> | undefined>;
   acceptanceStepDone(partnerId: string, invitationId: string): Promise<boolean>;

@@ -15,7 +15,9 @@ import type {
 import { eventIdPrefix, eventsOf, type CloudEvent } from '../domain/events';
 import { ANNOUNCE_DELAY_SECONDS } from '../domain/delivery';
 import type { Delivery, DeliveryStatus, Webhook } from '../domain/webhooks';
+import type { InsightCounters } from '../domain/store/insights';
 import { decodeCursor, encodeCursor } from './cursor';
+import { foldCounters, insightWrites, readCounters } from './insightRows';
 import {
   AUDIT,
   AUDIT_BY_CUSTOMER,
@@ -237,7 +239,12 @@ export class RowPartnerStore implements PartnerStore {
           versionKeys.push(invitationKey(c.invitation.id));
           break;
         case 'updateInvitation':
-          writes.push({ kind: 'replace', rk: invitationKey(c.invitation.id), data: invitationData(c.invitation), etag: c.version });
+          writes.push({
+            kind: 'replace',
+            rk: invitationKey(c.invitation.id),
+            data: invitationData(c.invitation),
+            etag: c.previous.version,
+          });
           versionKeys.push(invitationKey(c.invitation.id));
           break;
         case 'saveRelationship':
@@ -308,12 +315,21 @@ export class RowPartnerStore implements PartnerStore {
     }
     // Inserted, never upserted: an event id is written once.
     for (const e of events) writes.push({ kind: 'insert', rk: eventKey(e.id), data: { doc: JSON.stringify(e), type: e.type } });
+    writes.push(...insightWrites(changes));
     const etags = await this.rows.commit('data', partnerId, writes);
     return versionKeys.map((k) => (k === undefined ? undefined : etags.get(k)));
   }
 
   ping(): Promise<void> {
     return this.rows.ping();
+  }
+
+  insightCounters(partnerId: string, asOf: Date, endingSoonLimit: number): Promise<InsightCounters> {
+    return readCounters(this.rows, partnerId, asOf, endingSoonLimit);
+  }
+
+  foldInsights(partnerId: string, now: Date, keepDaysFrom: string): Promise<number> {
+    return foldCounters(this.rows, partnerId, now, keepDaysFrom);
   }
 
   async event(partnerId: string, eventId: string): Promise<CloudEvent | undefined> {
