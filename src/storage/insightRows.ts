@@ -22,7 +22,7 @@ import { FOLD_MARGIN_MS } from '../domain/insights';
 import { invitationDelta, mergeSteps, addTally, relationshipDelta, type Step, type Tally } from '../domain/insightSteps';
 import type { Relationship, Versioned } from '../domain/model';
 import type { Change } from '../domain/ports';
-import type { EndingGrant, InsightCounters } from '../domain/store/insights';
+import type { EndingGrant, InsightCounters, InsightStore } from '../domain/store/insights';
 import { prefixEnd } from './layout';
 import type { RowData, Rows, StoredRow, WriteOp } from './rows';
 
@@ -168,3 +168,9 @@ export async function foldCounters(rows: Rows, partnerId: string, now: Date, kee
 
 /** Every row of the insight counters. */
 export const insightRange = { from: INSIGHTS, to: prefixEnd(INSIGHTS) };
+
+/** The InsightStore port over rows. */
+export const insightStore = (rows: Rows): InsightStore => ({
+  insightCounters: (partnerId, asOf, endingSoonLimit) => readCounters(rows, partnerId, asOf, endingSoonLimit),
+  foldInsights: (partnerId, now, keepDaysFrom) => foldCounters(rows, partnerId, now, keepDaysFrom),
+});

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { answerInvitation } from '../../src/domain/acceptance';
 import { DAY_MS } from '../../src/domain/grant';
 import { foldInsights, getInsights, type Insights } from '../../src/domain/insights';
-import { createInvitation, revokeInvitation } from '../../src/domain/invitations';
+import { createInvitation } from '../../src/domain/invitationCreate';
+import { revokeInvitation } from '../../src/domain/invitationRevoke';
 import { backfillInsights } from '../../src/local/backfillInsights';
 import { COUNTED, INVITATION, RELATIONSHIP, prefixEnd } from '../../src/storage/layout';
 import { INSIGHT_STEP } from '../../src/storage/insightRows';
@@ -61,7 +62,7 @@ describe('insight counters on the memory adapter', () => {
 
   it('folds settled steps into the sum without changing any count, and leaves the last minute alone', async () => {
     const w = await world();
-    const rows = (w.deps.store as unknown as { rows: MemoryRows }).rows;
+    const rows = w.rows;
     for (let i = 0; i < 5; i++) await createInvitation(w.deps, w.reseller, w.agent, newCustomer(), 'en');
     const inv = await createInvitation(w.deps, w.reseller, w.agent, newCustomer(), 'en');
     await revokeInvitation(w.deps, w.reseller, w.agent, inv.id);
@@ -80,7 +81,7 @@ describe('insight counters on the memory adapter', () => {
 
   it('a read that finds many settled steps folds them, so the next read is short again', async () => {
     const w = await world();
-    const rows = (w.deps.store as unknown as { rows: MemoryRows }).rows;
+    const rows = w.rows;
     for (let i = 0; i < 210; i++) await createInvitation(w.deps, w.reseller, w.agent, newCustomer({ companyName: `C${i}` }), 'en');
     w.deps.clock.set(new Date(w.deps.clock.now().getTime() + 40 * DAY_MS));
     const got = await getInsights(w.deps, w.reseller);
@@ -92,7 +93,7 @@ describe('insight counters on the memory adapter', () => {
 
   it('backfills rows written before the counters once, even with a change racing it and when run twice', async () => {
     const w = await world();
-    const rows = (w.deps.store as unknown as { rows: MemoryRows }).rows;
+    const rows = w.rows;
     const invs: Awaited<ReturnType<typeof createInvitation>>[] = [];
     for (let i = 0; i < 4; i++) invs.push(await createInvitation(w.deps, w.reseller, w.agent, newCustomer({ companyName: `C${i}` }), 'en'));
     await answerInvitation(w.deps, customerAdmin(), tokenOf(invs[0]!.url), 'accept');
