@@ -109,7 +109,8 @@ function Weeks({ t, lang, weeks }: { t: Catalogue; lang: Lang; weeks: Week[] }) 
   const bottom = 28;
   const top = 12;
   const max = Math.max(1, ...weeks.flatMap((w) => SERIES.map((s) => w[s])));
-  const band = (W - left) / Math.max(1, weeks.length);
+  const right = 8;
+  const band = (W - left - right) / Math.max(1, weeks.length);
   const bar = Math.min(12, (band - 8) / SERIES.length);
   const y = (v: number) => top + (H - top - bottom) * (1 - v / max);
   const total = (s: (typeof SERIES)[number]) => num.format(weeks.reduce((a, w) => a + w[s], 0));
@@ -140,7 +141,7 @@ function Weeks({ t, lang, weeks }: { t: Catalogue; lang: Lang; weeks: Week[] }) 
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title" aria-describedby="chart-summary" class="bars">
         {[0, max / 2, max].map((v) => (
           <g key={v}>
-            <line x1={left} x2={W} y1={y(v)} y2={y(v)} class="grid" />
+            <line x1={left} x2={W - right} y1={y(v)} y2={y(v)} class="grid" />
             <text x={left - 6} y={y(v) + 4} text-anchor="end" class="axis">
               {num.format(Math.round(v))}
             </text>
