@@ -3,7 +3,7 @@
  * these (with app.http and the local runner), handlers are typed against their responses, the
  * OpenAPI document lists them and the portal client calls them.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { routes } from './routes';
 import {
   AcceptBody,
@@ -59,7 +59,7 @@ export type Access = 'anonymous' | 'principal' | 'partner' | 'operator';
 /** One answer of an operation: its media types (JSON with a schema, an HTML page, problem+json) and headers. */
 export interface ResponseSpec {
   description: string;
-  json?: z.ZodType;
+  json?: z.ZodMiniType;
   html?: true;
   problem?: true;
   /** No body (204). */
@@ -75,10 +75,10 @@ export interface Operation {
   route: string;
   access: Access;
   summary: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** The JSON body; `form: true` also accepts application/x-www-form-urlencoded. */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   form?: boolean;
   /** A body is optional (an empty body reads as {}). */
   optionalBody?: boolean;
@@ -90,7 +90,7 @@ export interface Operation {
 
 const op = <const O extends Operation>(o: O): O => o;
 
-const json = <S extends z.ZodType>(schema: S, description: string, headers?: readonly string[]) =>
+const json = <S extends z.ZodMiniType>(schema: S, description: string, headers?: readonly string[]) =>
   ({ description, json: schema, ...(headers ? { headers } : {}) }) as const;
 const page = (description: string) => ({ description, html: true }) as const;
 
@@ -131,14 +131,16 @@ const PARTNER_ERRORS = [401, 403, 503] as const;
 /** What every operator route can answer besides its own. */
 const OPERATOR_ERRORS = [401, 403, 503] as const;
 
-const AcceptResult = z
-  .object({
-    status: z.enum(['accepted', 'declined']),
-    invitationId: z.string(),
-    customerId: z.uuid().optional(),
-    relationships: z.array(AcceptedRelationshipSchema),
-  })
-  .meta({ id: 'AcceptResult' });
+const AcceptResult = z.deferred(
+  () =>
+    z.object({
+      status: z.enum(['accepted', 'declined']),
+      invitationId: z.string(),
+      customerId: z.optional(z.uuid()),
+      relationships: z.array(AcceptedRelationshipSchema),
+    }),
+  { id: 'AcceptResult' },
+);
 
 export const operations = {
   createInvitation: op({
@@ -457,7 +459,12 @@ export const operations = {
     ...routes.openapi,
     access: 'anonymous',
     summary: 'This OpenAPI 3.1 document',
-    responses: { 200: json(z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument' }), 'The OpenAPI 3.1 document') },
+    responses: {
+      200: json(
+        z.deferred(() => z.record(z.string(), z.unknown()), { id: 'OpenApiDocument' }),
+        'The OpenAPI 3.1 document',
+      ),
+    },
   }),
 } satisfies Record<string, Operation>;
 

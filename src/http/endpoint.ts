@@ -7,7 +7,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { Operation } from '../api/operations';
 import { getDeps, type AppDeps } from '../deps';
 import { authorizeOperator, authorizePartner } from '../domain/access';
@@ -22,7 +22,7 @@ import { assertSameSite, isFormPost } from './sameSite';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 export interface HandlerInput<O extends Operation> {
   request: HttpRequest;
@@ -50,7 +50,7 @@ type WithHeaders = { headers?: Record<string, string> };
 export type Streamed<S> = { status: S; body: AsyncIterable<Uint8Array>; headers: { 'Content-Type': string } & Record<string, string> };
 /** The replies a declared response allows: its JSON (typed by its schema) or a stream, and/or its page. */
 type ReplyFor<S, R> =
-  | (R extends { json: infer J extends z.ZodType } ? ({ status: S; json: z.output<J> } & WithHeaders) | Streamed<S> : never)
+  | (R extends { json: infer J extends z.ZodMiniType } ? ({ status: S; json: z.output<J> } & WithHeaders) | Streamed<S> : never)
   | (R extends { html: true } ? (R extends { problem: true } ? never : { status: S; html: string } & WithHeaders) : never)
   | (R extends { empty: true } ? { status: S } & WithHeaders : never);
 
