@@ -1,48 +1,59 @@
 /** The wire shape of GET /api/insights (src/domain/insights.ts). */
-import { z } from 'zod';
+import * as z from '../zod';
 import { IsoDate } from './schemas';
 
-const Count = z.number().int().nonnegative();
+const count = () => z.int().check(z.nonnegative());
 
-export const InsightsSchema = z
-  .object({
-    asOf: IsoDate.describe('The moment every count is exact at'),
+const insights = () =>
+  z.object({
+    asOf: z.described(IsoDate, 'The moment every count is exact at'),
     invitations: z.object({
-      pending: Count,
-      accepted: Count,
-      declined: Count,
-      expired: Count.describe('Including pending invitations whose expiry has passed'),
-      revoked: Count,
-      emailed: Count.describe('Invitations whose draft was sent through the service'),
+      pending: count(),
+      accepted: count(),
+      declined: count(),
+      expired: z.described(count(), 'Including pending invitations whose expiry has passed'),
+      revoked: count(),
+      emailed: z.described(count(), 'Invitations whose draft was sent through the service'),
     }),
-    relationships: z.object({ active: Count, removed: Count }),
+    relationships: z.object({ active: count(), removed: count() }),
     delegatedAdmin: z.object({
-      granted: Count,
-      endingWithin: z
-        .object({ '7': Count, '30': Count, '90': Count })
-        .describe('Granted delegated admin that ends within 7, 30 and 90 days of asOf'),
-      expired: Count,
-      revoked: Count,
+      granted: count(),
+      endingWithin: z.described(
+        z.object({ '7': count(), '30': count(), '90': count() }),
+        'Granted delegated admin that ends within 7, 30 and 90 days of asOf',
+      ),
+      expired: count(),
+      revoked: count(),
     }),
-    acceptance: z
-      .object({
-        rate: z.number().min(0).max(1).nullable().describe('accepted / (accepted + declined + expired), null when none ended'),
-        medianHoursToAccept: z.number().nonnegative().nullable().describe('Whole hours from invitation to acceptance; null when none'),
-      })
-      .describe('Over the last 90 UTC days, today included'),
-    weeks: z
-      .array(
+    acceptance: z.described(
+      z.object({
+        rate: z.described(
+          z.nullable(z.number().check(z.gte(0), z.lte(1))),
+          'accepted / (accepted + declined + expired), null when none ended',
+        ),
+        medianHoursToAccept: z.described(
+          z.nullable(z.number().check(z.gte(0))),
+          'Whole hours from invitation to acceptance; null when none',
+        ),
+      }),
+      'Over the last 90 UTC days, today included',
+    ),
+    weeks: z.described(
+      z.array(
         z.object({
-          week: z.string().describe('ISO 8601 week, e.g. 2026-W49'),
-          invited: Count,
-          accepted: Count,
-          declined: Count,
-          removed: Count,
+          week: z.described(z.string(), 'ISO 8601 week, e.g. 2026-W49'),
+          invited: count(),
+          accepted: count(),
+          declined: count(),
+          removed: count(),
         }),
-      )
-      .describe('The last 12 ISO weeks, oldest first'),
-    endingSoon: z
-      .array(z.object({ customerId: z.string(), companyName: z.string(), endsAt: IsoDate }))
-      .describe('The first customers whose delegated admin ends within 30 days, soonest first (at most 20)'),
-  })
-  .meta({ id: 'Insights' });
+      ),
+      'The last 12 ISO weeks, oldest first',
+    ),
+    endingSoon: z.described(
+      z.array(z.object({ customerId: z.string(), companyName: z.string(), endsAt: IsoDate })),
+      'The first customers whose delegated admin ends within 30 days, soonest first (at most 20)',
+    ),
+  });
+
+export const InsightsSchema = z.deferred(insights, { id: 'Insights' });

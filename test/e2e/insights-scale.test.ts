@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnavailableError, WriteConflict } from '../../src/domain/errors';
 import { DAY_MS } from '../../src/domain/grant';
 import { addTally, relationshipDelta, type Tally } from '../../src/domain/insightSteps';
 import type { Partner, Relationship } from '../../src/domain/model';
@@ -28,7 +29,7 @@ async function seedPartner(n: number): Promise<Partner> {
   const batches: WriteOp[][] = [];
   let batch: WriteOp[] = [];
   for (let i = 0; i < n; i++) {
-    const established = now - ((i * 7919) % 700) * DAY_MS - 1000;
+    const established = now - ((i * 7919) % 700) * DAY_MS - 300_000;
     const r: Relationship = {
       partnerId: partner.id,
       customerId: randomUUID(),
@@ -53,11 +54,25 @@ async function seedPartner(n: number): Promise<Partner> {
       { kind: 'insert', rk: relationshipKey(r.customerId), data: { doc: JSON.stringify(r), status: r.status, [COUNTED]: 1 } },
       { kind: 'insert', ...ending },
     );
-    if (batch.length >= 100) (batches.push(batch), (batch = []));
+    if (batch.length >= 100) {
+      batches.push(batch);
+      batch = [];
+    }
   }
   if (batch.length) batches.push(batch);
-  for (let i = 0; i < batches.length; i += 16)
-    await Promise.all(batches.slice(i, i + 16).map((b) => svc.rows.commit('data', partner.id, b)));
+  // A few at a time, each tried again when the loaded machine's Azurite times out (an insert that
+  // landed before the timeout is a conflict on the retry: the batch is in).
+  const commit = async (b: WriteOp[]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await svc.rows.commit('data', partner.id, b);
+      } catch (err) {
+        if (err instanceof WriteConflict && attempt > 1) return;
+        if (!(err instanceof UnavailableError) || attempt >= 6) throw err;
+      }
+    }
+  };
+  for (let i = 0; i < batches.length; i += 4) await Promise.all(batches.slice(i, i + 4).map(commit));
   await svc.rows.commit('data', partner.id, [
     { kind: 'insert', rk: INSIGHTS_FOLDED, data: { through: now - 120_000, p0: JSON.stringify(folded) } },
   ]);
