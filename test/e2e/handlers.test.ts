@@ -138,6 +138,7 @@ describe('handlers', () => {
         'changeRequestPage',
         'changeRequestPageHead',
         'answerChangeRequest',
+        'getInsights',
       ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');

@@ -264,7 +264,8 @@ describe('delivery', () => {
     const eventId = t.body.eventId as string;
     const pending = await eventually(async () => {
       const d = await deliveryOf(p, eventId);
-      return d?.status === 'pending' && d.lastError ? d : undefined;
+      // Between attempts (while one is under way, its claim has no next attempt time yet).
+      return d?.status === 'pending' && d.lastError && d.nextAttemptAt ? d : undefined;
     });
     expect(pending.lastError).toBe('connection-refused');
     // The next attempt is scheduled from the round's start (it may be due already when the machine is busy).

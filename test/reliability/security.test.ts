@@ -262,6 +262,20 @@ describe('isolation between partners', () => {
       }
       route('getPartner');
       expect((await rec.call('GET', '/api/partners/me', { as: who })).body.id, label).toBe(who.tenantId);
+      // Insights count only the caller's own book: A's new invitation moves none of the stranger's counts.
+      route('getInsights');
+      const counts = async () => {
+        const r = await rec.call('GET', '/api/insights', { as: who });
+        expect(r.status, label).toBe(200);
+        expect(
+          r.body.endingSoon.filter((g: any) => g.customerId === customer.tenantId),
+          label,
+        ).toEqual([]);
+        return { invitations: r.body.invitations, relationships: r.body.relationships, delegatedAdmin: r.body.delegatedAdmin };
+      };
+      const before = await counts();
+      await invite(w.reseller, {}, { companyName: 'Isolated Counted' });
+      expect(await counts(), label).toEqual(before);
       // Webhooks and events: a stranger sees, rotates, tests and redelivers nothing of A's; its
       // own registration and removal leave A's alone.
       route('getWebhook');
