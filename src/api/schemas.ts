@@ -65,6 +65,15 @@ export const PageSize = z.coerce
 
 export const Continuation = z.string().max(2048, 'is not a valid continuation token').optional();
 
+/** A list's CSV export (or Accept: text/csv): every matching row, `;` for Spanish Excel. */
+const CsvExport = {
+  format: z
+    .enum(['json', 'csv'], { error: 'must be json or csv' })
+    .optional()
+    .describe('csv: every matching row as CSV (as Accept: text/csv)'),
+  delimiter: z.enum(['comma', 'semicolon'], { error: 'must be comma or semicolon' }).default('comma').describe('The CSV delimiter'),
+};
+
 // ---------- partners ----------
 
 export const PartnerSchema = z
@@ -256,6 +265,7 @@ export const ListInvitationsQuery = z.object({
   status: z.enum([...InvitationStatus.options, 'all']).default('all'),
   pageSize: PageSize,
   continuationToken: Continuation,
+  ...CsvExport,
 });
 
 // Case-insensitive like CustomerParams: an upper-case invitation ID names the same invitation.
@@ -306,6 +316,7 @@ export const ListRelationshipsQuery = z.object({
     .optional(),
   pageSize: PageSize,
   continuationToken: Continuation,
+  ...CsvExport,
 });
 
 export const CustomerParams = z.object({ customerId: Uuid });

@@ -119,17 +119,15 @@ async function requireInvitation(deps: Pick<Deps, 'store'>, partnerId: string, i
 
 // ---------------------------------------------------------------- create
 
-/** Validates a new invitation and builds it with its audit event (nothing is written). */
-async function prepareInvitation(
+/** Validates a new invitation and builds it with its audit event (nothing is written; a batch's dry run stops here). */
+export async function prepareInvitation(
   deps: Deps,
   partner: Partner,
   principal: Principal,
   body: NewInvitation,
   acceptLanguageLocale: Locale,
 ): Promise<{ inv: Invitation; changes: Change[] }> {
-  if (partner.kind !== 'reseller') {
-    throw forbidden('Only resellers can invite customers; indirect providers are invited together with a reseller.', 'not-a-reseller');
-  }
+  assertReseller(partner);
   const access = resolveAccess(body.access);
   if (body.send && !deps.mailer) throw emailNotConfigured();
   let providerName: string | undefined;
@@ -193,6 +191,12 @@ async function prepareInvitation(
   return { inv, changes: [{ kind: 'createInvitation', invitation: inv }, recordAudit(event)] };
 }
 
+export function assertReseller(partner: Partner): void {
+  if (partner.kind !== 'reseller') {
+    throw forbidden('Only resellers can invite customers; indirect providers are invited together with a reseller.', 'not-a-reseller');
+  }
+}
+
 /** `send: true`: the first send, right after the commit; a failure or a limit leaves the invitation as the answer. */
 async function sendAfterCreate(
   deps: Deps,
@@ -231,7 +235,15 @@ export async function createInvitation(
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export function assertIdempotencyKey(key: string): void {
+  if (!IDEMPOTENCY_KEY_FORMAT.test(key)) {
+    throw badRequest('The Idempotency-Key header must be 1 to 255 visible ASCII characters.', {
+      'Idempotency-Key': ['must be 1 to 255 visible ASCII characters'],
+    });
+  }
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** JSON with object keys in order and undefined members left out: equal bodies hash equally. */
 export function canonicalJson(value: unknown): string {
@@ -267,11 +279,7 @@ async function createOnce(
   acceptLanguageLocale: Locale,
   key: string,
 ): Promise<InvitationView> {
-  if (!IDEMPOTENCY_KEY_FORMAT.test(key)) {
-    throw badRequest('The Idempotency-Key header must be 1 to 255 visible ASCII characters.', {
-      'Idempotency-Key': ['must be 1 to 255 visible ASCII characters'],
-    });
-  }
+  assertIdempotencyKey(key);
   const keyHash = sha256(key);
   const requestHash = sha256(canonicalJson(body));
   const outcome = await retryOnConflict(async () => {

@@ -40,14 +40,15 @@ type WithHeaders = { headers?: Record<string, string> };
 type ReplyFor<S, R> =
   | (R extends { json: infer J extends z.ZodType } ? { status: S; json: z.output<J> } & WithHeaders : never)
   | (R extends { html: true } ? (R extends { problem: true } ? never : { status: S; html: string } & WithHeaders) : never)
-  | (R extends { empty: true } ? { status: S } & WithHeaders : never);
+  | (R extends { empty: true } ? { status: S } & WithHeaders : never)
+  | (R extends { csv: string } ? { status: S; body: AsyncIterable<Uint8Array> } & WithHeaders : never);
 
 /** What a handler may answer: one of its operation's declared non-problem responses. */
 export type Reply<O extends Operation> = {
   [S in keyof O['responses'] & number]: ReplyFor<S, O['responses'][S]>;
 }[keyof O['responses'] & number];
 
-type AnyReply = { status: number; json?: unknown; html?: string; headers?: Record<string, string> };
+type AnyReply = { status: number; json?: unknown; html?: string; body?: AsyncIterable<Uint8Array>; headers?: Record<string, string> };
 
 export type Handler<O extends Operation> = (input: HandlerInput<O>) => Promise<Reply<O>>;
 
@@ -155,6 +156,8 @@ export const endpoint =
         body: request.method === 'HEAD' ? '' : reply.html,
       };
     }
+    // A stream (a CSV export) is passed on as it is produced, never buffered here.
+    if (reply.body !== undefined) return { status: reply.status, headers, body: reply.body };
     return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
   };
 

@@ -34,9 +34,16 @@ function underFunctionsHost(): boolean {
   }
 }
 
+/** Streamed bodies (CSV exports) need HTTP streams, set up once before the first registration. */
+let streamsEnabled = false;
+
 export function register(operation: Operation, handler: HttpHandler): void {
   registry.set(operation.name, { operation, handler });
   if (!underFunctionsHost()) return;
+  if (!streamsEnabled) {
+    app.setup({ enableHttpStream: true });
+    streamsEnabled = true;
+  }
   const options: HttpFunctionOptions = {
     methods: [...operation.methods],
     route: operation.route,

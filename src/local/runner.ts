@@ -10,6 +10,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { readdirSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, badRequest, forbidden, notFound, payloadTooLarge, unsupportedMediaType } from '../domain/errors';
@@ -180,9 +182,10 @@ function crossOrigin(req: IncomingMessage, origin: string): boolean {
   return from !== undefined && from !== origin;
 }
 
-const isJson = (contentType: string | undefined) => {
+/** JSON, or a CSV upload: types that no plain form or `no-cors` fetch can send (not CORS-safelisted). */
+const isJsonOrCsv = (contentType: string | undefined) => {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+  return type === 'application/json' || type === 'text/csv' || (type.startsWith('application/') && type.endsWith('+json'));
 };
 
 /** The sign-in form's tenant rule is the principal parser's (zod's UUID), also as an HTML pattern. */
@@ -417,7 +420,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
             corsHeaders,
           );
         }
-        if (!isJson(req.headers['content-type'])) {
+        if (!isJsonOrCsv(req.headers['content-type'])) {
           return sendProblem(
             res,
             unsupportedMediaType('Requests signed in with the session cookie must send Content-Type: application/json.'),
@@ -427,7 +430,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
       }
     }
 
-    const body = await readBodyWithin(req, res, MAX_BODY_BYTES, corsHeaders);
+    const body = await readBodyWithin(req, res, match.route.fn.operation.rawBody?.maxBytes ?? MAX_BODY_BYTES, corsHeaders);
     if (!body) return;
 
     if (localBearer && !headers[PRINCIPAL_HEADER]) {
@@ -462,7 +465,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
       logHandler: (level, ...args) => log(level, `${functionName}: ${args.map(String).join(' ')}`),
     });
     const result: HttpResponseInit = await match.route.fn.handler(request, context);
-    requestIds.set(res, writeResult(res, result, corsHeaders, Boolean(corsHeaders['Access-Control-Allow-Origin'])));
+    requestIds.set(res, await writeResult(res, result, corsHeaders, Boolean(corsHeaders['Access-Control-Allow-Origin'])));
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -571,7 +574,12 @@ export function startTimers(intervalMs: number, log: (level: string, message: st
  * Locally the runner is the CORS authority: a function's CORS headers reach allowed origins only.
  * Returns the response's x-request-id.
  */
-function writeResult(res: ServerResponse, result: HttpResponseInit, extra: Record<string, string>, corsAllowed: boolean): string {
+async function writeResult(
+  res: ServerResponse,
+  result: HttpResponseInit,
+  extra: Record<string, string>,
+  corsAllowed: boolean,
+): Promise<string> {
   const headers: Record<string, string> = { ...extra };
   const given = result.headers;
   if (given) {
@@ -586,6 +594,10 @@ function writeResult(res: ServerResponse, result: HttpResponseInit, extra: Recor
   else if (result.body instanceof Uint8Array) body = Buffer.from(result.body);
   const status = result.status ?? 200;
   res.writeHead(status, STATUS_CODES[status] ?? 'Unknown', headers);
-  res.end(body);
+  const stream = result.body as AsyncIterable<Uint8Array> | undefined;
+  if (stream && typeof stream === 'object' && Symbol.asyncIterator in stream) {
+    // A streamed body (a CSV export) is piped as it is produced: a failure mid-way cuts the response off.
+    await pipeline(Readable.from(stream), res).catch(() => res.destroy());
+  } else res.end(body);
   return Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-request-id')?.[1] ?? '-';
 }
