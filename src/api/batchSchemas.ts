@@ -44,6 +44,8 @@ export const BatchResultSchema = z
         row: z.number().int().describe('1 for the first row of data'),
         line: z.number().int().optional().describe("CSV bodies: the row's first line in the file (the header is line 1)"),
         status: z.enum(BATCH_ROW_STATUSES),
+        companyName: z.string().describe('The row’s company name as given (empty when missing)'),
+        email: z.string().describe('The row’s email address as given (empty when missing)'),
         errors: z.array(RowErrorSchema).describe('Named as createInvitation names its fields (customer.email, access.roles, …)'),
         invitation: z
           .object({

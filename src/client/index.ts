@@ -183,7 +183,7 @@ export function createClient(options: ClientOptions) {
   async function fetchRaw(
     name: ClientOperation,
     query: object,
-    init: { accept: string; contentType?: string; body?: string } & RequestOptions,
+    init: { accept: string; contentType?: string; body?: string | Blob } & RequestOptions,
   ) {
     const headers = new Headers({ Accept: init.accept });
     const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
@@ -199,7 +199,7 @@ export function createClient(options: ClientOptions) {
   }
 
   /** A batch of rows (JSON) or a CSV file; `accept: 'text/csv'` answers the rows as CSV (with each link). */
-  async function inviteBatch(input: BatchInput | { csv: string }, batch: BatchOptions & { accept?: string } & RequestOptions = {}) {
+  async function inviteBatch(input: BatchInput | { csv: string | Blob }, batch: BatchOptions & { accept?: string } & RequestOptions = {}) {
     const { dryRun, send, idempotencyKey, accept = 'application/json', ...o } = batch;
     const csv = 'csv' in input;
     const headers = { ...o.headers, ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) };
@@ -238,11 +238,11 @@ export function createClient(options: ClientOptions) {
     acceptInvitation: (token: string, decision: 'accept' | 'decline' = 'accept', o: RequestOptions = {}): Promise<AcceptResult> =>
       get('acceptInvitation', { ...o, params: { token }, body: { decision } }),
 
-    /** Up to 500 invitations at once: JSON rows or `{ csv }` (a CSV file's text). Each row's outcome, never a half-written batch. */
-    inviteBatch: async (input: BatchInput | { csv: string }, o: BatchOptions & RequestOptions = {}): Promise<BatchResult> =>
+    /** Up to 500 invitations at once: JSON rows or `{ csv }` (a CSV file's text, or the file itself). Each row's outcome, never a half-written batch. */
+    inviteBatch: async (input: BatchInput | { csv: string | Blob }, o: BatchOptions & RequestOptions = {}): Promise<BatchResult> =>
       (await (await inviteBatch(input, o)).json()) as BatchResult,
     /** The same batch's rows as CSV (row, line, status, errors, companyName, email, id, url): for a mail merge. */
-    inviteBatchAsCsv: async (input: BatchInput | { csv: string }, o: BatchOptions & RequestOptions = {}): Promise<Blob> =>
+    inviteBatchAsCsv: async (input: BatchInput | { csv: string | Blob }, o: BatchOptions & RequestOptions = {}): Promise<Blob> =>
       (await inviteBatch(input, { ...o, accept: 'text/csv' })).blob(),
     /** Every matching row of a list as a CSV file (UTF-8 with a BOM; `semicolon` for Spanish Excel). */
     exportCsv: async (

@@ -7,6 +7,7 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { parse } from 'csv-parse/sync';
+import { BATCH_CSV_COLUMNS, type BatchCsvColumn } from '../api/batchColumns';
 import { BatchRequestBody } from '../api/batchSchemas';
 import { CreateInvitationBody } from '../api/schemas';
 import { BATCH_MAX_ROWS, type BatchRow, type RowError } from '../domain/batch';
@@ -15,19 +16,8 @@ import { fieldErrors } from './problem';
 
 export const BATCH_MAX_BYTES = 1024 * 1024;
 
-/** The CSV columns, in the template's order (docs/api.md). */
-export const CSV_COLUMNS = [
-  'companyName',
-  'email',
-  'domain',
-  'tenantId',
-  'indirectProviderId',
-  'locale',
-  'roles',
-  'duration',
-  'autoExtend',
-] as const;
-type Column = (typeof CSV_COLUMNS)[number];
+export const CSV_COLUMNS = BATCH_CSV_COLUMNS;
+type Column = BatchCsvColumn;
 const REQUIRED: readonly Column[] = ['companyName', 'email'];
 
 export interface BatchRequest {

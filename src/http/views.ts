@@ -48,7 +48,7 @@ export function pageView<T, V = T>(page: Page<T>, view: (item: T) => V = (item) 
   return { items: page.items.map(view), ...(page.cursor ? { continuationToken: page.cursor } : {}) };
 }
 
-/** A batch's result on the wire: each row without its label (the CSV answer carries it). */
+/** A batch's result on the wire: each row names its company and email as given. */
 export function batchView(result: BatchResult) {
-  return { summary: result.summary, rows: result.rows.map(({ label: _label, ...row }) => row) };
+  return { summary: result.summary, rows: result.rows.map(({ label, ...row }) => ({ ...row, ...label })) };
 }

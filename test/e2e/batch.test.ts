@@ -10,6 +10,7 @@ import { DIRECTORY_READERS, GLOBAL_READER } from '../../src/domain/roles';
 import type { Partner } from '../../src/domain/model';
 import { adminOf, call, principalHeader, seedWorld, startService, type Service, type World } from '../support/harness';
 import { startFakeAcs, type FakeAcs } from '../support/fakeAcs';
+import { seedRelationships } from '../support/seedRelationships';
 
 let svc: Service;
 let acs: FakeAcs;
@@ -70,7 +71,7 @@ describe('CSV as people have it', () => {
     expect(r.status).toBe(200);
     expect(r.body.summary).toEqual({ rows: 4, valid: 2, created: 2, failed: 2, duplicate: 0, sent: 0 });
     const [a, b, c, d] = r.body.rows;
-    expect(a).toMatchObject({ row: 1, line: 2, status: 'created', errors: [] });
+    expect(a).toMatchObject({ row: 1, line: 2, status: 'created', errors: [], companyName: 'Álvarez; Hijos, S.A.', email: 'ana@alvarez.example' });
     expect(b).toMatchObject({ row: 2, line: 3, status: 'created' });
     // A quoted line break keeps the row whole (and a company name is one line, as createInvitation says).
     expect(c).toMatchObject({ row: 3, line: 4, status: 'failed', errors: [{ field: 'customer.companyName' }] });
@@ -165,7 +166,6 @@ describe('duplicates, dry runs and conflicts', () => {
 
   it('a bound tenant that already has an active relationship fails its row as createInvitation would (409), naming the tenant', async () => {
     const w = await world();
-    const { seedRelationships } = await import('../support/seedRelationships');
     const [customerId] = await seedRelationships(svc.deps.store, w.reseller.id, [{ companyName: 'Existing' }]);
     const r = await postJson(w.reseller, {
       rows: [{ customer: { companyName: 'Existing', email: 'it@existing.example', tenantId: customerId } }],

@@ -96,7 +96,7 @@ describe('relationships', () => {
 
 describe('invitations', () => {
   it('every invitation with the status filter, newest first, with the documented columns', async () => {
-    const pending = [];
+    const pending: string[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await call(svc, 'POST', '/api/invitations', {
         as: adminOf(w.reseller),

@@ -4,6 +4,7 @@ import type { Page, Relationship } from '../../../src/client';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
+import { ExportCsv } from './ExportCsv';
 
 const PAGE_SIZE = 20;
 type Status = 'active' | 'removed';
@@ -63,6 +64,7 @@ export function Customers({ status }: { status: Status }) {
           </select>
         </div>
       </form>
+      <ExportCsv list="listRelationships" filter={{ status, q: query || undefined }} name="customers" />
       <ErrorAlert t={t} error={error} />
       {!page && !error ? <Loading t={t} /> : null}
       {page && page.items.length === 0 ? <p class="empty">{empty}</p> : null}
