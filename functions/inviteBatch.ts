@@ -1,7 +1,7 @@
 import { operations } from '../src/api/operations';
 import { inviteBatch as invite } from '../src/domain/batch';
 import { readBatch } from '../src/http/batchRequest';
-import { csvHeaders, csvOf, wantsCsv } from '../src/http/csv';
+import { csvHeaders, csvOf, delimiterOf, wantsCsv } from '../src/http/csv';
 import { BATCH_RESULT_COLUMNS } from '../src/http/csvViews';
 import { batchView } from '../src/http/views';
 import { endpoint } from '../src/http/endpoint';
@@ -14,7 +14,11 @@ export const inviteBatch = endpoint(operations.inviteBatch)(async ({ deps, partn
   const idempotencyKey = request.headers.get('idempotency-key') ?? undefined;
   const result = await invite(deps, partner, principal, batch.rows, { ...batch, idempotencyKey }, locale);
   if (wantsCsv(request)) {
-    return { status: 200, headers: csvHeaders('invitations-batch', deps.clock.now()), body: csvOf(result.rows, BATCH_RESULT_COLUMNS, ',') };
+    return {
+      status: 200,
+      headers: csvHeaders('invitations-batch', deps.clock.now()),
+      body: csvOf(result.rows, BATCH_RESULT_COLUMNS, delimiterOf(query)),
+    };
   }
   return { status: 200, json: batchView(result) };
 });

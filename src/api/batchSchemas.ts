@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { EMAIL_STATUSES } from '../domain/model';
 import { BATCH_MAX_ROWS, BATCH_ROW_STATUSES } from '../domain/batch';
-import { InvitationStatus } from './schemas';
+import { CsvExport, InvitationStatus } from './schemas';
 
 /** A query flag: `true` or `false` (a CSV upload's options travel in the query). */
 const Flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
@@ -13,6 +13,7 @@ const Flag = z.enum(['true', 'false'], { error: 'must be true or false' }).trans
 export const BatchQuery = z.object({
   dryRun: Flag.optional().describe('CSV bodies: validate every row and write nothing'),
   send: Flag.optional().describe("CSV bodies: send each created invitation's draft (within the send limits)"),
+  delimiter: CsvExport.delimiter.describe('The delimiter of a CSV answer (Accept: text/csv)'),
 });
 
 export const BatchRequestBody = z

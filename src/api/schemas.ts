@@ -66,7 +66,7 @@ export const PageSize = z.coerce
 export const Continuation = z.string().max(2048, 'is not a valid continuation token').optional();
 
 /** A list's CSV export (or Accept: text/csv): every matching row, `;` for Spanish Excel. */
-const CsvExport = {
+export const CsvExport = {
   format: z
     .enum(['json', 'csv'], { error: 'must be json or csv' })
     .optional()

@@ -199,19 +199,26 @@ export function createClient(options: ClientOptions) {
   }
 
   /** A batch of rows (JSON) or a CSV file; `accept: 'text/csv'` answers the rows as CSV (with each link). */
-  async function inviteBatch(input: BatchInput | { csv: string | Blob }, batch: BatchOptions & { accept?: string } & RequestOptions = {}) {
-    const { dryRun, send, idempotencyKey, accept = 'application/json', ...o } = batch;
+  async function inviteBatch(
+    input: BatchInput | { csv: string | Blob },
+    batch: BatchOptions & { accept?: string; delimiter?: 'comma' | 'semicolon' } & RequestOptions = {},
+  ) {
+    const { dryRun, send, idempotencyKey, accept = 'application/json', delimiter, ...o } = batch;
     const csv = 'csv' in input;
     const headers = { ...o.headers, ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) };
-    return fetchRaw('inviteBatch', csv ? { dryRun, send } : {}, {
-      ...o,
-      headers,
-      accept,
-      contentType: csv ? 'text/csv' : 'application/json',
-      body: csv
-        ? input.csv
-        : JSON.stringify({ ...input, ...(dryRun !== undefined ? { dryRun } : {}), ...(send !== undefined ? { send } : {}) }),
-    });
+    return fetchRaw(
+      'inviteBatch',
+      { ...(csv ? { dryRun, send } : {}), delimiter },
+      {
+        ...o,
+        headers,
+        accept,
+        contentType: csv ? 'text/csv' : 'application/json',
+        body: csv
+          ? input.csv
+          : JSON.stringify({ ...input, ...(dryRun !== undefined ? { dryRun } : {}), ...(send !== undefined ? { send } : {}) }),
+      },
+    );
   }
 
   const listInvitations = (query: Paged<InvitationFilter> = {}, o: RequestOptions = {}) => get('listInvitations', { ...o, query });
@@ -242,8 +249,10 @@ export function createClient(options: ClientOptions) {
     inviteBatch: async (input: BatchInput | { csv: string | Blob }, o: BatchOptions & RequestOptions = {}): Promise<BatchResult> =>
       (await (await inviteBatch(input, o)).json()) as BatchResult,
     /** The same batch's rows as CSV (row, line, status, errors, companyName, email, id, url): for a mail merge. */
-    inviteBatchAsCsv: async (input: BatchInput | { csv: string | Blob }, o: BatchOptions & RequestOptions = {}): Promise<Blob> =>
-      (await inviteBatch(input, { ...o, accept: 'text/csv' })).blob(),
+    inviteBatchAsCsv: async (
+      input: BatchInput | { csv: string | Blob },
+      o: BatchOptions & RequestOptions & { delimiter?: 'comma' | 'semicolon' } = {},
+    ): Promise<Blob> => (await inviteBatch(input, { ...o, accept: 'text/csv' })).blob(),
     /** Every matching row of a list as a CSV file (UTF-8 with a BOM; `semicolon` for Spanish Excel). */
     exportCsv: async (
       list: 'listRelationships' | 'listInvitations',

@@ -71,10 +71,10 @@ async function downloadBy(page: Page, name: string): Promise<{ download: Downloa
   await page.getByRole('button', { name }).focus();
   await page.keyboard.press('Enter');
   const download = await started;
-  return { download, bytes: readFileSync((await download.path())!) };
+  return { download, bytes: readFileSync(await download.path()) };
 }
 
-const csvRows = (bytes: Buffer, delimiter = ',') => parse(bytes, { bom: true, delimiter, columns: true }) as Record<string, string>[];
+const csvRows = (bytes: Buffer, delimiter = ',') => parse<Record<string, string>>(bytes, { bom: true, delimiter, columns: true });
 const noHorizontalScroll = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
 describe('Bulk invite', () => {

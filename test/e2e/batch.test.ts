@@ -71,7 +71,14 @@ describe('CSV as people have it', () => {
     expect(r.status).toBe(200);
     expect(r.body.summary).toEqual({ rows: 4, valid: 2, created: 2, failed: 2, duplicate: 0, sent: 0 });
     const [a, b, c, d] = r.body.rows;
-    expect(a).toMatchObject({ row: 1, line: 2, status: 'created', errors: [], companyName: 'Álvarez; Hijos, S.A.', email: 'ana@alvarez.example' });
+    expect(a).toMatchObject({
+      row: 1,
+      line: 2,
+      status: 'created',
+      errors: [],
+      companyName: 'Álvarez; Hijos, S.A.',
+      email: 'ana@alvarez.example',
+    });
     expect(b).toMatchObject({ row: 2, line: 3, status: 'created' });
     // A quoted line break keeps the row whole (and a company name is one line, as createInvitation says).
     expect(c).toMatchObject({ row: 3, line: 4, status: 'failed', errors: [{ field: 'customer.companyName' }] });

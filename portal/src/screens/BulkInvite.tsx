@@ -67,7 +67,11 @@ export function BulkInvite() {
     setError(undefined);
     try {
       // The same file under the same key: the service replays the outcome, as CSV.
-      saveFile(await api.client.inviteBatchAsCsv({ csv: file }, { send, idempotencyKey: key }), datedName('invitations-results'));
+      const delimiter = lang === 'es' ? 'semicolon' : 'comma';
+      saveFile(
+        await api.client.inviteBatchAsCsv({ csv: file }, { send, idempotencyKey: key, delimiter }),
+        datedName('invitations-results'),
+      );
     } catch (err) {
       setError(err);
     }
