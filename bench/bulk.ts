@@ -27,6 +27,8 @@ import { makeCustomers, mapConcurrent, seedRelationships } from './seed';
 const ROOT = join(__dirname, '..', '..');
 const ROWS = 500;
 const EXPORT_SIZES = [1000, 20000];
+/** `BENCH_BULK_PARTS=export` runs the export part alone. */
+const PARTS = new Set((process.env.BENCH_BULK_PARTS ?? 'create,export').split(','));
 
 const reseller = (name: string): Partner => ({ id: randomUUID(), name, kind: 'reseller', indirectProviderIds: [] });
 const headersOf = (p: Partner) => ({
@@ -82,83 +84,91 @@ async function main(): Promise<void> {
       log(`${name}: ${(ms / 1000).toFixed(1)} s, ${row.trips} round trips (${detail})`);
       return row;
     };
-    const results = [
-      await measure(`${ROWS} single creates, one at a time`, async () => {
-        for (let i = 0; i < ROWS; i++) await create(one!, i);
-      }),
-      await measure(`${ROWS} single creates, 8 at a time`, async () => {
-        await mapConcurrent(
-          Array.from({ length: ROWS }, (_, i) => i),
-          8,
-          (i) => create(eight!, i),
-        );
-      }),
-      await measure(`one batch of ${ROWS} rows (CSV)`, async () => {
-        const csv = ['companyName,email', ...Array.from({ length: ROWS }, (_, i) => `Batch ${i},it${i}@batch.example`)].join('\r\n');
-        const r = await fetch(`${base}/api/invitations/batch`, {
-          method: 'POST',
-          headers: { ...headersOf(batcher!), 'content-type': 'text/csv', 'idempotency-key': randomUUID() },
-          body: csv,
-        });
-        const body = (await r.json()) as { summary: { created: number } };
-        if (r.status !== 200 || body.summary.created !== ROWS) throw new Error(`batch: ${r.status} ${JSON.stringify(body)}`);
-      }),
-    ];
-    lines.push(
-      `## A batch of ${ROWS} against ${ROWS} single creates`,
-      '',
-      '| run | wall time | per invitation | storage round trips | per invitation | detail |',
-      '|---|---:|---:|---:|---:|---|',
-      ...results.map(
-        (r) =>
-          `| ${r.name} | ${(r.ms / 1000).toFixed(1)} s | ${(r.ms / ROWS).toFixed(0)} ms | ${r.trips} | ${(r.trips / ROWS).toFixed(1)} | ${r.detail} |`,
-      ),
-      '',
-      `The batch runs ${ROWS} rows 8 at a time, each row as POST /api/invitations with an Idempotency-Key (derived from the batch's key and the row).`,
-      '',
-    );
-
-    lines.push(
-      '## Export memory',
-      '',
-      '| customers | rows in the file | bytes | time | round trips | peak heap above start | peak RSS above start |',
-      '|---:|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const size of EXPORT_SIZES) {
-      const p = reseller(`Bench export ${size}`);
-      await enrolPartners(deps, [p]);
-      await seedRelationships(storage.rows, p.id, makeCustomers(size), { layout: 'measured', relationshipRows: 0, concurrency: 1 });
-      gc();
-      await new Promise((r) => setTimeout(r, 200));
-      gc();
-      const start = process.memoryUsage();
-      let heap = start.heapUsed;
-      let rss = start.rss;
-      const sampler = setInterval(() => {
-        const m = process.memoryUsage();
-        heap = Math.max(heap, m.heapUsed);
-        rss = Math.max(rss, m.rss);
-      }, 2);
-      trips = [];
-      const t0 = performance.now();
-      const res = await fetch(`${base}/api/relationships?format=csv`, { headers: headersOf(p) });
-      let bytes = 0;
-      let newlines = 0;
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        bytes += chunk.byteLength;
-        for (const b of chunk) if (b === 0x0a) newlines++;
-      }
-      const ms = performance.now() - t0;
-      clearInterval(sampler);
-      const roundTrips = trips.length;
-      trips = undefined;
-      if (newlines !== size + 1) throw new Error(`export of ${size}: ${newlines} lines`);
-      log(
-        `export ${size}: ${bytes} bytes in ${ms.toFixed(0)} ms, heap +${mib(heap - start.heapUsed)} MiB, RSS +${mib(rss - start.rss)} MiB`,
-      );
+    if (PARTS.has('create')) {
+      const results = [
+        await measure(`${ROWS} single creates, one at a time`, async () => {
+          for (let i = 0; i < ROWS; i++) await create(one!, i);
+        }),
+        await measure(`${ROWS} single creates, 8 at a time`, async () => {
+          await mapConcurrent(
+            Array.from({ length: ROWS }, (_, i) => i),
+            8,
+            (i) => create(eight!, i),
+          );
+        }),
+        await measure(`one batch of ${ROWS} rows (CSV)`, async () => {
+          const csv = ['companyName,email', ...Array.from({ length: ROWS }, (_, i) => `Batch ${i},it${i}@batch.example`)].join('\r\n');
+          const r = await fetch(`${base}/api/invitations/batch`, {
+            method: 'POST',
+            headers: { ...headersOf(batcher!), 'content-type': 'text/csv', 'idempotency-key': randomUUID() },
+            body: csv,
+          });
+          const body = (await r.json()) as { summary: { created: number } };
+          if (r.status !== 200 || body.summary.created !== ROWS) throw new Error(`batch: ${r.status} ${JSON.stringify(body)}`);
+        }),
+      ];
       lines.push(
-        `| ${size} | ${size} | ${bytes} | ${(ms / 1000).toFixed(2)} s | ${roundTrips} | ${mib(heap - start.heapUsed)} MiB | ${mib(rss - start.rss)} MiB |`,
+        `## A batch of ${ROWS} against ${ROWS} single creates`,
+        '',
+        '| run | wall time | per invitation | storage round trips | per invitation | detail |',
+        '|---|---:|---:|---:|---:|---|',
+        ...results.map(
+          (r) =>
+            `| ${r.name} | ${(r.ms / 1000).toFixed(1)} s | ${(r.ms / ROWS).toFixed(0)} ms | ${r.trips} | ${(r.trips / ROWS).toFixed(1)} | ${r.detail} |`,
+        ),
+        '',
+        `The batch runs ${ROWS} rows 8 at a time, each row as POST /api/invitations with an Idempotency-Key (derived from the batch's key and the row).`,
+        '',
       );
+    }
+    if (PARTS.has('export')) {
+      lines.push(
+        '## Export memory',
+        '',
+        '| customers | rows in the file | bytes | time | round trips | peak heap above start | peak RSS above start |',
+        '|---:|---:|---:|---:|---:|---:|---:|',
+      );
+      for (const size of EXPORT_SIZES) {
+        const p = reseller(`Bench export ${size}`);
+        await enrolPartners(deps, [p]);
+        await seedRelationships(storage.rows, p.id, makeCustomers(size), {
+          layout: 'measured',
+          relationshipRows: 0,
+          concurrency: 2,
+          retries: 5,
+        });
+        gc();
+        await new Promise((r) => setTimeout(r, 200));
+        gc();
+        const start = process.memoryUsage();
+        let heap = start.heapUsed;
+        let rss = start.rss;
+        const sampler = setInterval(() => {
+          const m = process.memoryUsage();
+          heap = Math.max(heap, m.heapUsed);
+          rss = Math.max(rss, m.rss);
+        }, 2);
+        trips = [];
+        const t0 = performance.now();
+        const res = await fetch(`${base}/api/relationships?format=csv`, { headers: headersOf(p) });
+        let bytes = 0;
+        let newlines = 0;
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+          bytes += chunk.byteLength;
+          for (const b of chunk) if (b === 0x0a) newlines++;
+        }
+        const ms = performance.now() - t0;
+        clearInterval(sampler);
+        const roundTrips = trips.length;
+        trips = undefined;
+        if (newlines !== size + 1) throw new Error(`export of ${size}: ${newlines} lines`);
+        log(
+          `export ${size}: ${bytes} bytes in ${ms.toFixed(0)} ms, heap +${mib(heap - start.heapUsed)} MiB, RSS +${mib(rss - start.rss)} MiB`,
+        );
+        lines.push(
+          `| ${size} | ${size} | ${bytes} | ${(ms / 1000).toFixed(2)} s | ${roundTrips} | ${mib(heap - start.heapUsed)} MiB | ${mib(rss - start.rss)} MiB |`,
+        );
+      }
     }
     const m = machineInfo();
     const md = [
@@ -170,7 +180,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench', 'results', 'bulk.md'), md);
+    writeFileSync(join(ROOT, 'bench', 'results', PARTS.size === 2 ? 'bulk.md' : `bulk-${[...PARTS].join('-')}.md`), md);
     log('wrote bench/results/bulk.md');
   } finally {
     await runner.close();
