@@ -3,7 +3,7 @@ import { inviteBatch as invite } from '../src/domain/batch';
 import { readBatch } from '../src/http/batchRequest';
 import { csvHeaders, csvOf, delimiterOf, wantsCsv } from '../src/http/csv';
 import { BATCH_RESULT_COLUMNS } from '../src/http/csvViews';
-import { batchView } from '../src/http/views';
+import { batchView } from '../src/http/wire';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
 import { localeFromAcceptLanguage } from '../src/i18n';

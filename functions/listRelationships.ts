@@ -5,7 +5,7 @@ import { csvHeaders, csvOf, delimiterOf, wantsCsv } from '../src/http/csv';
 import { RELATIONSHIP_COLUMNS } from '../src/http/csvViews';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { pageRequest, pageView, relationshipView } from '../src/http/views';
+import { pageRequest, pageView, relationshipView } from '../src/http/wire';
 
 export const listRelationships = endpoint(operations.listRelationships)(async ({ deps, partner, query, request }) => {
   if (wantsCsv(request, query.format)) {

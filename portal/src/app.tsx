@@ -3,9 +3,9 @@
  * the hash route. Before any screen, GET /api/partners/me decides what the user may see: 401 is
  * "Sign in", 403 (no partner role, or a tenant that is not enrolled) is a message and no actions.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { isApiError, type Invitation, type Partner } from '../../src/client';
-import { createApi, type RoleEntry } from './api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isApiError, type Invitation, type Partner, type Role } from '../../src/client';
+import { createApi } from './api';
 import type { Auth } from './auth';
 import type { PortalConfig } from './config';
 import { SessionContext, type Session } from './context';
@@ -23,7 +23,7 @@ import { ErrorAlert, Loading, ScreenHeading } from './ui';
 
 type Gate =
   | { state: 'loading' }
-  | { state: 'ready'; partner: Partner; emailConfigured: boolean; roles: RoleEntry[] | undefined }
+  | { state: 'ready'; partner: Partner; emailConfigured: boolean; roles: Role[] }
   | { state: 'signedOut' }
   | { state: 'noAccess'; detail: string }
   | { state: 'error'; error: unknown };
@@ -62,9 +62,9 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
     let live = true;
     void (async () => {
       try {
-        const partner = await api.client.getPartner();
-        const [health, roles] = await Promise.all([api.client.health().catch(() => undefined), api.roles()]);
-        if (live) setGate({ state: 'ready', partner, emailConfigured: health?.email === 'configured', roles });
+        const partner = await api.getPartner();
+        const [health, roles] = await Promise.all([api.health().catch(() => undefined), api.listRoles()]);
+        if (live) setGate({ state: 'ready', partner, emailConfigured: health?.email === 'configured', roles: roles.items });
       } catch (err) {
         if (!live) return;
         if (isApiError(err) && err.status === 401) setGate({ state: 'signedOut' });
@@ -84,27 +84,34 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
     setLang(next);
   };
 
-  const session: Session | undefined =
-    gate.state === 'ready'
-      ? {
-          t,
-          lang,
-          api,
-          partner: gate.partner,
-          emailConfigured: gate.emailConfigured,
-          roles: gate.roles,
-          navigate: (hash) => {
-            if (location.hash === hash) setRoute(parseRoute(hash));
-            else location.hash = hash;
-          },
-          notice,
-          setNotice: (n) => {
-            pendingNotice.current = true;
-            setNotice(n);
-          },
-          lastInvitation,
-        }
-      : undefined;
+  const navigate = useCallback((hash: string) => {
+    if (location.hash === hash) setRoute(parseRoute(hash));
+    else location.hash = hash;
+  }, []);
+  const showNotice = useCallback((n: string | undefined) => {
+    pendingNotice.current = true;
+    setNotice(n);
+  }, []);
+  // A new session only when what it holds changes, not on every render of the shell (a route
+  // change, the user's name): what the screens derive from it is not recomputed for nothing.
+  const session = useMemo<Session | undefined>(
+    () =>
+      gate.state === 'ready'
+        ? {
+            t,
+            lang,
+            api,
+            partner: gate.partner,
+            emailConfigured: gate.emailConfigured,
+            roles: gate.roles,
+            navigate,
+            notice,
+            setNotice: showNotice,
+            lastInvitation,
+          }
+        : undefined,
+    [t, lang, api, gate, notice, navigate, showNotice],
+  );
 
   const current = section(route);
   const navItem = (key: NonNullable<ReturnType<typeof section>>, href: string, label: string) => (

@@ -1,20 +1,19 @@
 /** What every screen reads: the texts, the API, the partner, and how to move between screens. */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Invitation, Partner } from '../../src/client';
-import type { PortalApi, RoleEntry } from './api';
+import type { Client, Invitation, Partner, Role } from '../../src/client';
 import type { Catalogue } from './i18n/en';
 import type { Lang } from './i18n';
 
 export interface Session {
   t: Catalogue;
   lang: Lang;
-  api: PortalApi;
+  api: Client;
   partner: Partner;
   /** The service sends email (GET /api/health says `email: configured`). */
   emailConfigured: boolean;
-  /** The delegated admin roles catalogue, when the service has one. */
-  roles: RoleEntry[] | undefined;
+  /** The delegated admin roles a partner may ask for (GET /api/roles). */
+  roles: Role[];
   navigate: (hash: string) => void;
   /** A message shown on the next screen (role=status), e.g. after a removal. */
   notice: string | undefined;

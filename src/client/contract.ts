@@ -20,6 +20,7 @@ import type {
   RelationshipSchema,
   RemovalResultSchema,
   RemoveRelationshipBody,
+  RoleSchema,
   SendInvitationBody,
 } from '../api/schemas';
 import type {
@@ -59,6 +60,8 @@ export type RemovalResult = z.output<typeof RemovalResultSchema>;
 export type AuditEvent = z.output<typeof AuditEventSchema>;
 export type Partner = z.output<typeof PartnerSchema>;
 export type Health = z.output<typeof HealthSchema>;
+/** A delegated admin role of the catalogue (GET /api/roles). */
+export type Role = z.output<typeof RoleSchema>;
 export type AcceptResult = Responses['acceptInvitation'];
 export type Webhook = z.output<typeof WebhookSchema>;
 /** The first registration: with its secret, shown only then. */

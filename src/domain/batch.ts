@@ -6,19 +6,10 @@
  * retried batch (even one cut off half way) replays what was created and creates the rest.
  */
 import { AppError } from './errors';
-import {
-  assertIdempotencyKey,
-  assertReseller,
-  canonicalJson,
-  createInvitation,
-  emailNotConfigured,
-  getInvitation,
-  prepareInvitation,
-  sendInvitation,
-  sha256,
-  type InvitationView,
-  type NewInvitation,
-} from './invitations';
+import { assertIdempotencyKey, canonicalJson, sha256 } from './idempotency';
+import { assertReseller, createInvitation, prepareInvitation, type NewInvitation } from './invitationCreate';
+import { emailNotConfigured, sendInvitation } from './invitationSending';
+import { getInvitation, type InvitationView } from './invitationViews';
 import { foldName, type Locale, type Partner, type Principal } from './model';
 import type { Deps } from './ports';
 

@@ -2,7 +2,7 @@
  * Exports: every item of a listing that matches its filters, read page by page as the consumer
  * asks for more (one page in memory at a time, whatever the partner's size).
  */
-import { listInvitations, type InvitationView } from './invitations';
+import { listInvitations, type InvitationView } from './invitationViews';
 import type { InvitationStatus, Page, Partner, Relationship, RelationshipStatus } from './model';
 import type { Deps } from './ports';
 import { listRelationships } from './relationships';

@@ -12,6 +12,8 @@ import { BatchRequestBody } from '../api/batchSchemas';
 import { CreateInvitationBody } from '../api/schemas';
 import { BATCH_MAX_ROWS, type BatchRow, type RowError } from '../domain/batch';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../domain/errors';
+import { isJson, mediaType } from './cors';
+import { readWithin } from './endpoint';
 import { fieldErrors } from './problem';
 
 export const BATCH_MAX_BYTES = 1024 * 1024;
@@ -50,11 +52,10 @@ export async function readBatch(
   query: { dryRun?: boolean | undefined; send?: boolean | undefined },
 ): Promise<BatchRequest> {
   if (Number(request.headers.get('content-length') ?? '0') > BATCH_MAX_BYTES) throw payloadTooLarge(BATCH_MAX_BYTES);
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > BATCH_MAX_BYTES) throw payloadTooLarge(BATCH_MAX_BYTES);
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const bytes = await readWithin(request, BATCH_MAX_BYTES);
+  const type = mediaType(request.headers.get('content-type'));
   const csv = type === 'text/csv';
-  if (!csv && type !== 'application/json') {
+  if (!csv && !isJson(type)) {
     throw unsupportedMediaType('Send the rows as application/json ({ "rows": [...] }) or as a text/csv file.');
   }
   if (bytes.length === 0) {

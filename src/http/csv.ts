@@ -47,7 +47,7 @@ export function wantsCsv(request: HttpRequest, format?: string): boolean {
 }
 
 /** The headers of a CSV download named `name`-YYYY-MM-DD.csv. */
-export function csvHeaders(name: string, now: Date): Record<string, string> {
+export function csvHeaders(name: string, now: Date): { 'Content-Type': string; 'Content-Disposition': string } {
   return {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${name}-${now.toISOString().slice(0, 10)}.csv"`,

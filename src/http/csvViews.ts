@@ -1,6 +1,6 @@
 /** The documented CSV columns of the exports and of a batch's results (docs/api.md, "CSV formats"). */
 import type { BatchRowResult } from '../domain/batch';
-import type { InvitationView } from '../domain/invitations';
+import type { InvitationView } from '../domain/invitationViews';
 import type { Relationship } from '../domain/model';
 import type { CsvColumn } from './csv';
 

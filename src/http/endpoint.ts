@@ -15,6 +15,7 @@ import { badRequest, notFound, payloadTooLarge, unsupportedMediaType } from '../
 import type { Partner, Principal } from '../domain/model';
 import type { Logger } from '../domain/ports';
 import { localeFromAcceptLanguage } from '../i18n';
+import { EXPOSE, isJson, mediaType } from './cors';
 import { problemPage, toProblem } from './problem';
 import { readPrincipal, requirePrincipal } from './principal';
 import { assertSameSite, isFormPost } from './sameSite';
@@ -36,12 +37,22 @@ export interface HandlerInput<O extends Operation> {
 }
 
 type WithHeaders = { headers?: Record<string, string> };
-/** The replies a declared response allows: its JSON (typed by its schema) and/or its page. */
+/**
+ * A streamed body: `{ status, body: AsyncIterable<Uint8Array>, headers: { 'Content-Type', ... } }`.
+ * A response declared as JSON may answer another representation of itself this way (a CSV
+ * export of a list, say), its type named by the handler. The body is passed to Functions as is,
+ * never buffered (HTTP streams are on: src/http/register.ts; locally the runner pipes it with
+ * backpressure, src/local/respond.ts). Refuse bad input before returning it: once the first
+ * chunk is out the status is sent, so a producer that throws cuts the connection (the error is
+ * logged), and a client that disconnects stops the producer (its iterator's return(), so a
+ * generator's `finally` runs). HEAD gets the head and no body; the iterator is never started.
+ */
+export type Streamed<S> = { status: S; body: AsyncIterable<Uint8Array>; headers: { 'Content-Type': string } & Record<string, string> };
+/** The replies a declared response allows: its JSON (typed by its schema) or a stream, and/or its page. */
 type ReplyFor<S, R> =
-  | (R extends { json: infer J extends z.ZodType } ? { status: S; json: z.output<J> } & WithHeaders : never)
+  | (R extends { json: infer J extends z.ZodType } ? ({ status: S; json: z.output<J> } & WithHeaders) | Streamed<S> : never)
   | (R extends { html: true } ? (R extends { problem: true } ? never : { status: S; html: string } & WithHeaders) : never)
-  | (R extends { empty: true } ? { status: S } & WithHeaders : never)
-  | (R extends { csv: string } ? { status: S; body: AsyncIterable<Uint8Array> } & WithHeaders : never);
+  | (R extends { empty: true } ? { status: S } & WithHeaders : never);
 
 /** What a handler may answer: one of its operation's declared non-problem responses. */
 export type Reply<O extends Operation> = {
@@ -76,10 +87,9 @@ const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no
 async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const json = type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+  const bytes = await readWithin(request, MAX_BODY_BYTES);
+  const type = mediaType(request.headers.get('content-type'));
+  const json = isJson(type);
   const form = op.form === true && type === 'application/x-www-form-urlencoded';
   // A declared type we do not take is refused even with an empty body (a cross-site form, say).
   if (type !== '' && !json && !form) throw unsupportedType(op);
@@ -98,6 +108,32 @@ async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
   throw unsupportedType(op);
 }
 
+/**
+ * The body's bytes, read chunk by chunk and refused past `limit`: with HTTP streams on, the host
+ * no longer buffers the request, so a body without a Content-Length (chunked) is counted here
+ * and the rest of it is never read (breaking out cancels the stream).
+ */
+export async function readWithin(request: HttpRequest, limit: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of (request.body ?? []) as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw payloadTooLarge(limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A streamed body whose failure mid-way is logged (the status is already sent; the connection is cut). */
+async function* loggedStream(body: AsyncIterable<Uint8Array>, log: Logger): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body;
+  } catch (err) {
+    log.error('streamed body failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    throw err;
+  }
+}
+
 const unsupportedType = (op: Operation) =>
   unsupportedMediaType(`Send the body as application/json${op.form ? ' or application/x-www-form-urlencoded' : ''}.`);
 
@@ -111,9 +147,6 @@ function optionalPrincipal(request: HttpRequest): Principal | undefined {
     return undefined;
   }
 }
-
-/** The portal (another origin) may read these response headers; inert without an allowed origin. */
-const EXPOSED = { 'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, x-request-id' };
 
 /**
  * Every error of every route goes through here: a page for a browser's form post where the
@@ -145,7 +178,7 @@ export const endpoint =
     }
     const headers: Record<string, string> = {
       ...BASE_HEADERS,
-      ...(request.headers.has('origin') ? EXPOSED : {}),
+      ...(request.headers.has('origin') ? EXPOSE : {}),
       ...reply.headers,
       'x-request-id': requestId,
     };
@@ -156,8 +189,9 @@ export const endpoint =
         body: request.method === 'HEAD' ? '' : reply.html,
       };
     }
-    // A stream (a CSV export) is passed on as it is produced, never buffered here.
-    if (reply.body !== undefined) return { status: reply.status, headers, body: reply.body };
+    if (reply.body !== undefined) {
+      return { status: reply.status, headers, body: request.method === 'HEAD' ? undefined : loggedStream(reply.body, log) };
+    }
     return reply.json === undefined ? { status: reply.status, headers } : { status: reply.status, headers, jsonBody: reply.json };
   };
 

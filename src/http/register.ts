@@ -34,16 +34,15 @@ function underFunctionsHost(): boolean {
   }
 }
 
-/** Streamed bodies (CSV exports) need HTTP streams, set up once before the first registration. */
-let streamsEnabled = false;
+// HTTP streams (Functions host 4.28 or later): request and response bodies pass through as
+// streams, so a streamed reply (src/http/endpoint.ts, `Streamed`) reaches the client chunk by
+// chunk. Requests still read with text()/json()/arrayBuffer(). Set before any registration:
+// the library locks its setup once the app has started.
+if (underFunctionsHost()) app.setup({ enableHttpStream: true });
 
 export function register(operation: Operation, handler: HttpHandler): void {
   registry.set(operation.name, { operation, handler });
   if (!underFunctionsHost()) return;
-  if (!streamsEnabled) {
-    app.setup({ enableHttpStream: true });
-    streamsEnabled = true;
-  }
   const options: HttpFunctionOptions = {
     methods: [...operation.methods],
     route: operation.route,

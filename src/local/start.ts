@@ -11,7 +11,8 @@ import { UnavailableError } from '../domain/errors';
 import { encodePrincipal } from '../http/principal';
 import { azuriteConnectionString, azuriteQueueConnectionString, portAnswers, startAzurite, type RunningAzurite } from './azurite';
 import { startQueuePollers } from './queues';
-import { loadFunctions, startRunner, startTimers } from './runner';
+import { loadFunctions, startRunner } from './runner';
+import { startTimers } from './timers';
 import { seedFile } from './seed';
 import { unreachableStorageMessage } from './storageEndpoint';
 

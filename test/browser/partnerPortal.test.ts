@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '../../src/domain/eventTypes';
 import { ATTESTATION_STATEMENT } from '../../src/domain/relationships';
+import { ROLE_CATALOGUE } from '../../src/domain/roles';
 import { launchChromium } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
@@ -55,6 +57,15 @@ async function expectAccessible(page: Page, screen: string) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${screen}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(bad).toEqual([]);
+}
+
+/** At 360 px the page needs no horizontal scroll; a full-page screenshot in test-results/ to look at. */
+async function at360(page: Page, shot: string) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 900 });
+  expect(await page.evaluate('document.documentElement.scrollWidth'), `${shot}: no horizontal scroll`).toBeLessThanOrEqual(360);
+  await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+  if (size) await page.setViewportSize(size);
 }
 
 async function newContext(locale: 'en-GB' | 'es-ES', width = 1280): Promise<BrowserContext> {
@@ -459,6 +470,22 @@ describe('the partner portal', () => {
       await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
       expect(await page.getByLabel('Webhook URL').inputValue()).toBe(hook);
       expect(await page.locator('code.secret').count()).toBe(0);
+
+      // Some events only: the screen offers every type the service accepts, from the service's own list.
+      await page.getByLabel('All events').uncheck();
+      const events = page.getByRole('group', { name: 'Events' });
+      expect(await events.getByRole('checkbox').count()).toBe(AUDIT_ACTIONS.length + 1);
+      await events.getByRole('checkbox', { name: 'relationship.removed' }).check();
+      await events.getByRole('checkbox', { name: 'partner.suspended' }).check();
+      await page.getByRole('button', { name: 'Save webhook' }).click();
+      await page.getByText('The webhook was saved.').waitFor();
+      const saved = await call(svc, 'GET', '/api/webhooks', { as: adminOf(w.reseller) });
+      expect(saved.body.events).toEqual(['relationship.removed', 'partner.suspended']);
+      await page.reload();
+      await events.getByRole('checkbox', { name: 'partner.suspended', checked: true }).waitFor();
+      await expectAccessible(page, 'webhooks (some events)');
+      await at360(page, 'portal-webhooks-events-360');
+
       await page.getByRole('button', { name: 'Español' }).click();
       await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
       await page.getByLabel('URL del webhook').waitFor();
@@ -492,59 +519,50 @@ describe('the partner portal', () => {
     await context.close();
   }, 60_000);
 
-  it('asks for delegated admin roles and a duration when the service has GET /api/roles, and shows them on the record', async () => {
-    // The roles API (SPEC "Delegated admin") answers here through the browser's request routing:
-    // the portal must show the catalogue, send `access`, and show a relationship's roles and end.
-    const catalogue = {
-      items: [
-        { id: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b', name: { en: 'Directory Readers', es: 'Lectores de directorios' }, privileged: false },
-        {
-          id: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
-          name: { en: 'Helpdesk Administrator', es: 'Administrador del departamento de soporte técnico' },
-          privileged: true,
-        },
-      ],
-    };
+  it('asks for the catalogue’s delegated admin roles and a duration, and shows the granted ones on the record', async () => {
+    // The service's own roles API: the catalogue, `access` on the invitation, the grant on acceptance.
+    const helpdesk = ROLE_CATALOGUE.find((r) => r.name.en === 'Helpdesk Administrator')!;
     const context = await newContext('es-ES');
     const page = await context.newPage();
-    await page.route('**/api/roles', (route) => route.fulfill({ json: catalogue }));
     let sent: any;
-    await page.route('**/api/invitations', async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      sent = route.request().postDataJSON();
-      // The service of this branch does not know `access` yet: the rest goes through.
-      const { access: _access, ...rest } = sent;
-      return route.continue({ postData: JSON.stringify(rest) });
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/invitations') sent = request.postDataJSON();
     });
     await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Iniciar sesión');
     await page.getByRole('link', { name: 'Nueva relación' }).click();
-    await page.getByRole('group', { name: 'Roles de administrador delegado' }).waitFor();
+    const roles = page.getByRole('group', { name: 'Roles de administrador delegado' });
+    await roles.waitFor();
+    // Every role of the catalogue, in Spanish (and the auto-extension); the least-privilege readers start chosen.
+    for (const role of ROLE_CATALOGUE)
+      await roles
+        .getByRole('checkbox', { name: new RegExp(role.name.es) })
+        .first()
+        .waitFor();
+    expect(await roles.getByRole('checkbox').count()).toBe(ROLE_CATALOGUE.length + 1);
+    const chosen = await roles.getByRole('checkbox', { checked: true }).count();
+    expect(chosen).toBeGreaterThan(0);
     await expectAccessible(page, 'invitation form with roles');
+    await at360(page, 'portal-roles-360');
     await page.getByLabel('Nombre de la empresa').fill('Litware');
     await page.getByLabel('Correo electrónico').fill('it@litware.example');
-    await page.getByRole('checkbox', { name: /Administrador del departamento de soporte técnico/ }).check();
+    await page.getByRole('checkbox', { name: new RegExp(helpdesk.name.es) }).check();
     await page.getByLabel('Duración (días)').fill('90');
     await page.getByRole('button', { name: 'Crear invitación' }).click();
     await page.getByLabel('Mensaje').waitFor();
-    expect(sent.access).toEqual({ roles: ['729827e3-9c14-49f7-bb1b-9608f156bbb8'], duration: 'P90D', autoExtend: false });
+    expect(sent.access).toMatchObject({ duration: 'P90D', autoExtend: false });
+    expect(sent.access.roles).toHaveLength(chosen + 1);
+    expect(sent.access.roles).toContain(helpdesk.id);
+    const url = (await page.locator('code').first().innerText()).trim();
 
-    // A relationship whose delegated admin has roles and an end date.
-    const [customerId] = await seedRelationships(svc.deps.store, w.reseller.id, [{ companyName: 'Litware', domain: 'litware.example' }]);
-    await page.route(`**/api/relationships/${customerId}`, async (route) => {
-      const response = await route.fetch();
-      const body = await response.json();
-      body.delegatedAdmin = {
-        ...body.delegatedAdmin,
-        roles: [catalogue.items[1]!.id],
-        endsAt: '2027-03-01T12:00:00.000Z',
-        autoExtend: false,
-      };
-      return route.fulfill({ response, json: body });
-    });
-    await page.goto(`${portal}#/customers/${customerId}`);
+    // The customer accepts: its record shows the granted roles by their Spanish names, and the end.
+    const tenant = randomUUID();
+    await acceptAsCustomer(url, tenant, 'Iniciar sesión', 'Aceptar');
+    const rel = await call(svc, 'GET', `/api/relationships/${tenant}`, { as: adminOf(w.reseller) });
+    expect(rel.body.delegatedAdmin.roles).toEqual(sent.access.roles);
+    await page.goto(`${portal}#/customers/${tenant}`);
     const details = page.getByRole('tabpanel');
-    await expect.poll(() => details.innerText()).toContain('Administrador del departamento de soporte técnico');
-    expect(await details.innerText()).toContain('2027');
+    await expect.poll(() => details.innerText()).toContain(helpdesk.name.es);
+    expect(await details.innerText()).toContain(String(new Date(rel.body.delegatedAdmin.endsAt).getUTCFullYear()));
     await context.close();
   }, 60_000);
 

@@ -95,9 +95,13 @@ describe('the deployment package', () => {
     writeFileSync(
       join(core, 'index.js'),
       `const seen = [];
-       process.on('exit', () => process.stdout.write(JSON.stringify(seen)));
+       let capabilities;
+       process.on('exit', () => process.stdout.write(JSON.stringify({ seen, capabilities })));
        module.exports = {
-         setProgrammingModel() {},
+         // The worker asks the programming model for its capabilities once the app has loaded.
+         setProgrammingModel(model) {
+           setImmediate(() => model.getCapabilities({}).then((c) => { capabilities = c; process.exit(); }));
+         },
          registerHook() { return { dispose() {} }; },
          log() {},
          registerFunction(metadata) { seen.push(metadata); return { dispose() {} }; },
@@ -109,7 +113,13 @@ describe('the deployment package', () => {
         env: { PATH: process.env.PATH ?? '' }, // no setting at all: importing reads none
       });
       expect(stderr).toBe('');
-      const seen = JSON.parse(stdout) as { name: string; bindings: Record<string, Record<string, unknown>> }[];
+      const { seen, capabilities } = JSON.parse(stdout) as {
+        seen: { name: string; bindings: Record<string, Record<string, unknown>> }[];
+        capabilities: Record<string, string>;
+      };
+      // HTTP streams are on (app.setup({ enableHttpStream: true })): the library offers the host
+      // its own HTTP proxy, through which request and response bodies stream.
+      expect(capabilities.HttpUri).toMatch(/^http:\/\/localhost:\d+\/$/);
       const trigger = (name: string) => Object.values(seen.find((m) => m.name === name)!.bindings).find((b) => b.direction === 'in')!;
       expect(seen.map((m) => m.name).sort()).toEqual(
         [...Object.keys(operations), 'deliverEvents', 'expireDelegatedAdmin', 'repairCustomerIndex'].sort(),

@@ -53,7 +53,7 @@ export function BulkInvite() {
     setError(undefined);
     setPhase(dryRun ? 'checking' : 'creating');
     try {
-      const r = await api.client.inviteBatch({ csv: file }, dryRun ? { dryRun: true } : { send, idempotencyKey: key });
+      const r = await api.inviteBatch({ csv: file }, dryRun ? { dryRun: true } : { send, idempotencyKey: key });
       setResult(r);
       setPhase(dryRun ? 'checked' : 'created');
     } catch (err) {
@@ -68,10 +68,7 @@ export function BulkInvite() {
     try {
       // The same file under the same key: the service replays the outcome, as CSV.
       const delimiter = lang === 'es' ? 'semicolon' : 'comma';
-      saveFile(
-        await api.client.inviteBatchAsCsv({ csv: file }, { send, idempotencyKey: key, delimiter }),
-        datedName('invitations-results'),
-      );
+      saveFile(await api.inviteBatchAsCsv({ csv: file }, { send, idempotencyKey: key, delimiter }), datedName('invitations-results'));
     } catch (err) {
       setError(err);
     }

@@ -1,29 +1,19 @@
 /** A customer's record: details and delegated admin, its activity, and Account → Remove customer relationship. */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuditEvent } from '../../../src/client';
-import type { RelationshipView } from '../api';
+import { useRef, useState } from 'preact/hooks';
+import type { Relationship } from '../../../src/client';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { Dialog, ErrorAlert, Loading, ScreenHeading } from '../ui';
+import { useLoad } from '../useLoad';
 
 type Tab = 'details' | 'activity' | 'account';
 const TABS: Tab[] = ['details', 'activity', 'account'];
 
 export function Customer({ id }: { id: string }) {
   const { t, api } = useSession();
-  const [rel, setRel] = useState<RelationshipView | undefined>();
-  const [error, setError] = useState<unknown>();
+  const { data: rel, error, update } = useLoad((signal) => api.getRelationship(id, { signal }), [api, id]);
   const [tab, setTab] = useState<Tab>('details');
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ details: null, activity: null, account: null });
-
-  useEffect(() => {
-    const ac = new AbortController();
-    api.client.getRelationship(id, { signal: ac.signal }).then(
-      (r) => setRel(r as RelationshipView),
-      (err: unknown) => !ac.signal.aborted && setError(err),
-    );
-    return () => ac.abort();
-  }, [api, id]);
 
   // Tabs (WAI-ARIA tabs pattern): arrow keys, Home and End move between them.
   const onTabKey = (e: KeyboardEvent) => {
@@ -86,14 +76,14 @@ export function Customer({ id }: { id: string }) {
         ) : tab === 'activity' ? (
           <Activity customerId={rel.customerId} />
         ) : (
-          <Account rel={rel} onChange={setRel} />
+          <Account rel={rel} onChange={(r) => update(() => r)} />
         )}
       </div>
     </section>
   );
 }
 
-function Details({ rel }: { rel: RelationshipView }) {
+function Details({ rel }: { rel: Relationship }) {
   const { t, lang, partner, roles } = useSession();
   const da = rel.delegatedAdmin;
   const providerName = (pid: string | undefined) => partner.indirectProviders?.find((p) => p.id === pid)?.name ?? pid;
@@ -122,7 +112,7 @@ function Details({ rel }: { rel: RelationshipView }) {
       <h2>{t.customer.delegatedAdmin}</h2>
       <dl class="pairs">
         {row(t.customer.daStatus, t.customer[da.status] ?? da.status)}
-        {da.roles && da.roles.length > 0 ? (
+        {da.roles.length > 0 ? (
           <div class="pair">
             <dt>{t.customer.daRoles}</dt>
             <dd>
@@ -136,7 +126,7 @@ function Details({ rel }: { rel: RelationshipView }) {
         ) : null}
         {row(t.customer.daGranted, formatDate(lang, da.grantedAt))}
         {row(t.customer.daEnds, formatDate(lang, da.endsAt))}
-        {da.autoExtend !== undefined ? row(t.customer.daAutoExtend, da.autoExtend ? t.customer.yes : t.customer.no) : null}
+        {row(t.customer.daAutoExtend, da.autoExtend ? t.customer.yes : t.customer.no)}
         {row(t.customer.daRevoked, formatDate(lang, da.revokedAt))}
       </dl>
     </>
@@ -145,16 +135,10 @@ function Details({ rel }: { rel: RelationshipView }) {
 
 function Activity({ customerId }: { customerId: string }) {
   const { t, lang, api } = useSession();
-  const [events, setEvents] = useState<AuditEvent[] | undefined>();
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    const ac = new AbortController();
-    api.client.listAuditEvents({ customerId, pageSize: 50 }, { signal: ac.signal }).then(
-      (p) => setEvents(p.items),
-      (err: unknown) => !ac.signal.aborted && setError(err),
-    );
-    return () => ac.abort();
-  }, [api, customerId]);
+  const { data: events, error } = useLoad(
+    async (signal) => (await api.listAuditEvents({ customerId, pageSize: 50 }, { signal })).items,
+    [api, customerId],
+  );
   if (error) return <ErrorAlert t={t} error={error} />;
   if (!events) return <Loading t={t} />;
   if (events.length === 0) return <p class="empty">{t.customer.activityEmpty}</p>;
@@ -172,7 +156,7 @@ function Activity({ customerId }: { customerId: string }) {
   );
 }
 
-function Account({ rel, onChange }: { rel: RelationshipView; onChange: (r: RelationshipView) => void }) {
+function Account({ rel, onChange }: { rel: Relationship; onChange: (r: Relationship) => void }) {
   const { t } = useSession();
   const [open, setOpen] = useState(false);
   if (rel.status === 'removed') return <p>{t.customer.alreadyRemoved}</p>;
@@ -187,15 +171,7 @@ function Account({ rel, onChange }: { rel: RelationshipView; onChange: (r: Relat
   );
 }
 
-function RemoveDialog({
-  rel,
-  onClose,
-  onRemoved,
-}: {
-  rel: RelationshipView;
-  onClose: () => void;
-  onRemoved: (r: RelationshipView) => void;
-}) {
+function RemoveDialog({ rel, onClose, onRemoved }: { rel: Relationship; onClose: () => void; onRemoved: (r: Relationship) => void }) {
   const { t, api, navigate, setNotice } = useSession();
   const [confirmed, setConfirmed] = useState(false);
   const [reason, setReason] = useState('');
@@ -213,7 +189,7 @@ function RemoveDialog({
     setBusy(true);
     setError(undefined);
     try {
-      const removed = await api.client.removeRelationship(
+      const removed = await api.removeRelationship(
         rel.customerId,
         { attestGoodFaith: true, ...(reason.trim() ? { reason: reason.trim() } : {}) },
         { ifMatch: rel.etag },

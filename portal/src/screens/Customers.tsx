@@ -1,10 +1,10 @@
 /** Customers: the partner's relationships by company name, searchable, active or removed, page by page. */
 import { useEffect, useState } from 'preact/hooks';
-import type { Page, Relationship } from '../../../src/client';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
 import { ExportCsv } from './ExportCsv';
+import { useLoad } from '../useLoad';
 
 const PAGE_SIZE = 20;
 type Status = 'active' | 'removed';
@@ -15,8 +15,6 @@ export function Customers({ status }: { status: Status }) {
   const [query, setQuery] = useState('');
   // The tokens of the pages before this one: Previous goes back through them.
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<Page<Relationship> | undefined>();
-  const [error, setError] = useState<unknown>();
 
   // Searching waits for a pause in typing.
   useEffect(() => {
@@ -26,17 +24,10 @@ export function Customers({ status }: { status: Status }) {
   useEffect(() => setTokens([undefined]), [query, status]);
 
   const token = tokens[tokens.length - 1];
-  useEffect(() => {
-    const ac = new AbortController();
-    setPage(undefined);
-    setError(undefined);
-    api.client
-      .listRelationships({ status, q: query || undefined, pageSize: PAGE_SIZE, continuationToken: token }, { signal: ac.signal })
-      .then(setPage, (err: unknown) => {
-        if (!ac.signal.aborted) setError(err);
-      });
-    return () => ac.abort();
-  }, [api, status, query, token]);
+  const { data: page, error } = useLoad(
+    (signal) => api.listRelationships({ status, q: query || undefined, pageSize: PAGE_SIZE, continuationToken: token }, { signal }),
+    [api, status, query, token],
+  );
 
   const empty = status === 'removed' ? t.customers.emptyRemoved : query ? fill(t.customers.emptySearch, { q: query }) : t.customers.empty;
   return (

@@ -3,36 +3,18 @@
  * as it types), then copies it, opens it in its own email app (mailto:), or sends it through the
  * service when it has email; Done returns to Customers.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Invitation } from '../../../src/client';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { mailtoHref, messageHtml } from '../draftText';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
+import { useLoad } from '../useLoad';
 
 export function Draft({ id }: { id: string }) {
-  const { t, lang, api, emailConfigured, navigate, lastInvitation } = useSession();
+  const { t, api, lastInvitation } = useSession();
   const cached = lastInvitation.current?.id === id ? lastInvitation.current : undefined;
-  const [inv, setInv] = useState<Invitation | undefined>(cached);
-  const [subject, setSubject] = useState(cached?.draft?.subject ?? '');
-  const [text, setText] = useState(cached?.draft?.text ?? '');
-  const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (cached) return;
-    const ac = new AbortController();
-    api.client.getInvitation(id, { signal: ac.signal }).then(
-      (i) => {
-        setInv(i);
-        setSubject(i.draft?.subject ?? '');
-        setText(i.draft?.text ?? '');
-      },
-      (err: unknown) => !ac.signal.aborted && setError(err),
-    );
-    return () => ac.abort();
-  }, [api, id]);
+  const { data: inv, error } = useLoad((signal) => api.getInvitation(id, { signal }), [api, id], cached);
 
   if (error && !inv)
     return (
@@ -52,9 +34,19 @@ export function Draft({ id }: { id: string }) {
         </p>
       </section>
     );
+  return <Editor loaded={inv} url={inv.url} draft={inv.draft} />;
+}
 
-  const url = inv.url;
-  const draft = inv.draft;
+/** The editor of a pending invitation's draft: it starts from the service's text. */
+function Editor({ loaded, url, draft }: { loaded: Invitation; url: string; draft: NonNullable<Invitation['draft']> }) {
+  const { t, lang, api, emailConfigured, navigate } = useSession();
+  const [inv, setInv] = useState(loaded);
+  const [subject, setSubject] = useState(draft.subject);
+  const [text, setText] = useState(draft.text);
+  const [error, setError] = useState<unknown>();
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+
   const linkOk = text.includes(url);
   const copy = async () => {
     try {
@@ -69,7 +61,7 @@ export function Draft({ id }: { id: string }) {
     setError(undefined);
     try {
       const edited = text !== draft.text;
-      const sent = await api.client.sendInvitation(inv.id, {
+      const sent = await api.sendInvitation(inv.id, {
         ...(subject !== draft.subject ? { subject } : {}),
         ...(edited ? { text, html: messageHtml(text, url) } : {}),
       });

@@ -21,7 +21,7 @@ export function ExportCsv({ list, filter, name }: Props) {
     setDone('');
     try {
       const file = datedName(name);
-      saveFile(await api.client.exportCsv(list, filter, { delimiter: lang === 'es' ? 'semicolon' : 'comma' }), file);
+      saveFile(await api.exportCsv(list, filter, { delimiter: lang === 'es' ? 'semicolon' : 'comma' }), file);
       setDone(fill(t.exportCsv.done, { file }));
     } catch (err) {
       setError(err);

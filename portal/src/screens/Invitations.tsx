@@ -1,39 +1,36 @@
 /** Invitations: by status, with expiry and email delivery; Copy link and Revoke while pending. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Invitation } from '../../../src/client';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
 import { ExportCsv } from './ExportCsv';
+import { useLoad } from '../useLoad';
 
 const STATUSES = ['all', 'pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
 type Status = (typeof STATUSES)[number];
 
 export function Invitations({ status }: { status: Status }) {
   const { t, lang, api, partner, navigate } = useSession();
-  const [items, setItems] = useState<Invitation[] | undefined>();
-  const [next, setNext] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>();
+  const list = useLoad((signal) => api.listInvitations({ status, pageSize: 25 }, { signal }), [api, status]);
+  const items = list.data?.items;
+  const next = list.data?.continuationToken;
+  // The failure of an action (More, Revoke); the list stays.
+  const [failure, setFailure] = useState<unknown>();
+  const error = list.error ?? failure;
   const [message, setMessage] = useState('');
 
-  const load = (continuationToken?: string, signal?: AbortSignal) =>
-    api.client.listInvitations({ status, pageSize: 25, continuationToken }, { signal }).then(
-      (page) => {
-        setItems((prev) => (continuationToken ? [...(prev ?? []), ...page.items] : page.items));
-        setNext(page.continuationToken);
-      },
-      (err: unknown) => !signal?.aborted && setError(err),
-    );
-
-  useEffect(() => {
-    const ac = new AbortController();
-    setItems(undefined);
-    setError(undefined);
-    void load(undefined, ac.signal);
-    return () => ac.abort();
-  }, [api, status]);
-
-  const replace = (inv: Invitation) => setItems((prev) => prev?.map((i) => (i.id === inv.id ? inv : i)));
+  const more = async (continuationToken: string) => {
+    setFailure(undefined);
+    try {
+      const page = await api.listInvitations({ status, pageSize: 25, continuationToken });
+      list.update((prev) => ({ items: [...(prev?.items ?? []), ...page.items], continuationToken: page.continuationToken }));
+    } catch (err) {
+      setFailure(err);
+    }
+  };
+  const replace = (inv: Invitation) =>
+    list.update((prev) => prev && { ...prev, items: prev.items.map((i) => (i.id === inv.id ? inv : i)) });
   const copyLink = async (inv: Invitation) => {
     try {
       await navigator.clipboard.writeText(inv.url ?? '');
@@ -43,13 +40,13 @@ export function Invitations({ status }: { status: Status }) {
     }
   };
   const revoke = async (inv: Invitation) => {
-    setError(undefined);
+    setFailure(undefined);
     try {
       // The session cookie of the local runner asks for JSON on every change, body or not.
-      replace(await api.client.revokeInvitation(inv.id, { headers: { 'Content-Type': 'application/json' } }));
+      replace(await api.revokeInvitation(inv.id, { headers: { 'Content-Type': 'application/json' } }));
       setMessage(fill(t.invitations.revoked, { company: inv.customer.companyName }));
     } catch (err) {
-      setError(err);
+      setFailure(err);
     }
   };
   const providerName = (id: string | undefined) => partner.indirectProviders?.find((p) => p.id === id)?.name ?? id ?? '';
@@ -131,7 +128,7 @@ export function Invitations({ status }: { status: Status }) {
         </ul>
       ) : null}
       {next ? (
-        <button type="button" onClick={() => void load(next)}>
+        <button type="button" onClick={() => void more(next)}>
           {t.invitations.more}
         </button>
       ) : null}

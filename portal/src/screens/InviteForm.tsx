@@ -1,9 +1,9 @@
 /**
  * Request a reseller relationship (an existing customer: tenant ID and/or domain bind the
  * invitation) and New relationship (a new customer, optionally with the indirect provider).
- * Delegated admin roles and duration appear only when the service has the roles API.
+ * Both ask for delegated admin roles (the catalogue of GET /api/roles) and a duration.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { isApiError, type CreateInvitationInput } from '../../../src/client';
 import { useSession } from '../context';
 import { ErrorAlert, ScreenHeading } from '../ui';
@@ -12,9 +12,6 @@ type Mode = 'request' | 'new';
 type Field = 'companyName' | 'email' | 'domain' | 'tenantId' | 'indirectProviderId' | 'locale' | 'roles' | 'duration';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The request body, with `access` when roles or a duration were asked for (the roles API's field). */
-type Body = CreateInvitationInput & { access?: { roles?: string[]; duration?: string; autoExtend?: boolean } };
 
 export function InviteForm({ mode }: { mode: Mode }) {
   const { t, lang, api, partner, roles, navigate, lastInvitation } = useSession();
@@ -27,11 +24,7 @@ export function InviteForm({ mode }: { mode: Mode }) {
     locale: lang,
   });
   // The least-privilege defaults start chosen; the partner adds what it needs.
-  const [chosenRoles, setChosenRoles] = useState<string[]>([]);
-  const [rolesTouched, setRolesTouched] = useState(false);
-  useEffect(() => {
-    if (roles && !rolesTouched) setChosenRoles(roles.filter((r) => r.default).map((r) => r.id));
-  }, [roles, rolesTouched]);
+  const [chosenRoles, setChosenRoles] = useState(() => roles.filter((r) => r.default).map((r) => r.id));
   const [days, setDays] = useState('730');
   const [autoExtend, setAutoExtend] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
@@ -57,7 +50,7 @@ export function InviteForm({ mode }: { mode: Mode }) {
     if (values.tenantId.trim() && !UUID.test(values.tenantId.trim())) out.tenantId = t.invite.tenantIdHint;
     if (mode === 'request' && !values.tenantId.trim() && !values.domain.trim()) out.tenantId = t.invite.needTenantOrDomain;
     const n = Number(days);
-    if (roles && (!Number.isInteger(n) || n < 1 || n > 730)) out.duration = t.invite.durationHint;
+    if (!Number.isInteger(n) || n < 1 || n > 730) out.duration = t.invite.durationHint;
     return out;
   };
 
@@ -71,7 +64,7 @@ export function InviteForm({ mode }: { mode: Mode }) {
       document.getElementById(`invite-${first}`)?.focus();
       return;
     }
-    const body: Body = {
+    const body: CreateInvitationInput = {
       customer: {
         companyName: values.companyName.trim(),
         email: values.email.trim(),
@@ -80,11 +73,11 @@ export function InviteForm({ mode }: { mode: Mode }) {
       },
       ...(values.indirectProviderId ? { indirectProviderId: values.indirectProviderId } : {}),
       locale: values.locale,
-      ...(roles ? { access: { ...(chosenRoles.length ? { roles: chosenRoles } : {}), duration: `P${Number(days)}D`, autoExtend } } : {}),
+      access: { ...(chosenRoles.length ? { roles: chosenRoles } : {}), duration: `P${Number(days)}D`, autoExtend },
     };
     setBusy(true);
     try {
-      const invitation = await api.client.createInvitation(body);
+      const invitation = await api.createInvitation(body);
       lastInvitation.current = invitation;
       navigate(`#/invitations/${invitation.id}/review`);
     } catch (err) {
@@ -173,50 +166,45 @@ export function InviteForm({ mode }: { mode: Mode }) {
             {t.invite.languageHint}
           </p>
         </div>
-        {roles ? (
-          <fieldset class="field roles">
-            <legend>{t.invite.access}</legend>
-            <p class="hint">{t.invite.accessHint}</p>
-            {roles.map((r) => (
-              <div class="check" key={r.id}>
-                <input
-                  id={`role-${r.id}`}
-                  type="checkbox"
-                  checked={chosenRoles.includes(r.id)}
-                  onChange={(e) => {
-                    setRolesTouched(true);
-                    setChosenRoles(e.currentTarget.checked ? [...chosenRoles, r.id] : chosenRoles.filter((x) => x !== r.id));
-                  }}
-                />
-                <label for={`role-${r.id}`}>
-                  {r.name[lang]}
-                  {r.privileged ? <span class="badge">{t.invite.privileged}</span> : null}
-                </label>
-              </div>
-            ))}
-            {errors.roles ? <p class="field-error">{errors.roles}</p> : null}
-            <div class="field">
-              <label for="invite-duration">{t.invite.duration}</label>
+        <fieldset class="field roles">
+          <legend>{t.invite.access}</legend>
+          <p class="hint">{t.invite.accessHint}</p>
+          {roles.map((r) => (
+            <div class="check" key={r.id}>
               <input
-                id="invite-duration"
-                type="number"
-                min={1}
-                max={730}
-                value={days}
-                onInput={(e) => setDays(e.currentTarget.value)}
-                aria-describedby="invite-duration-hint"
-                aria-invalid={errors.duration ? true : undefined}
+                id={`role-${r.id}`}
+                type="checkbox"
+                checked={chosenRoles.includes(r.id)}
+                onChange={(e) => setChosenRoles(e.currentTarget.checked ? [...chosenRoles, r.id] : chosenRoles.filter((x) => x !== r.id))}
               />
-              <p id="invite-duration-hint" class="hint">
-                {errors.duration ?? t.invite.durationHint}
-              </p>
+              <label for={`role-${r.id}`}>
+                {r.name[lang]}
+                {r.privileged ? <span class="badge">{t.invite.privileged}</span> : null}
+              </label>
             </div>
-            <div class="check">
-              <input id="invite-autoExtend" type="checkbox" checked={autoExtend} onChange={(e) => setAutoExtend(e.currentTarget.checked)} />
-              <label for="invite-autoExtend">{t.invite.autoExtend}</label>
-            </div>
-          </fieldset>
-        ) : null}
+          ))}
+          {errors.roles ? <p class="field-error">{errors.roles}</p> : null}
+          <div class="field">
+            <label for="invite-duration">{t.invite.duration}</label>
+            <input
+              id="invite-duration"
+              type="number"
+              min={1}
+              max={730}
+              value={days}
+              onInput={(e) => setDays(e.currentTarget.value)}
+              aria-describedby="invite-duration-hint"
+              aria-invalid={errors.duration ? true : undefined}
+            />
+            <p id="invite-duration-hint" class="hint">
+              {errors.duration ?? t.invite.durationHint}
+            </p>
+          </div>
+          <div class="check">
+            <input id="invite-autoExtend" type="checkbox" checked={autoExtend} onChange={(e) => setAutoExtend(e.currentTarget.checked)} />
+            <label for="invite-autoExtend">{t.invite.autoExtend}</label>
+          </div>
+        </fieldset>
         <ErrorAlert t={t} error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>

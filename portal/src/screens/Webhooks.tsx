@@ -4,27 +4,11 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { isApiError, type Delivery, type Webhook, type WebhookInput } from '../../../src/client';
+// The event types a partner can subscribe to: the service's own list (a module without imports).
+import { AUDIT_ACTIONS, isAuditAction, type AuditAction } from '../../../src/domain/eventTypes';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
-
-/** The event types a partner can subscribe to (the audit actions of the API reference). */
-const EVENT_TYPES = [
-  'invitation.created',
-  'invitation.sent',
-  'invitation.revoked',
-  'invitation.accepted',
-  'invitation.declined',
-  'invitation.expired',
-  'relationship.established',
-  'relationship.removed',
-  'delegatedAdmin.revoked',
-  'delegatedAdmin.expired',
-  'delegatedAdmin.extended',
-  'delegatedAdmin.updated',
-] as const;
-type EventType = (typeof EVENT_TYPES)[number];
-const isEventType = (e: string): e is EventType => (EVENT_TYPES as readonly string[]).includes(e);
 
 // The local runner's session cookie asks for JSON on every change, body or not.
 const JSON_HEADERS = { headers: { 'Content-Type': 'application/json' } };
@@ -34,7 +18,7 @@ export function Webhooks() {
   const [webhook, setWebhook] = useState<Webhook | null | undefined>();
   const [url, setUrl] = useState('');
   const [all, setAll] = useState(true);
-  const [types, setTypes] = useState<EventType[]>([]);
+  const [types, setTypes] = useState<AuditAction[]>([]);
   const [enabled, setEnabled] = useState(true);
   const [secret, setSecret] = useState<string | undefined>();
   const [deliveries, setDeliveries] = useState<Delivery[] | undefined>();
@@ -47,11 +31,11 @@ export function Webhooks() {
     if (!w) return;
     setUrl(w.url);
     setAll(w.events.includes('*'));
-    setTypes(w.events.filter(isEventType));
+    setTypes(w.events.filter(isAuditAction));
     setEnabled(w.enabled);
   };
   const loadDeliveries = (continuationToken?: string) =>
-    api.client.listDeliveries({ pageSize: 20, continuationToken }).then((page) => {
+    api.listDeliveries({ pageSize: 20, continuationToken }).then((page) => {
       setDeliveries((prev) => (continuationToken ? [...(prev ?? []), ...page.items] : page.items));
       setNext(page.continuationToken);
     }, setError);
@@ -66,7 +50,7 @@ export function Webhooks() {
   };
 
   useEffect(() => {
-    api.client.getWebhook().then(
+    api.getWebhook().then(
       (w) => {
         show(w);
         void loadDeliveries();
@@ -79,7 +63,7 @@ export function Webhooks() {
     e.preventDefault();
     void act(async () => {
       const events: WebhookInput['events'] = all ? ['*'] : types;
-      const saved = await api.client.putWebhook({ url, events, enabled });
+      const saved = await api.putWebhook({ url, events, enabled });
       if ('secret' in saved) setSecret(saved.secret);
       show(saved);
       setMessage(t.webhooks.saved);
@@ -92,19 +76,19 @@ export function Webhooks() {
     });
   const rotate = () =>
     void act(async () => {
-      const rotated = await api.client.rotateWebhookSecret(JSON_HEADERS);
+      const rotated = await api.rotateWebhookSecret(JSON_HEADERS);
       setSecret(rotated.secret);
       setMessage(fill(t.webhooks.rotated, { date: formatDate(lang, rotated.previousSecretExpiresAt) }));
     });
   const test = () =>
     void act(async () => {
-      const { eventId } = await api.client.testWebhook(JSON_HEADERS);
+      const { eventId } = await api.testWebhook(JSON_HEADERS);
       setMessage(fill(t.webhooks.tested, { id: eventId }));
       await loadDeliveries();
     });
   const remove = () =>
     void act(async () => {
-      await api.client.deleteWebhook(JSON_HEADERS);
+      await api.deleteWebhook(JSON_HEADERS);
       show(null);
       setSecret(undefined);
       setDeliveries(undefined);
@@ -112,11 +96,11 @@ export function Webhooks() {
     });
   const redeliver = (d: Delivery) =>
     void act(async () => {
-      await api.client.redeliver(d.eventId, JSON_HEADERS);
+      await api.redeliver(d.eventId, JSON_HEADERS);
       setMessage(fill(t.webhooks.redelivering, { id: d.eventId }));
       await loadDeliveries();
     });
-  const toggle = (type: EventType, on: boolean) => setTypes(on ? [...types, type] : types.filter((x) => x !== type));
+  const toggle = (type: AuditAction, on: boolean) => setTypes(on ? [...types, type] : types.filter((x) => x !== type));
 
   return (
     <section aria-labelledby="screen-title">
@@ -151,7 +135,7 @@ export function Webhooks() {
               <label for="events-all">{t.webhooks.allEvents}</label>
             </div>
             {!all
-              ? EVENT_TYPES.map((type) => (
+              ? AUDIT_ACTIONS.map((type) => (
                   <div class="check" key={type}>
                     <input
                       id={`event-${type}`}
