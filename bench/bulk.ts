@@ -136,6 +136,7 @@ async function main(): Promise<void> {
           relationshipRows: 0,
           concurrency: 2,
           retries: 5,
+          perCommit: 20,
         });
         gc();
         await new Promise((r) => setTimeout(r, 200));

@@ -57,6 +57,8 @@ export interface SeedOptions {
   concurrency?: number;
   /** Tries again a transaction storage did not answer in time (as upserts: it may have landed). Default 0. */
   retries?: number;
+  /** Writes per transaction (default 100, the most a transaction takes). */
+  perCommit?: number;
 }
 
 /** The `active` name index rows, and the `active` search rows of the bucket the bench searches. */
@@ -96,7 +98,7 @@ export async function seedRelationships(store: Rows, partnerId: string, customer
     const kept = ops
       .filter((op) => keep(op.rk))
       .map((op): WriteOp => (op.kind === 'put' ? { kind: 'insert', rk: op.rk, data: op.data } : op));
-    if (batches.at(-1)!.length + kept.length > 100) batches.push([]);
+    if (batches.at(-1)!.length + kept.length > (options.perCommit ?? 100)) batches.push([]);
     batches.at(-1)!.push(...kept);
     rows += kept.length;
   }

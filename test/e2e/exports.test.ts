@@ -28,7 +28,7 @@ beforeAll(async () => {
     2,
   );
   await seedRelationships(svc.deps.store, w.otherReseller.id, [{ companyName: 'Bulk other partner' }]);
-}, 120_000);
+}, 300_000);
 afterAll(() => svc.close());
 
 async function download(path: string, headers: Record<string, string> = {}) {
