@@ -8,7 +8,7 @@
 /** The response headers the portal may read from another origin. */
 export const EXPOSED_HEADERS = 'ETag, Location, Retry-After, x-request-id';
 export const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS';
-export const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Accept-Language, Idempotency-Key';
+export const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Accept-Language';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /** The media type of a Content-Type header, lower-cased, without its parameters ('' when absent). */
