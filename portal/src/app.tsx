@@ -18,6 +18,7 @@ import { Customers } from './screens/Customers';
 import { Draft } from './screens/Draft';
 import { InviteForm } from './screens/InviteForm';
 import { Invitations, parseInvitationStatus } from './screens/Invitations';
+import { Overview } from './screens/Overview';
 import { Webhooks } from './screens/Webhooks';
 import { ErrorAlert, Loading, ScreenHeading } from './ui';
 
@@ -34,7 +35,8 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
   langRef.current = lang;
   const t = catalogues[lang];
   const api = useMemo(() => createApi(config.apiBaseUrl, auth, () => langRef.current), [config, auth]);
-  const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
+  const firstHash = useRef(location.hash);
+  const [route, setRoute] = useState<Route>(() => parseRoute(firstHash.current));
   const [gate, setGate] = useState<Gate>({ state: 'loading' });
   const [userName, setUserName] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
@@ -49,6 +51,9 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
       if (!keep) setNotice(undefined);
     };
     window.addEventListener('hashchange', onHash);
+    // The hash may have changed between the first render and this listener (a link followed while
+    // the page was still loading): take it up now, or that navigation would be lost.
+    if (location.hash !== firstHash.current) setRoute(parseRoute(location.hash));
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const pendingNotice = useRef(false);
@@ -148,6 +153,7 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
       {session ? (
         <nav class="nav" aria-label={t.app.nav}>
           <ul>
+            {navItem('overview', '#/', t.nav.overview)}
             {navItem('customers', '#/customers', t.nav.customers)}
             {navItem('invitations', '#/invitations', t.nav.invitations)}
             {session.partner.kind === 'reseller' ? navItem('request', '#/request', t.nav.request) : null}
@@ -196,6 +202,8 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
 
 function Screen({ route }: { route: Route }) {
   switch (route.name) {
+    case 'overview':
+      return <Overview />;
     case 'customers':
       return <Customers key={route.status} status={route.status} />;
     case 'customer':

@@ -68,7 +68,7 @@ export const relationshipEnded = (inv: Invitation, relationships: Relationship[]
   relationships.some((r) => r.partnerId === inv.partnerId && r.status === 'removed');
 
 /** Errors about a genuine invitation are told in the invitation's language. */
-async function inLocaleOf<T>(locale: () => Locale | undefined, run: () => Promise<T>): Promise<T> {
+export async function inLocaleOf<T>(locale: () => Locale | undefined, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
@@ -131,7 +131,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
           const declined: Invitation = { ...inv, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant };
           // A lost race (someone answered first) is a WriteConflict: read again and decide again.
           await deps.store.commit(inv.partnerId, [
-            { kind: 'updateInvitation', invitation: declined, version: found.version },
+            { kind: 'updateInvitation', invitation: declined, previous: found },
             ...mirrors,
             recordAudit(auditEvent(inv.partnerId, 'invitation.declined', actor, now, base)),
           ]);
@@ -164,7 +164,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
         };
         const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
         const [version] = await commitRelationships(deps, inv.partnerId, [
-          { kind: 'updateInvitation', invitation: accepted, version: found.version },
+          { kind: 'updateInvitation', invitation: accepted, previous: found },
           // The acceptance, then what it establishes: the order of the commit's events.
           recordAudit(event),
           ...rel.changes,
@@ -231,9 +231,12 @@ export async function completeAcceptance(
  * with the version already in hand; if the invitation changed meanwhile, someone else marked it
  * or the repair job will find it again (the step's mark then makes it a no-op).
  */
-async function markProviderStepDone(deps: Pick<Deps, 'store'>, { value, version }: Versioned<Invitation>): Promise<void> {
+async function markProviderStepDone(deps: Pick<Deps, 'store'>, current: Versioned<Invitation>): Promise<void> {
+  const { value } = current;
   try {
-    await deps.store.commit(value.partnerId, [{ kind: 'updateInvitation', invitation: { ...value, providerStep: 'done' }, version }]);
+    await deps.store.commit(value.partnerId, [
+      { kind: 'updateInvitation', invitation: { ...value, providerStep: 'done' }, previous: current },
+    ]);
   } catch (err) {
     if (!(err instanceof WriteConflict)) throw err;
   }

@@ -17,11 +17,12 @@
  */
 import type { AuditEvent, CustomerRelationship, Page, PageRequest, Principal, Relationship } from './model';
 import { authorizeCustomerAdmin } from './access';
+import { scheduleGrantWarnings } from './endingSoon';
 import { notFound } from './errors';
 import { findPartner } from './partners';
 import type { Change, Deps, RelationshipNote } from './ports';
 
-export type CustomerSideDeps = Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'>;
+export type CustomerSideDeps = Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock' | 'warnings'>;
 
 /** The relationship as its customer sees it: no partner-internal fields. */
 export function customerCopy(r: Relationship, partnerName: string): CustomerRelationship {
@@ -70,7 +71,8 @@ export async function commitRelationships(deps: CustomerSideDeps, partnerId: str
   const at = deps.clock.now().toISOString();
   const notes = relationships.map((r) => noteOf(r, at, events));
 
-  await deps.ledger.note(notes);
+  // With the notes, each grant's first warning before it ends (src/domain/endingSoon.ts).
+  await Promise.all([deps.ledger.note(notes), scheduleGrantWarnings(deps, relationships)]);
   // If the commit fails (a lost race, storage down), nothing changed and the notes are moot: the
   // repair drops them after copying what is already there (no extra round trip on the losing path).
   const result = await deps.store.commit(partnerId, numbered);

@@ -3,6 +3,7 @@
  * under an Idempotency-Key (src/domain/idempotency.ts).
  */
 import { auditEvent, recordAudit } from './audit';
+import { scheduleInvitationWarning } from './endingSoon';
 import { AppError, badRequest, conflict, forbidden } from './errors';
 import { resolveAccess, type AccessRequest } from './grant';
 import { createOnce } from './idempotency';
@@ -20,6 +21,8 @@ export interface NewInvitation {
   send: boolean;
   /** Delegated admin roles and duration (default: the readers for two years). */
   access?: AccessRequest | undefined;
+  /** One reminder email 3 days before expiry, when the draft was sent through the service. */
+  reminder?: boolean | undefined;
 }
 
 /** Validates a new invitation and builds it with its audit event (nothing is written; a batch's dry run stops here). */
@@ -80,6 +83,7 @@ export async function prepareInvitation(
     createdAt: now.toISOString(),
     createdBy: actorOf(principal),
     access,
+    ...(body.reminder ? { reminder: true } : {}),
   };
   const event = auditEvent(partner.id, 'invitation.created', inv.createdBy, now, {
     invitationId: inv.id,
@@ -127,11 +131,17 @@ export async function createInvitation(
 ): Promise<InvitationView> {
   if (idempotencyKey !== undefined) {
     return createOnce(deps, partner, idempotencyKey, body, {
-      prepare: () => prepareInvitation(deps, partner, principal, body, acceptLanguageLocale),
+      prepare: async () => {
+        const prepared = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
+        await scheduleInvitationWarning(deps, prepared.inv);
+        return prepared;
+      },
       send: (created) => sendAfterCreate(deps, partner, principal, created),
     });
   }
   const { inv, changes } = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
+  // Before the commit: a failed commit leaves a point the job drops; a crash after it loses none.
+  await scheduleInvitationWarning(deps, inv);
   const [version] = await deps.store.commit(partner.id, changes);
   const created = { value: inv, version: version ?? '' };
   return body.send ? sendAfterCreate(deps, partner, principal, created) : toView(deps.settings, inv, deps.clock.now());

@@ -1,11 +1,12 @@
 /** The delivery queue's message, checked as it comes off the queue. */
-import { z } from 'zod';
+import * as z from '../zod';
 import type { EventMessage } from '../domain/ports';
 
 const EventMessageSchema = z.object({
-  partnerId: z.string().min(1).max(64),
-  eventIds: z.array(z.string().min(1).max(64)).min(1).max(100),
-  attempt: z.number().int().min(1).max(1000).optional(),
+  partnerId: z.string().check(z.minLength(1), z.maxLength(64)),
+  eventIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(100)),
+  attempt: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+  waits: z.optional(z.int().check(z.gte(0), z.lte(1000))),
 });
 
 /** The message as the host hands it over (parsed JSON) or as text (JSON or base64 JSON). */

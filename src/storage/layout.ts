@@ -20,9 +20,13 @@
  *   evt|{eventId}                           an event (the outbox and the feed; ids are time-ordered)
  *   dlv|{eventId}                           the delivery state of an event to the partner's webhook
  *   whk                                     the partner's webhook registration
+ *   bdg|{name}                              a budget of the partner (test events, redeliveries)
+ *   hld|{eventId}                           a delivery held (suspended partner, disabled endpoint)
  *
- * One partition of `data` is not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
- * listing of partners (a copy of each record, written after its commit; see docs/decisions.md).
+ * Two partitions of `data` are not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
+ * listing of partners (a copy of each record, written after its commit; see docs/decisions.md),
+ * and `retention` holds `{YYYY-MM-DD}|{partnerId}`, the partners that recorded events on a day
+ * (the purge of expired events reads only these; src/storage/retention.ts).
  *
  * The `partners` table holds the directory entries written before the operator API
  * (PartitionKey = partner ID, RowKey = `profile`): read only, when a partner has no record.
@@ -45,11 +49,16 @@ export const IDEMPOTENCY_KEY = 'idk|';
 export const AUDIT_BY_INVITATION = 'aui|';
 export const PARTNER_RECORD = 'ptn|record';
 export const DIRECTORY_PARTITION = 'directory';
+export const RETENTION_PARTITION = 'retention';
 export const PARTNER_LISTING = 'ptl|';
 export const EVENT = 'evt|';
 export const DELIVERY = 'dlv|';
 export const WEBHOOK = 'whk';
+export const BUDGET = 'bdg|';
+export const HELD = 'hld|';
 export const eventKey = (id: string) => `${EVENT}${id}`;
+export const budgetKey = (name: string) => `${BUDGET}${name}`;
+export const heldKey = (eventId: string) => `${HELD}${eventId}`;
 export const deliveryKey = (eventId: string) => `${DELIVERY}${eventId}`;
 
 /** The end of a prefix range: every key starting with `prefix` is below it. */
@@ -103,17 +112,27 @@ export const acceptanceMarkKey = (invitationId: string) => `${ACCEPTANCE_MARK}${
 export const sendCounterKey = (day: string) => `${SEND_COUNTER}${day}`;
 export const idempotencyKeyKey = (keyHash: string) => `${IDEMPOTENCY_KEY}${keyHash}`;
 
+/**
+ * Invitation and relationship rows written since the insight counters exist carry this
+ * property: their state is in the counters (insightRows.ts). Older rows gain it from the backfill.
+ */
+export const COUNTED = 'ic';
+
+/** A record read from a row, marked when its state is not in the insight counters yet. */
+const countedOf = <T>(row: StoredRow): Versioned<T> => ({ ...versioned<T>(row), ...(row.data[COUNTED] === 1 ? {} : { uncounted: true }) });
+
 export function invitationData(inv: Invitation): RowData {
   return {
     doc: JSON.stringify(inv),
+    [COUNTED]: 1,
     status: inv.status,
     expiresAt: inv.expiresAt,
     ...(inv.providerStep ? { providerStep: inv.providerStep } : {}),
   };
 }
 
-export const invitationOf = (row: StoredRow): Versioned<Invitation> => versioned<Invitation>(row);
-export const relationshipOf = (row: StoredRow): Versioned<Relationship> => versioned<Relationship>(row);
+export const invitationOf = (row: StoredRow): Versioned<Invitation> => countedOf<Invitation>(row);
+export const relationshipOf = (row: StoredRow): Versioned<Relationship> => countedOf<Relationship>(row);
 export const recordOf = <T>(row: StoredRow): T => docOf<T>(row);
 
 /** The sort key of a relationship: folded company name, then customer ID. */
@@ -143,7 +162,7 @@ export function indexRows(r: Relationship): Map<string, RowData> {
  */
 export function relationshipWrites(before: Versioned<Relationship> | undefined, after: Relationship): WriteOp[] {
   const rk = relationshipKey(after.customerId);
-  const data = { doc: JSON.stringify(after), status: after.status };
+  const data = { doc: JSON.stringify(after), status: after.status, [COUNTED]: 1 };
   const ops: WriteOp[] = [before ? { kind: 'replace', rk, data, etag: before.version } : { kind: 'insert', rk, data }];
   const old = before ? indexRows(before.value) : new Map<string, RowData>();
   const next = indexRows(after);

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../../src/domain/eventTypes';
 import { ATTESTATION_STATEMENT } from '../../src/domain/relationships';
 import { ROLE_CATALOGUE } from '../../src/domain/roles';
+import type { Webhook } from '../../src/domain/model';
 import { launchChromium } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
@@ -107,6 +108,7 @@ async function acceptAsCustomer(url: string, tenantId: string, signInName: strin
 interface Names {
   locale: 'en-GB' | 'es-ES';
   signIn: string;
+  overview: string;
   customers: string;
   newRelationship: string;
   companyName: string;
@@ -135,6 +137,7 @@ interface Names {
 const EN: Names = {
   locale: 'en-GB',
   signIn: 'Sign in',
+  overview: 'Overview',
   customers: 'Customers',
   newRelationship: 'New relationship',
   companyName: 'Company name',
@@ -163,6 +166,7 @@ const EN: Names = {
 const ES: Names = {
   locale: 'es-ES',
   signIn: 'Iniciar sesión',
+  overview: 'Resumen',
   customers: 'Clientes',
   newRelationship: 'Nueva relación',
   companyName: 'Nombre de la empresa',
@@ -210,7 +214,9 @@ async function story(n: Names, keyboard: boolean) {
   await expectAccessible(page, `signed out (${n.locale})`);
   await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, n.signIn);
 
-  // Customers (empty at first for this reseller, or not: others may have run).
+  // The Overview first, then Customers (empty at first for this reseller, or not: others may have run).
+  await page.getByRole('heading', { level: 1, name: n.overview }).waitFor();
+  await page.getByRole('link', { name: n.customers }).click();
   await page.getByRole('heading', { level: 1, name: n.customers }).waitFor();
   expect(await page.getByRole('button', { name: n.switchTo }).count()).toBe(1);
   await expectAccessible(page, `customers (${n.locale})`);
@@ -351,6 +357,7 @@ describe('the partner portal', () => {
     const context = await newContext('en-GB', 360);
     const page = await context.newPage();
     await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.goto(`${portal}#/customers`);
     await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
 
     // An invalid email address: the API's 400 names the field; its detail is shown.
@@ -498,6 +505,60 @@ describe('the partner portal', () => {
     }
   }, 90_000);
 
+  it('shows a failing endpoint and a disabled one, in English and Spanish; a test event enables it again', async () => {
+    const receiver = createServer((_req, res) => res.writeHead(204).end());
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const p = (await seedWorld(svc.deps)).reseller;
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/health`;
+    expect((await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url } })).status).toBe(201);
+    // The circuit as the worker leaves it after failures (the worker's own tests: test/e2e/webhook-health.test.ts).
+    const setHealth = async (health: Webhook['health']) => {
+      const found = (await svc.deps.store.webhook(p.id))!;
+      await svc.deps.store.commit(p.id, [{ kind: 'saveWebhook', webhook: { ...found.value, health }, version: found.version }]);
+    };
+    const since = new Date(Date.now() - 4 * 86_400_000).toISOString();
+    const context = await newContext('en-GB', 360);
+    const page = await context.newPage();
+    try {
+      await signIn(page, { tenantId: p.id, roles: 'AdminAgent' }, 'Sign in');
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      const health = page.getByRole('region', { name: 'Endpoint health' });
+      await health.getByText('Healthy').waitFor();
+
+      await setHealth({ status: 'failing', failingSince: since, consecutiveFailures: 7, nextProbeAt: since });
+      await page.reload();
+      await health.getByText('Failing').waitFor();
+      expect(await health.innerText()).toContain('7 failed attempts in a row since');
+      expect(await health.innerText()).toContain('A successful delivery or a test event closes the circuit.');
+      await expectAccessible(page, 'webhooks (failing)');
+      await at360(page, 'portal-webhooks-failing-360');
+
+      await setHealth({ status: 'disabled', failingSince: since, consecutiveFailures: 40 });
+      await page.reload();
+      await health.getByText('Disabled').waitFor();
+      expect(await health.innerText()).toContain('deliveries are held');
+      await at360(page, 'portal-webhooks-disabled-360');
+
+      await page.getByRole('button', { name: 'Español' }).click();
+      const salud = page.getByRole('region', { name: 'Estado del punto de conexión' });
+      await salud.getByText('Deshabilitado').waitFor();
+      expect(await salud.innerText()).toContain('40 intentos fallidos seguidos desde el');
+      expect(await salud.innerText()).toContain('las entregas quedan retenidas');
+      await expectAccessible(page, 'webhooks (disabled, Spanish)');
+      await at360(page, 'portal-webhooks-disabled-es-360');
+
+      // Keyboard only: the test event re-enables it.
+      await page.getByRole('button', { name: 'Enviar un evento de prueba' }).focus();
+      await page.keyboard.press('Enter');
+      await salud.getByText('Correcto').waitFor();
+      expect((await call(svc, 'GET', '/api/webhooks', { as: adminOf(p) })).body.health.status).toBe('healthy');
+      await page.getByRole('button', { name: 'English' }).click();
+    } finally {
+      await context.close();
+      receiver.close();
+    }
+  }, 90_000);
+
   it('shows no actions to users without a partner role, nor to tenants that are not enrolled', async () => {
     const context = await newContext('en-GB');
     for (const who of [
@@ -638,6 +699,7 @@ describe('the partner portal', () => {
     const context = await newContext('en-GB');
     const page = await context.newPage();
     await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.goto(`${portal}#/customers`);
     await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
     const focused = () =>
       page.evaluate<{ text: string; outline: string; width: string }>(
@@ -646,7 +708,7 @@ describe('the partner portal', () => {
       );
     await page.getByRole('link', { name: 'Skip to content' }).focus();
     const order: string[] = [];
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
       const f = await focused();
       order.push(f.text);
@@ -657,6 +719,7 @@ describe('the partner portal', () => {
     expect(order).toEqual([
       'Español',
       'Sign out',
+      'Overview',
       'Customers',
       'Invitations',
       'Request a reseller relationship',
@@ -667,7 +730,7 @@ describe('the partner portal', () => {
       'ActiveRemoved', // the status select (its options' text)
       'Export CSV',
     ]);
-    for (let i = 0; i < 11; i++) await page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 12; i++) await page.keyboard.press('Shift+Tab');
     expect(await focused()).toEqual({ text: 'Skip to content', outline: 'solid', width: '3px' });
     // The skip link moves focus to the content.
     await page.keyboard.press('Enter');
@@ -708,6 +771,7 @@ describe('the partner portal', () => {
     const context = await newContext('en-GB', 360);
     const page = await context.newPage();
     await signIn(page, { tenantId: w.otherReseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.goto(`${portal}#/customers`);
     const cards = page.getByRole('list', { name: 'Customers' }).getByRole('listitem');
     await expect.poll(() => cards.count()).toBe(20);
     expect(await cards.first().innerText()).toContain('Adatum');

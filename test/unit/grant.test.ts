@@ -98,11 +98,17 @@ describe('the due index and the customer index on the memory adapter, with a clo
       partner: async (id: string) => ({ id, name: `Partner ${id}`, kind: 'reseller' as const, indirectProviderIds: [] }),
       enrol: async () => {},
     };
-    const deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'> = { store: storage.store, ledger: storage.ledger, directory, clock };
+    const deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock' | 'warnings'> = {
+      store: storage.store,
+      ledger: storage.ledger,
+      directory,
+      clock,
+      warnings: storage.warnings,
+    };
     return { storage, deps, move: (days: number) => (now = addDays(start, days)) };
   }
   async function grantTo(
-    deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'>,
+    deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock' | 'warnings'>,
     customerId: string,
     duration: string,
     autoExtend: boolean,

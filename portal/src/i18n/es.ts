@@ -28,6 +28,7 @@ export const es: Catalogue = {
     backToCustomers: 'Volver a Clientes',
   },
   nav: {
+    overview: 'Resumen',
     customers: 'Clientes', // exacto
     invitations: 'Invitaciones', // exacto
     request: 'Solicitar una relación de revendedor', // exacto
@@ -90,6 +91,27 @@ export const es: Catalogue = {
     page: 'Página {n}',
     removedNotice: 'Se ha quitado {company}. {notice}',
   },
+  overview: {
+    title: 'Resumen',
+    asOf: 'A fecha de {date}',
+    active: 'Clientes activos',
+    pending: 'Invitaciones pendientes',
+    rate: 'Tasa de aceptación',
+    rateHint: 'Últimos 90 días',
+    median: 'Mediana hasta aceptar: {hours}',
+    noRate: 'Ninguna invitación respondida ni caducada en los últimos 90 días',
+    ending: 'Acceso que termina en 30 días',
+    chartTitle: 'Las últimas 12 semanas',
+    chartSummary:
+      'Invitaciones enviadas, aceptadas y clientes quitados por semana, de la semana del {first} a la del {last}: {invited} invitaciones, {accepted} aceptadas y {removed} quitados en total. La tabla de abajo tiene cada semana.',
+    week: 'Semana del',
+    invited: 'Invitadas',
+    accepted: 'Aceptadas',
+    removed: 'Quitados',
+    endingTitle: 'Acceso que termina pronto',
+    endingNone: 'El administrador delegado de ningún cliente termina en los próximos 30 días.',
+    endsOn: 'termina el {date}',
+  },
   roles: {
     reseller: 'Revendedor',
     indirectProvider: 'Proveedor indirecto',
@@ -143,6 +165,42 @@ export const es: Catalogue = {
     cancel: 'Cancelar',
     removing: 'Quitando…',
   },
+  access: {
+    title: 'Cambiar acceso',
+    change: 'Cambiar acceso',
+    reduce: 'Quitar roles',
+    endingSoon:
+      'La administración delegada termina dentro de {days} días ({date}) y no se prorroga sola. Pide más tiempo al cliente con Cambiar acceso.',
+    requestStatus: 'Solicitud de acceso: {status}',
+    added: 'Roles añadidos',
+    removed: 'Roles que se quitan',
+    approved: 'Roles aprobados',
+    none: 'Ninguno',
+    duration: 'Duración',
+    days: '{days} días desde la aprobación',
+    link: 'Enlace de la solicitud',
+    revoke: 'Revocar',
+    revoked: 'Se ha revocado la solicitud: su enlace ya no funciona.',
+    asked: 'Solicitud de acceso creada: envía su borrador al cliente o cópialo.',
+    reduced: 'Roles quitados. No hacía falta la aprobación del cliente.',
+    changeIntro:
+      'Elige los roles y la duración que pides a {company}. El cliente aprueba cada rol añadido, o rechaza; los roles que no elijas terminan cuando apruebe. Una solicitud pendiente se sustituye.',
+    pickRole: 'Elige al menos un rol.',
+    durationHint: 'Días desde la aprobación del cliente, de 1 a 730.',
+    ask: 'Pedir al cliente',
+    reduceIntro:
+      'Desmarca los roles a los que renuncias. Quitar roles no necesita la aprobación del cliente; para añadir uno, usa Cambiar acceso.',
+    keep: 'Roles que conservas',
+    reduceSubmit: 'Quitar roles',
+  },
+  accessStatus: {
+    pending: 'esperando al cliente',
+    approved: 'aprobada',
+    declined: 'rechazada',
+    superseded: 'sustituida por otra más reciente',
+    revoked: 'revocada',
+    expired: 'caducada',
+  },
   audit: {
     'invitation.created': 'Invitación creada',
     'invitation.sent': 'Invitación enviada',
@@ -152,6 +210,12 @@ export const es: Catalogue = {
     'invitation.expired': 'Invitación caducada',
     'relationship.established': 'Relación establecida',
     'relationship.removed': 'Relación quitada',
+    'delegatedAdmin.changeRequested': 'Cambio de acceso solicitado',
+    'delegatedAdmin.changeSent': 'Solicitud de acceso enviada',
+    'delegatedAdmin.changeApproved': 'Cambio de acceso aprobado',
+    'delegatedAdmin.changeDeclined': 'Cambio de acceso rechazado',
+    'delegatedAdmin.changeRevoked': 'Solicitud de acceso revocada',
+    'delegatedAdmin.rolesReduced': 'Roles quitados',
   },
   invite: {
     requestTitle: 'Solicitar una relación de revendedor',
@@ -252,6 +316,16 @@ export const es: Catalogue = {
     redelivering: 'El evento {id} se entregará de nuevo.',
     refresh: 'Actualizar',
     more: 'Mostrar más',
+    health: 'Estado del punto de conexión',
+    failures: '{n} intentos fallidos seguidos desde el {date}.',
+    failingHint: 'Las entregas se espacian y se prueban de una en una. Una entrega correcta o un evento de prueba cierra el circuito.',
+    disabledHint:
+      'Tu punto de conexión ha fallado durante días, así que las entregas quedan retenidas (no se pierde ninguna; el feed de eventos los tiene todos). Envía un evento de prueba, o guarda con «Entregar eventos» activado, para volver a habilitarlo.',
+  },
+  webhookHealth: {
+    healthy: 'Correcto',
+    failing: 'Con errores',
+    disabled: 'Deshabilitado',
   },
   deliveryStatus: {
     pending: 'Pendiente',
