@@ -55,6 +55,10 @@ export interface SeedOptions {
   relationshipRows?: number;
   onProgress?: (rows: number, total: number) => void;
   concurrency?: number;
+  /** Tries again a transaction storage did not answer in time (as upserts: it may have landed). Default 0. */
+  retries?: number;
+  /** Writes per transaction (default 100, the most a transaction takes). */
+  perCommit?: number;
 }
 
 /** The `active` name index rows, and the `active` search rows of the bucket the bench searches. */
@@ -94,7 +98,7 @@ export async function seedRelationships(store: Rows, partnerId: string, customer
     const kept = ops
       .filter((op) => keep(op.rk))
       .map((op): WriteOp => (op.kind === 'put' ? { kind: 'insert', rk: op.rk, data: op.data } : op));
-    if (batches.at(-1)!.length + kept.length > 100) batches.push([]);
+    if (batches.at(-1)!.length + kept.length > (options.perCommit ?? 100)) batches.push([]);
     batches.at(-1)!.push(...kept);
     rows += kept.length;
   }
@@ -105,7 +109,7 @@ export async function seedRelationships(store: Rows, partnerId: string, customer
     Array.from({ length: options.concurrency ?? 2 }, async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        if (batch.length) await store.commit('data', partnerId, batch);
+        if (batch.length) await commitWithRetries(store, partnerId, batch, options.retries ?? 0);
         done += batch.length;
         if (options.onProgress && performance.now() - told > 15_000) {
           told = performance.now();
@@ -115,6 +119,21 @@ export async function seedRelationships(store: Rows, partnerId: string, customer
     }),
   );
   return rows;
+}
+
+async function commitWithRetries(store: Rows, partnerId: string, batch: WriteOp[], retries: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await store.commit(
+        'data',
+        partnerId,
+        attempt === 0 ? batch : batch.map((op) => (op.kind === 'insert' ? { ...op, kind: 'put' } : op)),
+      );
+      return;
+    } catch (err) {
+      if (attempt >= retries) throw err;
+    }
+  }
 }
 
 /** Runs `task` for each item, `concurrency` at a time, and returns the results in order. */

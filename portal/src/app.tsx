@@ -12,6 +12,7 @@ import { SessionContext, type Session } from './context';
 import { catalogues, type Lang } from './i18n';
 import { initialLang, saveLang } from './prefs';
 import { parseRoute, section, type Route } from './routes';
+import { BulkInvite } from './screens/BulkInvite';
 import { Customer } from './screens/Customer';
 import { Customers } from './screens/Customers';
 import { Draft } from './screens/Draft';
@@ -118,7 +119,7 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
   );
 
   const current = section(route);
-  const navItem = (key: 'overview' | 'customers' | 'invitations' | 'request' | 'new' | 'webhooks', href: string, label: string) => (
+  const navItem = (key: NonNullable<ReturnType<typeof section>>, href: string, label: string) => (
     <li>
       <a href={href} aria-current={current === key ? 'page' : undefined}>
         {label}
@@ -157,6 +158,7 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
             {navItem('invitations', '#/invitations', t.nav.invitations)}
             {session.partner.kind === 'reseller' ? navItem('request', '#/request', t.nav.request) : null}
             {session.partner.kind === 'reseller' ? navItem('new', '#/new', t.nav.newRelationship) : null}
+            {session.partner.kind === 'reseller' ? navItem('bulk', '#/bulk', t.nav.bulk) : null}
             {navItem('webhooks', '#/webhooks', t.nav.webhooks)}
           </ul>
         </nav>
@@ -210,6 +212,8 @@ function Screen({ route }: { route: Route }) {
       return <InviteForm key="request" mode="request" />;
     case 'new':
       return <InviteForm key="new" mode="new" />;
+    case 'bulk':
+      return <BulkInvite />;
     case 'draft':
       return <Draft key={route.id} id={route.id} />;
     case 'invitations':

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'customer'; id: string }
   | { name: 'request' }
   | { name: 'new' }
+  | { name: 'bulk' }
   | { name: 'draft'; id: string }
   | { name: 'invitations'; status: string | null }
   | { name: 'webhooks' }
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (a === 'customers' && b && parts.length === 2) return { name: 'customer', id: b };
   if (a === 'request' && parts.length === 1) return { name: 'request' };
   if (a === 'new' && parts.length === 1) return { name: 'new' };
+  if (a === 'bulk' && parts.length === 1) return { name: 'bulk' };
   if (a === 'webhooks' && parts.length === 1) return { name: 'webhooks' };
   if (a === 'invitations' && parts.length === 1) return { name: 'invitations', status: query.get('status') };
   if (a === 'invitations' && b && c === 'review' && parts.length === 3) return { name: 'draft', id: b };
@@ -33,7 +35,7 @@ export function parseRoute(hash: string): Route {
 }
 
 /** The navigation entry a route belongs to (aria-current). */
-export function section(route: Route): 'overview' | 'customers' | 'invitations' | 'request' | 'new' | 'webhooks' | undefined {
+export function section(route: Route): 'overview' | 'customers' | 'invitations' | 'request' | 'new' | 'bulk' | 'webhooks' | undefined {
   switch (route.name) {
     case 'overview':
       return 'overview';
@@ -45,6 +47,7 @@ export function section(route: Route): 'overview' | 'customers' | 'invitations' 
       return 'invitations';
     case 'request':
     case 'new':
+    case 'bulk':
     case 'webhooks':
       return route.name;
     default:

@@ -45,6 +45,7 @@ export function buildOpenApi(): Json {
       if (spec.json) content['application/json'] = { schema: convert(spec.json, 'output') };
       if (spec.problem) content['application/problem+json'] = { schema: convert(ProblemSchema, 'output') };
       if (spec.html) content['text/html'] = { schema: { type: 'string' } };
+      if (spec.csv) content['text/csv'] = { schema: { type: 'string', description: spec.csv } };
       responses[status] = {
         description: spec.description,
         ...(spec.headers ? { headers: Object.fromEntries(spec.headers.map((h) => [h, { schema: { type: 'string' } }])) } : {}),
@@ -66,7 +67,17 @@ export function buildOpenApi(): Json {
             },
           },
         }
-      : {};
+      : op.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: convert(op.rawBody.json, 'input') },
+                'text/csv': { schema: { type: 'string', description: op.rawBody.csv } },
+              },
+            },
+          }
+        : {};
     for (const method of op.methods) {
       const head = method === 'HEAD';
       (paths[path] ??= {})[method.toLowerCase()] = {

@@ -46,6 +46,7 @@ import {
   WebhookCreatedSchema,
   WebhookSchema,
 } from './webhookSchemas';
+import { BatchQuery, BatchRequestBody, BatchResultSchema } from './batchSchemas';
 import {
   AnswerChangeRequestBody,
   ChangeAnswerSchema,
@@ -72,6 +73,8 @@ export interface ResponseSpec {
   problem?: true;
   /** No body (204). */
   empty?: true;
+  /** Also text/csv (Accept: text/csv): the columns, documented. */
+  csv?: string;
   /** Response headers worth documenting (ETag, Location, Retry-After). */
   headers?: readonly string[];
 }
@@ -90,6 +93,11 @@ export interface Operation {
   form?: boolean;
   /** A body is optional (an empty body reads as {}). */
   optionalBody?: boolean;
+  /**
+   * The handler reads the body itself (JSON or a CSV file, up to `maxBytes`): documented here,
+   * and the size the local runner lets through.
+   */
+  rawBody?: { maxBytes: number; json: z.ZodMiniType; csv: string };
   /** Every answer, by status. */
   responses: Readonly<Record<number, ResponseSpec>>;
   /** Browser form posts get their errors as pages (in the invitation's language), not problem+json. */
@@ -150,6 +158,13 @@ const AcceptResult = z.deferred(
   { id: 'AcceptResult' },
 );
 
+const CSV_UPLOAD =
+  'A CSV file (UTF-8, with or without a BOM; `,` or `;` as its header line has them; RFC 4180 quoting) with a header line naming any of: companyName, email, domain, tenantId, indirectProviderId, locale, roles (role template IDs separated by spaces), duration, autoExtend. Options in the query: dryRun, send.';
+const BATCH_CSV = 'With Accept: text/csv: row, line, status, errors, companyName, email, id, url (for a mail merge)';
+const INVITATIONS_CSV = 'CSV: id, companyName, email, kind, status, createdAt, expiresAt, acceptedAt, emailStatus';
+const RELATIONSHIPS_CSV =
+  'CSV: customerId, companyName, domain, role, status, delegatedAdminStatus, roles, endsAt, establishedAt, removedAt';
+
 export const operations = {
   createInvitation: op({
     name: 'createInvitation',
@@ -166,13 +181,31 @@ export const operations = {
       ...problems([400, ...PARTNER_ERRORS, 409, 413, 415, 422, 429]),
     },
   }),
+  inviteBatch: op({
+    name: 'inviteBatch',
+    ...routes.inviteBatch,
+    access: 'partner',
+    summary: 'Create up to 500 invitations at once from JSON rows or a CSV file (each row as createInvitation)',
+    query: BatchQuery,
+    rawBody: { maxBytes: 1024 * 1024, json: BatchRequestBody, csv: CSV_UPLOAD },
+    responses: {
+      200: {
+        ...json(BatchResultSchema, 'Each row’s outcome; a retry with the same Idempotency-Key and body gets the same'),
+        csv: BATCH_CSV,
+      },
+      ...problems([400, ...PARTNER_ERRORS, 409, 413, 415]),
+    },
+  }),
   listInvitations: op({
     name: 'listInvitations',
     ...routes.listInvitations,
     access: 'partner',
-    summary: "List the caller's invitations, newest first",
+    summary: "List the caller's invitations, newest first (Accept: text/csv or format=csv: every matching one as CSV)",
     query: ListInvitationsQuery,
-    responses: { 200: json(pageOf(InvitationSchema, 'InvitationPage'), 'A page of invitations'), ...problems([400, ...PARTNER_ERRORS]) },
+    responses: {
+      200: { ...json(pageOf(InvitationSchema, 'InvitationPage'), 'A page of invitations'), csv: INVITATIONS_CSV },
+      ...problems([400, ...PARTNER_ERRORS]),
+    },
   }),
   getInvitation: op({
     name: 'getInvitation',
@@ -234,10 +267,10 @@ export const operations = {
     name: 'listRelationships',
     ...routes.listRelationships,
     access: 'partner',
-    summary: "List the caller's customers by company name",
+    summary: "List the caller's customers by company name (Accept: text/csv or format=csv: every matching one as CSV)",
     query: ListRelationshipsQuery,
     responses: {
-      200: json(pageOf(RelationshipSchema, 'RelationshipPage'), 'A page of relationships'),
+      200: { ...json(pageOf(RelationshipSchema, 'RelationshipPage'), 'A page of relationships'), csv: RELATIONSHIPS_CSV },
       ...problems([400, ...PARTNER_ERRORS]),
     },
   }),

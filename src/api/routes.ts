@@ -4,6 +4,7 @@
  */
 export const routes = {
   createInvitation: { methods: ['POST'], route: 'invitations' },
+  inviteBatch: { methods: ['POST'], route: 'invitations/batch' },
   listInvitations: { methods: ['GET'], route: 'invitations' },
   getInvitation: { methods: ['GET'], route: 'invitations/{id}' },
   sendInvitation: { methods: ['POST'], route: 'invitations/{id}/send' },

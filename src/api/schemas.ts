@@ -69,6 +69,15 @@ export const Continuation = z.optional(z.string().check(z.maxLength(2048, 'is no
 /** Who did something (a user of a tenant). */
 export const actor = () => z.object({ id: z.string(), name: z.string(), tenantId: z.string() });
 
+/** A list's CSV export (or Accept: text/csv): every matching row, `;` for Spanish Excel. */
+export const CsvExport = () => ({
+  format: z.described(
+    z.optional(z.enum(['json', 'csv'], { error: 'must be json or csv' })),
+    'csv: every matching row as CSV (as Accept: text/csv)',
+  ),
+  delimiter: z.described(z._default(z.enum(['comma', 'semicolon'], { error: 'must be comma or semicolon' }), 'comma'), 'The CSV delimiter'),
+});
+
 // ---------- partners ----------
 
 /** What a partner is, in the partner's own view and in the operator's record. */
@@ -287,6 +296,7 @@ export const ListInvitationsQuery = z.lazy(() =>
     status: z._default(z.enum([...INVITATION_STATUSES, 'all']), 'all'),
     pageSize: PageSize,
     continuationToken: Continuation,
+    ...CsvExport(),
   }),
 );
 
@@ -348,6 +358,7 @@ export const ListRelationshipsQuery = z.lazy(() =>
     ),
     pageSize: PageSize,
     continuationToken: Continuation,
+    ...CsvExport(),
   }),
 );
 

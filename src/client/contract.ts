@@ -32,6 +32,7 @@ import type {
   WebhookCreatedSchema,
   WebhookSchema,
 } from '../api/webhookSchemas';
+import type { BatchRequestBody, BatchResultSchema } from '../api/batchSchemas';
 import type { ChangeDelegatedAdminBody, ChangeRequestSchema, CreateChangeRequestBody } from '../api/changeRequestSchemas';
 
 import type { InsightsSchema } from '../api/insightSchemas';
@@ -87,6 +88,18 @@ export type SendInvitationInput = z.input<typeof SendInvitationBody>;
 export type RemoveRelationshipInput = Omit<z.input<typeof RemoveRelationshipBody>, 'attestGoodFaith'> & { attestGoodFaith: true };
 
 /** List filters, without the continuation token (the iterators follow it). */
-export type InvitationFilter = Partial<Omit<z.output<typeof ListInvitationsQuery>, 'continuationToken'>>;
-export type RelationshipFilter = Partial<Omit<z.output<typeof ListRelationshipsQuery>, 'continuationToken'>>;
+export type InvitationFilter = Partial<Omit<z.output<typeof ListInvitationsQuery>, 'continuationToken' | CsvQuery>>;
+export type RelationshipFilter = Partial<Omit<z.output<typeof ListRelationshipsQuery>, 'continuationToken' | CsvQuery>>;
+/** The export parameters of a list (the client's `exportCsv` sets them). */
+type CsvQuery = 'format' | 'delimiter';
+
+/** POST /api/invitations/batch: JSON rows (each a createInvitation body), or a CSV file (`inviteBatchCsv`). */
+export type BatchInput = Omit<z.input<typeof BatchRequestBody>, 'rows'> & { rows: CreateInvitationInput[] };
+export type BatchResult = z.output<typeof BatchResultSchema>;
+export interface BatchOptions {
+  dryRun?: boolean;
+  send?: boolean;
+  /** A retry with the same key and body answers the same and creates nothing twice. */
+  idempotencyKey?: string;
+}
 export type AuditFilter = Partial<Omit<z.output<typeof ListAuditQuery>, 'continuationToken'>>;

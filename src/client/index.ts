@@ -21,6 +21,9 @@ import type {
   AcceptResult,
   AuditEvent,
   AuditFilter,
+  BatchInput,
+  BatchOptions,
+  BatchResult,
   Bodies,
   ClientOperation,
   CloudEvent,
@@ -181,6 +184,48 @@ export function createClient(options: ClientOptions) {
 
   const get = async <K extends ClientOperation>(name: K, input: CallInput<K>): Promise<ResponseOf<K>> => (await call(name, input)).data;
 
+  /** A request whose body or answer is not JSON (a CSV upload, an export): the answer as it came, or the ApiError. */
+  async function fetchRaw(
+    name: ClientOperation,
+    query: object,
+    init: { accept: string; contentType?: string; body?: string | Blob } & RequestOptions,
+  ) {
+    const headers = new Headers({ Accept: init.accept });
+    const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
+    for (const [k, v] of Object.entries({ ...extra, ...init.headers })) headers.set(k, v);
+    const token = await options.getToken?.();
+    if (token) headers.set('Authorization', `Bearer ${token}`);
+    if (init.contentType) headers.set('Content-Type', init.contentType);
+    const route = routes[name];
+    const url = `${base}${API_PREFIX}/${route.route}${queryString(query)}`;
+    const response = await doFetch(url, { method: route.methods[0], headers, body: init.body, signal: init.signal });
+    if (!response.ok) throw errorFromResponse(response, await readBody(response));
+    return response;
+  }
+
+  /** A batch of rows (JSON) or a CSV file; `accept: 'text/csv'` answers the rows as CSV (with each link). */
+  async function inviteBatch(
+    input: BatchInput | { csv: string | Blob },
+    batch: BatchOptions & { accept?: string; delimiter?: 'comma' | 'semicolon' } & RequestOptions = {},
+  ) {
+    const { dryRun, send, idempotencyKey, accept = 'application/json', delimiter, ...o } = batch;
+    const csv = 'csv' in input;
+    const headers = { ...o.headers, ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) };
+    return fetchRaw(
+      'inviteBatch',
+      { ...(csv ? { dryRun, send } : {}), delimiter },
+      {
+        ...o,
+        headers,
+        accept,
+        contentType: csv ? 'text/csv' : 'application/json',
+        body: csv
+          ? input.csv
+          : JSON.stringify({ ...input, ...(dryRun !== undefined ? { dryRun } : {}), ...(send !== undefined ? { send } : {}) }),
+      },
+    );
+  }
+
   const listInvitations = (query: Paged<InvitationFilter> = {}, o: RequestOptions = {}) => get('listInvitations', { ...o, query });
   const listRelationships = (query: Paged<RelationshipFilter> = {}, o: RequestOptions = {}) => get('listRelationships', { ...o, query });
   const listAuditEvents = (query: Paged<AuditFilter> = {}, o: RequestOptions = {}) => get('listAuditEvents', { ...o, query });
@@ -204,6 +249,24 @@ export function createClient(options: ClientOptions) {
     /** As the customer's GlobalAdmin. Browsers may do this only from the API's own origin (cross-site posts are 403). */
     acceptInvitation: (token: string, decision: 'accept' | 'decline' = 'accept', o: RequestOptions = {}): Promise<AcceptResult> =>
       get('acceptInvitation', { ...o, params: { token }, body: { decision } }),
+
+    /** Up to 500 invitations at once: JSON rows or `{ csv }` (a CSV file's text, or the file itself). Each row's outcome, never a half-written batch. */
+    inviteBatch: async (input: BatchInput | { csv: string | Blob }, o: BatchOptions & RequestOptions = {}): Promise<BatchResult> =>
+      (await (await inviteBatch(input, o)).json()) as BatchResult,
+    /** The same batch's rows as CSV (row, line, status, errors, companyName, email, id, url): for a mail merge. */
+    inviteBatchAsCsv: async (
+      input: BatchInput | { csv: string | Blob },
+      o: BatchOptions & RequestOptions & { delimiter?: 'comma' | 'semicolon' } = {},
+    ): Promise<Blob> => (await inviteBatch(input, { ...o, accept: 'text/csv' })).blob(),
+    /** Every matching row of a list as a CSV file (UTF-8 with a BOM; `semicolon` for Spanish Excel). */
+    exportCsv: async (
+      list: 'listRelationships' | 'listInvitations',
+      filter: RelationshipFilter | InvitationFilter = {},
+      o: RequestOptions & { delimiter?: 'comma' | 'semicolon' } = {},
+    ): Promise<Blob> => {
+      const { delimiter = 'comma', ...rest } = o;
+      return (await fetchRaw(list, { ...filter, format: 'csv', delimiter }, { ...rest, accept: 'text/csv' })).blob();
+    },
 
     // relationships
     listRelationships: (query?: Paged<RelationshipFilter>, o?: RequestOptions): Promise<Page<Relationship>> => listRelationships(query, o),

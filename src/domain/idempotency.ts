@@ -15,7 +15,15 @@ import { retryOnConflict } from './retry';
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export function assertIdempotencyKey(key: string): void {
+  if (!IDEMPOTENCY_KEY_FORMAT.test(key)) {
+    throw badRequest('The Idempotency-Key header must be 1 to 255 visible ASCII characters.', {
+      'Idempotency-Key': ['must be 1 to 255 visible ASCII characters'],
+    });
+  }
+}
 
 /** JSON with object keys in order and undefined members left out: equal bodies hash equally. */
 export function canonicalJson(value: unknown): string {
@@ -55,11 +63,7 @@ export async function createOnce(
     send(created: Versioned<Invitation>): Promise<InvitationView>;
   },
 ): Promise<InvitationView> {
-  if (!IDEMPOTENCY_KEY_FORMAT.test(key)) {
-    throw badRequest('The Idempotency-Key header must be 1 to 255 visible ASCII characters.', {
-      'Idempotency-Key': ['must be 1 to 255 visible ASCII characters'],
-    });
-  }
+  assertIdempotencyKey(key);
   const keyHash = sha256(key);
   const requestHash = sha256(canonicalJson(body));
   const outcome = await retryOnConflict(async () => {

@@ -25,17 +25,15 @@ export interface NewInvitation {
   reminder?: boolean | undefined;
 }
 
-/** Validates a new invitation and builds it with its audit event (nothing is written). */
-async function prepareInvitation(
+/** Validates a new invitation and builds it with its audit event (nothing is written; a batch's dry run stops here). */
+export async function prepareInvitation(
   deps: Deps,
   partner: Partner,
   principal: Principal,
   body: NewInvitation,
   acceptLanguageLocale: Locale,
 ): Promise<{ inv: Invitation; changes: Change[] }> {
-  if (partner.kind !== 'reseller') {
-    throw forbidden('Only resellers can invite customers; indirect providers are invited together with a reseller.', 'not-a-reseller');
-  }
+  assertReseller(partner);
   const access = resolveAccess(body.access);
   if (body.send && !deps.mailer) throw emailNotConfigured();
   let providerName: string | undefined;
@@ -98,6 +96,12 @@ async function prepareInvitation(
     },
   });
   return { inv, changes: [{ kind: 'createInvitation', invitation: inv }, recordAudit(event)] };
+}
+
+export function assertReseller(partner: Partner): void {
+  if (partner.kind !== 'reseller') {
+    throw forbidden('Only resellers can invite customers; indirect providers are invited together with a reseller.', 'not-a-reseller');
+  }
 }
 
 /** `send: true`: the first send, right after the commit; a failure or a limit leaves the invitation as the answer. */

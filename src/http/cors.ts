@@ -23,6 +23,10 @@ export const isJson = (contentType: string | null | undefined): boolean => {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 };
 
+/** JSON, or a CSV upload (a bulk invitation): neither is CORS-safelisted, so neither comes from a plain form or a `no-cors` fetch. */
+export const isJsonOrCsv = (contentType: string | null | undefined): boolean =>
+  isJson(contentType) || mediaType(contentType) === 'text/csv';
+
 /** What a function adds to a response to a cross-origin request (inert without an allowed origin). */
 export const EXPOSE: Readonly<Record<string, string>> = { 'Access-Control-Expose-Headers': EXPOSED_HEADERS };
 

@@ -123,12 +123,12 @@ function formFields(body: string): Record<string, string | string[]> {
  * no longer buffers the request, so a body without a Content-Length (chunked) is counted here
  * and the rest of it is never read (breaking out cancels the stream).
  */
-async function readWithin(request: HttpRequest, limit: number): Promise<Buffer> {
+export async function readWithin(request: HttpRequest, limit: number): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of (request.body ?? []) as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > limit) throw tooLarge();
+    if (size > limit) throw payloadTooLarge(limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -1,5 +1,6 @@
 /** How domain records look on the wire (the shapes of src/api/schemas.ts). */
 import type { Answer } from '../domain/acceptance';
+import type { BatchResult } from '../domain/batch';
 import type { CustomerRelationship, Locale, Page, PageRequest, Relationship } from '../domain/model';
 import { roleName } from '../domain/roles';
 import { quoteEtag } from './etag';
@@ -45,4 +46,9 @@ export const pageRequest = (q: { pageSize: number; continuationToken?: string | 
 
 export function pageView<T, V = T>(page: Page<T>, view: (item: T) => V = (item) => item as unknown as V) {
   return { items: page.items.map(view), ...(page.cursor ? { continuationToken: page.cursor } : {}) };
+}
+
+/** A batch's result on the wire: each row names its company and email as given. */
+export function batchView(result: BatchResult) {
+  return { summary: result.summary, rows: result.rows.map(({ label, ...row }) => ({ ...row, ...label })) };
 }

@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forbidden, notFound, unsupportedMediaType, type AppError } from '../domain/errors';
-import { isJson } from '../http/cors';
+import { isJsonOrCsv } from '../http/cors';
 import { PRINCIPAL_HEADER, encodePrincipal, isTenantId } from '../http/principal';
 import { readBodyWithin, send, sendProblem } from './respond';
 import { SIGN_IN_PAGE_HEADERS, signInPage } from './signInPage';
@@ -177,7 +177,7 @@ export class EasyAuth {
   /**
    * The cookie's CSRF check, before the body is read: the session cookie rides along on any
    * request the browser makes, from any page, so a change made with it must come from this
-   * origin, as JSON (which no plain form or `no-cors` fetch can send). The accept page's own
+   * origin, as JSON or CSV (which no plain form or `no-cors` fetch can send). The accept page's own
    * form posts (`acceptForm`) are the exception: the function guards them itself
    * (src/http/sameSite.ts). Returns the error to answer, if any.
    */
@@ -186,8 +186,8 @@ export class EasyAuth {
     if (crossOrigin(req, origin)) {
       return forbidden('Requests signed in with the session cookie must come from this site’s own pages.', 'cross-site-request');
     }
-    if (!isJson(req.headers['content-type'])) {
-      return unsupportedMediaType('Requests signed in with the session cookie must send Content-Type: application/json.');
+    if (!isJsonOrCsv(req.headers['content-type'])) {
+      return unsupportedMediaType('Requests signed in with the session cookie must send Content-Type: application/json (or text/csv).');
     }
     return undefined;
   }

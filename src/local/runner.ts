@@ -121,7 +121,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningServer
     const refused = auth.refuse(req, caller, method, acceptForm, self);
     if (refused) return sendProblem(res, refused, allowCors);
 
-    const body = await readBodyWithin(req, res, MAX_BODY_BYTES, allowCors);
+    const body = await readBodyWithin(req, res, match.fn.operation.rawBody?.maxBytes ?? MAX_BODY_BYTES, allowCors);
     if (!body) return;
     auth.injectPrincipal(headers, caller);
     if (!validHost) {

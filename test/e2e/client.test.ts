@@ -113,6 +113,7 @@ describe('requests', () => {
       ['listDeliveries', () => c.listDeliveries({ status: 'failed' })],
       ['redeliver', () => c.redeliver('e/1'), { eventId: 'e/1' }],
       ['listEvents', () => c.listEvents({ after: 'e1' })],
+      ['inviteBatch', () => c.inviteBatch({ csv: 'companyName,email' }, { dryRun: true })],
       ['getInsights', () => c.getInsights()],
       ['createChangeRequest', () => c.requestAccessChange('c1', { roles: ['r'] }), { customerId: 'c1' }],
       ['listChangeRequests', () => c.listAccessRequests('c1'), { customerId: 'c1' }],

@@ -126,6 +126,20 @@ describe('README walkthrough', () => {
         when: '/webhooks/test',
         prints: [/"url":"http:\/\/localhost:9000\/hook".* HTTP 20[01]$/m, /^test event [0-9a-f-]{36}$/m, /"items":\[/],
       },
+      {
+        when: 'invitations/batch',
+        prints: [
+          /^valid valid duplicate failed$/m,
+          /row,line,status,errors,companyName,email,id,url\r$/m,
+          /^1,2,created,,Adatum; Corp,it@adatum\.example,[0-9a-f-]{36},http:\/\/localhost:\d+\/api\/accept\/[A-Za-z0-9_-]+\r$/m,
+          /^3,4,duplicate,customer\.email: repeats row 2 .*,Litware Inc,IT@litware\.example,,\r$/m,
+          /^4,5,failed,customer\.email: must be an email address,Bad Row,not-an-email,,\r$/m,
+        ],
+      },
+      {
+        when: 'format=csv',
+        prints: [/^[1-9]\d* pending invitations$/m, /id;companyName;email;kind;status;createdAt;expiresAt;acceptedAt;emailStatus/],
+      },
     ];
     const matched = new Set<string>();
     const transcript: string[] = [];

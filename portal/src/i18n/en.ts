@@ -33,8 +33,45 @@ export const en = {
     invitations: 'Invitations', // exact
     request: 'Request a reseller relationship', // exact
     newRelationship: 'New relationship', // exact
+    bulk: 'Bulk invite', // exact
     webhooks: 'Webhooks',
   },
+  exportCsv: {
+    button: 'Export CSV', // exact
+    exporting: 'Exporting…',
+    done: 'The file {file} was downloaded.',
+  },
+  bulk: {
+    title: 'Bulk invite',
+    intro:
+      'Invite up to 500 customers at once from a CSV file. Each row is checked as the invitation form checks it; a row with a problem stops no other.',
+    template: 'Download template CSV',
+    templateHint: 'Columns: {columns}. companyName and email are required; roles are role template IDs separated by spaces.',
+    file: 'CSV file',
+    fileHint: 'UTF-8, separated by commas or semicolons, as Excel saves “CSV UTF-8”.',
+    check: 'Check file',
+    checking: 'Checking…',
+    send: 'Send each invitation by email now',
+    create: 'Create invitations', // exact
+    creating: 'Creating…',
+    download: 'Download results', // exact
+    checked: 'Checked {rows} rows: {valid} ready, {failed} with problems, {duplicate} repeated.',
+    created: 'Created {created} invitations ({sent} sent by email); {failed} rows with problems, {duplicate} repeated.',
+    nothingToCreate: 'No row is ready to create. Correct the file and check it again.',
+    results: 'Rows',
+    row: 'Row',
+    line: 'Line',
+    status: 'Status',
+    other: 'Other fields',
+    link: 'Link',
+    chooseFirst: 'Choose a CSV file first.',
+  },
+  bulkStatus: {
+    valid: 'Ready',
+    created: 'Created',
+    failed: 'Problem',
+    duplicate: 'Repeated',
+  } as Record<string, string>,
   customers: {
     title: 'Customers',
     search: 'Search customers', // exact

@@ -33,7 +33,44 @@ export const es: Catalogue = {
     invitations: 'Invitaciones', // exacto
     request: 'Solicitar una relación de revendedor', // exacto
     newRelationship: 'Nueva relación', // exacto
+    bulk: 'Invitación masiva', // exacto
     webhooks: 'Webhooks',
+  },
+  exportCsv: {
+    button: 'Exportar CSV', // exacto
+    exporting: 'Exportando…',
+    done: 'Se descargó el archivo {file}.',
+  },
+  bulk: {
+    title: 'Invitación masiva',
+    intro:
+      'Invite hasta 500 clientes a la vez desde un archivo CSV. Cada fila se comprueba como en el formulario de invitación; una fila con un problema no detiene las demás.',
+    template: 'Descargar plantilla CSV',
+    templateHint: 'Columnas: {columns}. companyName y email son obligatorias; roles son Id. de plantilla de rol separados por espacios.',
+    file: 'Archivo CSV',
+    fileHint: 'UTF-8, separado por comas o puntos y comas, como Excel guarda «CSV UTF-8».',
+    check: 'Comprobar archivo',
+    checking: 'Comprobando…',
+    send: 'Enviar ahora cada invitación por correo electrónico',
+    create: 'Crear invitaciones', // exacto
+    creating: 'Creando…',
+    download: 'Descargar resultados', // exacto
+    checked: 'Se comprobaron {rows} filas: {valid} listas, {failed} con problemas, {duplicate} repetidas.',
+    created: 'Se crearon {created} invitaciones ({sent} enviadas por correo); {failed} filas con problemas, {duplicate} repetidas.',
+    nothingToCreate: 'Ninguna fila está lista para crear. Corrija el archivo y vuelva a comprobarlo.',
+    results: 'Filas',
+    row: 'Fila',
+    line: 'Línea',
+    status: 'Estado',
+    other: 'Otros campos',
+    link: 'Vínculo',
+    chooseFirst: 'Elija primero un archivo CSV.',
+  },
+  bulkStatus: {
+    valid: 'Lista',
+    created: 'Creada',
+    failed: 'Problema',
+    duplicate: 'Repetida',
   },
   customers: {
     title: 'Clientes',

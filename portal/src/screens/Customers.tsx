@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
+import { ExportCsv } from './ExportCsv';
 import { useLoad } from '../useLoad';
 
 const PAGE_SIZE = 20;
@@ -54,6 +55,7 @@ export function Customers({ status }: { status: Status }) {
           </select>
         </div>
       </form>
+      <ExportCsv list="listRelationships" filter={{ status, q: query || undefined }} name="customers" />
       <ErrorAlert t={t} error={error} />
       {!page && !error ? <Loading t={t} /> : null}
       {page && page.items.length === 0 ? <p class="empty">{empty}</p> : null}

@@ -4,6 +4,7 @@ import type { Invitation } from '../../../src/client';
 import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
+import { ExportCsv } from './ExportCsv';
 import { useLoad } from '../useLoad';
 
 const STATUSES = ['all', 'pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
@@ -75,6 +76,7 @@ export function Invitations({ status }: { status: Status }) {
           </select>
         </div>
       </form>
+      <ExportCsv list="listInvitations" filter={{ status }} name="invitations" />
       <p role="status" class="status">
         {message}
       </p>
