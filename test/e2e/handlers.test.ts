@@ -139,6 +139,7 @@ describe('handlers', () => {
         'changeRequestPageHead',
         'answerChangeRequest',
         'getInsights',
+        'inviteBatch',
       ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');

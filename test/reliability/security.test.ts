@@ -359,6 +359,24 @@ describe('isolation between partners', () => {
             })
           ).status,
         ).toBe(400);
+      // The same two rows in a batch: the first valid for another reseller, the second refused; providers may not batch.
+      route('inviteBatch');
+      const batch = await rec.call('POST', '/api/invitations/batch', {
+        as: who,
+        body: {
+          dryRun: true,
+          rows: [
+            { customer: { tenantId: customer.tenantId, companyName: 'X', email: 'x@x.example' } },
+            { customer: { companyName: 'Y', email: 'y@y.example' }, indirectProviderId: w.provider.id },
+          ],
+        },
+      });
+      if (who.tenantId !== w.otherReseller.id) expect(batch.status, label).toBe(403);
+      else {
+        expect(batch.status, label).toBe(200);
+        expect(batch.body.rows.map((r: any) => r.status)).toEqual(['valid', 'failed']);
+        expect(batch.body.rows[1].errors.map((e: any) => e.field)).toEqual(['indirectProviderId']);
+      }
     }
     // The provider sees its own relationship with the customer, never the reseller's data.
     const own = await rec.call('GET', `/api/relationships/${customer.tenantId}`, { as: adminOf(w.provider) });
