@@ -170,6 +170,7 @@ describe('Bulk invite', () => {
 describe('Export CSV', () => {
   it('Customers: the search on screen applies (English, commas)', async () => {
     const page = await signedIn('en-GB');
+    await page.goto(`${portal}#/customers`);
     await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
     await page.getByLabel('Search customers').fill('a');
     await expect.poll(() => page.getByRole('list', { name: 'Customers' }).getByRole('listitem').count()).toBe(2);
