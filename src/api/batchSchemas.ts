@@ -3,8 +3,7 @@
  * A batch's rows are createInvitation bodies, each validated on its own (src/http/batchRequest.ts).
  */
 import * as z from '../zod';
-import { EMAIL_STATUSES } from '../domain/model';
-import { BATCH_MAX_ROWS, BATCH_ROW_STATUSES } from '../domain/batch';
+import { BATCH_MAX_ROWS, BATCH_ROW_STATUSES, EMAIL_STATUSES } from '../domain/model';
 import { CsvExport, InvitationStatus } from './schemas';
 
 /** A query flag: `true` or `false` (a CSV upload's options travel in the query). */

@@ -96,10 +96,11 @@ type CsvQuery = 'format' | 'delimiter';
 /** POST /api/invitations/batch: JSON rows (each a createInvitation body), or a CSV file (`inviteBatchCsv`). */
 export type BatchInput = Omit<z.input<typeof BatchRequestBody>, 'rows'> & { rows: CreateInvitationInput[] };
 export type BatchResult = z.output<typeof BatchResultSchema>;
-export interface BatchOptions {
+// A type alias, not an interface: the package's declarations carry only the contract's aliases.
+export type BatchOptions = {
   dryRun?: boolean;
   send?: boolean;
   /** A retry with the same key and body answers the same and creates nothing twice. */
   idempotencyKey?: string;
-}
+};
 export type AuditFilter = Partial<Omit<z.output<typeof ListAuditQuery>, 'continuationToken'>>;

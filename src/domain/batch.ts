@@ -10,14 +10,11 @@ import { assertIdempotencyKey, canonicalJson, sha256 } from './idempotency';
 import { assertReseller, createInvitation, prepareInvitation, type NewInvitation } from './invitationCreate';
 import { emailNotConfigured, sendInvitation } from './invitationSending';
 import { getInvitation, type InvitationView } from './invitationViews';
-import { foldName, type Locale, type Partner, type Principal } from './model';
+import { BATCH_MAX_ROWS, foldName, type BatchRowStatus, type Locale, type Partner, type Principal } from './model';
 import type { Deps } from './ports';
 
-export const BATCH_MAX_ROWS = 500;
 /** Rows in flight at once: each is a few storage round trips, so 500 rows take ~60 rounds, not 500. */
 export const BATCH_CONCURRENCY = 8;
-export const BATCH_ROW_STATUSES = ['valid', 'created', 'failed', 'duplicate'] as const;
-export type BatchRowStatus = (typeof BATCH_ROW_STATUSES)[number];
 
 export interface RowError {
   /** The field as createInvitation names it (customer.email, access.roles, …), or `(row)`. */

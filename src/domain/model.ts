@@ -19,6 +19,11 @@ export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked'
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 export const EMAIL_STATUSES = ['notSent', 'sent', 'failed'] as const;
+
+/** A bulk invitation holds 1 to this many rows (src/domain/batch.ts). */
+export const BATCH_MAX_ROWS = 500;
+export const BATCH_ROW_STATUSES = ['valid', 'created', 'failed', 'duplicate'] as const;
+export type BatchRowStatus = (typeof BATCH_ROW_STATUSES)[number];
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
 export const RELATIONSHIP_STATUSES = ['active', 'removed'] as const;

@@ -16,8 +16,16 @@ const PACKAGE = join(ROOT, 'packages', 'client');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 // Asynchronous: the service under test runs in this process and must keep answering.
-const run = async (cmd: string, args: string[], cwd: string) =>
-  (await promisify(execFile)(cmd, args, { cwd, timeout: 150_000, env: { ...process.env, npm_config_update_notifier: 'false' } })).stdout;
+// A failure says what the command printed (tsc prints its errors on stdout).
+const run = async (cmd: string, args: string[], cwd: string) => {
+  try {
+    return (await promisify(execFile)(cmd, args, { cwd, timeout: 150_000, env: { ...process.env, npm_config_update_notifier: 'false' } }))
+      .stdout;
+  } catch (err) {
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${(err as Error).message}\n${stdout}${stderr}`);
+  }
+};
 
 function filesUnder(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((name) => {
