@@ -10,7 +10,7 @@ import { assertIdempotencyKey, canonicalJson, sha256 } from './idempotency';
 import { assertReseller, createInvitation, prepareInvitation, type NewInvitation } from './invitationCreate';
 import { emailNotConfigured, sendInvitation } from './invitationSending';
 import { getInvitation, type InvitationView } from './invitationViews';
-import { BATCH_MAX_ROWS, foldName, type BatchRowStatus, type Locale, type Partner, type Principal } from './model';
+import { foldName, type BatchRowStatus, type Locale, type Partner, type Principal } from './model';
 import type { Deps } from './ports';
 
 /** Rows in flight at once: each is a few storage round trips, so 500 rows take ~60 rounds, not 500. */
