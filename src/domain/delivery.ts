@@ -10,6 +10,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { completeAcceptance } from './acceptance';
+import { completeOwed } from './customerSide';
 import { WriteConflict } from './errors';
 import { eventIdTime, type CloudEvent } from './events';
 import type { Deps, EventMessage, Logger } from './ports';
@@ -49,25 +50,39 @@ export type DeliveryDeps = Pick<Deps, 'store' | 'clock' | 'ledger' | 'directory'
 /**
  * Work a commit implies beyond itself, driven by its event's announcement (so it survives a
  * process that dies right after the commit, without any scan): the provider's step of a
- * combined acceptance. Idempotent, and safe while the request itself is still doing it. A
- * failure throws: the host tries the message again (maxDequeueCount), then the poison queue.
+ * combined acceptance, when the request did not say it was done (`settled`). Idempotent, and
+ * safe while the request itself is still doing it. A failure throws: the host tries the message
+ * again (maxDequeueCount), then the poison queue.
  */
 async function followUp(deps: DeliveryDeps, partnerId: string, event: CloudEvent): Promise<void> {
-  if (event.type !== 'invitation.accepted' || event.data.providerStep !== 'pending') return;
+  if (event.type !== 'invitation.accepted' || !event.data.indirectProviderId) return;
   const stored = await deps.store.invitation(partnerId, String(event.data.id));
-  if (stored?.value.status === 'accepted' && stored.value.providerStep === 'pending') await completeAcceptance(deps, stored);
+  if (stored?.value.status === 'accepted') await completeAcceptance(deps, stored.value);
 }
 
+/**
+ * One message: what the commit owes the customers' side (src/domain/customerSide.ts), then each
+ * event to the webhook. A settled message (released by the request once all was done) with no
+ * webhook to deliver to costs one read: the registration.
+ */
 export async function deliverMessage(deps: DeliveryDeps, message: EventMessage, log?: Logger): Promise<void> {
-  for (const id of message.eventIds) await deliverEvent(deps, message.partnerId, id, message.attempt ?? 1, log);
+  const attempt = message.attempt ?? 1;
+  const [webhook] = await Promise.all([deps.store.webhook(message.partnerId), attempt === 1 ? completeOwed(deps, message) : undefined]);
+  const hook = webhook?.value;
+  if (message.settled && (!hook || !hook.enabled)) return;
+  for (const id of message.eventIds) await deliverEvent(deps, message, id, hook, log);
 }
 
-async function deliverEvent(deps: DeliveryDeps, partnerId: string, eventId: string, attempt: number, log?: Logger): Promise<void> {
-  const [event, webhook, state] = await Promise.all([
-    deps.store.event(partnerId, eventId),
-    deps.store.webhook(partnerId),
-    deps.store.delivery(partnerId, eventId),
-  ]);
+async function deliverEvent(
+  deps: DeliveryDeps,
+  message: EventMessage,
+  eventId: string,
+  hook: Webhook | undefined,
+  log?: Logger,
+): Promise<void> {
+  const { partnerId } = message;
+  const attempt = message.attempt ?? 1;
+  const [event, state] = await Promise.all([deps.store.event(partnerId, eventId), deps.store.delivery(partnerId, eventId)]);
   const now = deps.clock.now();
   if (!event) {
     // A commit still under way would be odd this late, but costs one more look.
@@ -76,8 +91,7 @@ async function deliverEvent(deps: DeliveryDeps, partnerId: string, eventId: stri
     }
     return;
   }
-  if (attempt === 1 && !state) await followUp(deps, partnerId, event);
-  const hook = webhook?.value;
+  if (attempt === 1 && !state && !message.settled) await followUp(deps, partnerId, event);
   if (!hook || !hook.enabled || !subscribed(hook, event.type)) return;
   const d = state?.value;
   // Delivered, failed (until a redelivery), or this attempt made already: a duplicate message.

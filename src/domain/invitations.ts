@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { buildDraft, type Draft } from '../views/drafts';
-import { auditEvent, recordAudit } from './audit';
+import { auditEvent, recordAudit, withHistory } from './audit';
 import { AppError, badRequest, conflict, forbidden, limited, notFound, unprocessable } from './errors';
 import {
   actorOf,
@@ -190,7 +190,9 @@ async function prepareInvitation(
       access,
     },
   });
-  return { inv, changes: [{ kind: 'createInvitation', invitation: inv }, recordAudit(event)] };
+  // An unbound invitation carries its events, for its customer's audit once it is answered.
+  const stored = tenantId ? inv : withHistory(inv, [event]);
+  return { inv: stored, changes: [{ kind: 'createInvitation', invitation: stored }, recordAudit(event)] };
 }
 
 /** `send: true`: the first send, right after the commit; a failure or a limit leaves the invitation as the answer. */
@@ -547,7 +549,8 @@ export async function sendInvitation(
             }),
           ]
         : [];
-    return { next: { ...current, email }, changes: events.map(recordAudit) };
+    const next = { ...current, email };
+    return { next: current.customer.tenantId ? next : withHistory(next, events), changes: events.map(recordAudit) };
   });
   if (outcome.status === 'failed') {
     throw new AppError({

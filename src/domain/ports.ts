@@ -105,8 +105,12 @@ export interface PartnerStore {
    * PUT, so a PUT retried after a failure here repairs it).
    */
   listPartner(partner: PartnerRecord): Promise<void>;
-  /** Returns the new version of each invitation or relationship change, in order (else undefined). */
-  commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]>;
+  /**
+   * Returns the new version of each invitation or relationship change, in order (else undefined).
+   * With `follow`, the commit's announcement also carries what the customers' side still owes
+   * (`owed`), and is released only when `follow.hold`'s release is called.
+   */
+  commit(partnerId: string, changes: Change[], follow?: FollowUp): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
   ping(): Promise<void>;
   event(partnerId: string, eventId: string): Promise<CloudEvent | undefined>;
@@ -124,14 +128,25 @@ export interface EventMessage {
   eventIds: string[];
   /** The attempt this message is for (1 when absent). */
   attempt?: number;
+  /** The customers' side the commit owes (its relationship changes): the durable record of that work. */
+  owed?: RelationshipNote[];
+  /** Set when released by the request that committed: the commit is made and its customer step done. */
+  settled?: boolean;
+}
+
+/** What a commit with relationship changes owes beyond itself, carried by its announcement. */
+export interface FollowUp {
+  owed: RelationshipNote[];
+  /** Receives the announcement's release: `settled` tells the worker the customer step is done. */
+  hold(release: (settled: boolean) => Promise<void>): void;
 }
 
 /** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
 export interface EventQueue {
   /** Enqueues a message that becomes visible after `delaySeconds`; resolves with a handle to it. */
   send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage>;
-  /** Makes a message sent with a delay visible now. */
-  release(message: QueuedMessage): Promise<void>;
+  /** Makes a message sent with a delay visible now (with new content, when given). */
+  release(message: QueuedMessage, content?: EventMessage): Promise<void>;
   /** Removes a message (best effort). */
   withdraw(message: QueuedMessage): Promise<void>;
 }
@@ -157,14 +172,14 @@ export interface WebhookTransport {
 }
 
 /**
- * A relationship change the customer's side must follow (src/domain/customerSide.ts). Noted
- * before the partner's commit, done once the customer's index holds it; a note left behind (a
- * crash, an outage) is completed by the repair job, which reads only the notes.
+ * A relationship change the customer's side must follow (src/domain/customerSide.ts): carried by
+ * the commit's announcement on the delivery queue (sent before the commit), so that the worker
+ * completes it when the request could not (a crash, an outage).
  */
 export interface RelationshipNote {
   partnerId: string;
   customerId: string;
-  /** The change's number (Relationship.seq) and revision: the repair job tells by them whether it was committed. */
+  /** The change's number (Relationship.seq) and revision: the worker tells by them whether it was committed. */
   seq: number;
   rev: string;
   at: string;
@@ -186,20 +201,19 @@ export interface DueGrant {
  * (a customer's relationships live in many partners' data; due grants are read across all).
  */
 export interface CustomerLedger {
-  /** Notes changes (and their due grants) before the partner's commit. */
-  note(notes: RelationshipNote[]): Promise<void>;
-  /** Forgets a note (its change is in the customer's index, or was never committed). */
-  done(note: RelationshipNote): Promise<void>;
-  /** Notes taken before `before`, oldest first. */
-  pendingNotes(before: Date, limit: number): Promise<RelationshipNote[]>;
-  /** Writes the customer's copy unless the index already holds this change or a later one; records the events. */
-  mirror(copy: CustomerRelationship, events: AuditEvent[]): Promise<void>;
+  /**
+   * Writes one customer's copies (each unless the index already holds that change or a later one)
+   * and records the events, in one commit when it can.
+   */
+  mirror(customerId: string, copies: CustomerRelationship[], events: AuditEvent[]): Promise<void>;
+  /** Records grants that fall due (idempotent; a stale one is dropped by the job). */
+  due(grants: DueGrant[]): Promise<void>;
   customerRelationship(customerId: string, partnerId: string): Promise<CustomerRelationship | undefined>;
   /** The customer's active relationships, by partner ID. */
   customerRelationships(customerId: string, page: PageRequest): Promise<Page<CustomerRelationship>>;
   /** The customer's own audit events, newest first. */
   customerAuditEvents(customerId: string, page: PageRequest): Promise<Page<AuditEvent>>;
-  /** Grants due at or before `now`, earliest first. */
+  /** Grants due at or before `now` (by time bucket, oldest bucket first). */
   dueGrants(now: Date, limit: number): Promise<DueGrant[]>;
   clearDue(grant: DueGrant): Promise<void>;
 }

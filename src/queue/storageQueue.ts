@@ -73,8 +73,10 @@ export class StorageEventQueue implements EventQueue {
     return { messageId: sent.messageId, popReceipt: sent.popReceipt };
   }
 
-  async release(m: QueuedMessage): Promise<void> {
-    await this.call('queue.release', () => this.client.updateMessage(m.messageId, m.popReceipt, undefined, 0));
+  async release(m: QueuedMessage, content?: EventMessage): Promise<void> {
+    await this.call('queue.release', () =>
+      this.client.updateMessage(m.messageId, m.popReceipt, content ? encodeMessage(content) : undefined, 0),
+    );
   }
 
   async withdraw(m: QueuedMessage): Promise<void> {

@@ -6,7 +6,9 @@ import type { AuditEvent, Invitation, Page, PageRequest, Partner, PartnerRecord,
 import type {
   Change,
   CreationRecord,
+  EventMessage,
   EventQueue,
+  FollowUp,
   InvitationFilter,
   PartnerDirectory,
   PartnerStore,
@@ -203,26 +205,30 @@ export class RowPartnerStore implements PartnerStore {
   /**
    * The outbox: the commit's events (its own and one per audit event, src/domain/events.ts) are
    * written with it, and announced on the queue around it: BEFORE the commit with a delay (so a
-   * process dying after the commit loses no delivery, and nothing ever scans for events), made
-   * visible at once AFTER it, unawaited (or withdrawn when it failed).
+   * process dying after the commit loses no delivery and no customer step, and nothing ever scans
+   * for events), made visible AFTER it, marked `settled` (the commit is made), unawaited (or
+   * withdrawn when it failed). With `follow`, the announcement carries what the customers' side
+   * owes, and its release is handed to `follow.hold` (it waits for the customer step).
    */
-  async commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]> {
+  async commit(partnerId: string, changes: Change[], follow?: FollowUp): Promise<(string | undefined)[]> {
     const events = eventsOf(partnerId, changes);
-    const announced =
-      events.length > 0 && this.queue
-        ? await this.queue.send({ partnerId, eventIds: events.map((e) => e.id) }, ANNOUNCE_DELAY_SECONDS)
-        : undefined;
+    const message: EventMessage = { partnerId, eventIds: events.map((e) => e.id), ...(follow ? { owed: follow.owed } : {}) };
+    const queue = events.length > 0 ? this.queue : undefined;
+    const announced = queue ? await queue.send(message, ANNOUNCE_DELAY_SECONDS) : undefined;
     let versions: (string | undefined)[];
     try {
       versions = await this.apply(partnerId, changes, events);
     } catch (err) {
-      if (announced) await this.queue?.withdraw(announced).catch(() => undefined);
+      if (announced) await queue?.withdraw(announced).catch(() => undefined);
       throw err;
     }
-    // The change is made. Its announcement is made visible now, without holding up the answer
-    // (the request path waits for one queue round trip, the send): if this is lost, the
-    // announcement still comes after its delay.
-    if (announced) void this.queue?.release(announced).catch(() => undefined);
+    if (announced && queue) {
+      // The request path waits for one queue round trip, the send: if the release is lost, the
+      // announcement still comes after its delay (not settled: the worker checks everything).
+      const release = (settled: boolean) => queue.release(announced, settled ? { ...message, settled: true } : undefined);
+      if (follow) follow.hold(release);
+      else void release(true).catch(() => undefined);
+    }
     return versions;
   }
 

@@ -55,7 +55,7 @@ describe('the bundle under the local runner', () => {
       registeredTimers()
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['expireDelegatedAdmin', 'repairCustomerIndex']);
+    ).toEqual(['expireDelegatedAdmin']);
     expect(registeredQueueTriggers().map(([name]) => name)).toEqual(['deliverEvents']);
   });
 

@@ -121,9 +121,7 @@ describe('the deployment package', () => {
       // its own HTTP proxy, through which request and response bodies stream.
       expect(capabilities.HttpUri).toMatch(/^http:\/\/localhost:\d+\/$/);
       const trigger = (name: string) => Object.values(seen.find((m) => m.name === name)!.bindings).find((b) => b.direction === 'in')!;
-      expect(seen.map((m) => m.name).sort()).toEqual(
-        [...Object.keys(operations), 'deliverEvents', 'expireDelegatedAdmin', 'repairCustomerIndex'].sort(),
-      );
+      expect(seen.map((m) => m.name).sort()).toEqual([...Object.keys(operations), 'deliverEvents', 'expireDelegatedAdmin'].sort());
       for (const op of Object.values(operations)) {
         expect(trigger(op.name), op.name).toMatchObject({
           type: 'httpTrigger',
