@@ -30,7 +30,7 @@ import { loadConfig } from '../src/config';
 import { buildDeps, setDeps } from '../src/deps';
 import { tableStorage } from '../src/storage';
 import { relationshipKey } from '../src/storage/layout';
-import { relationshipView } from '../src/http/views';
+import { relationshipView } from '../src/http/wire';
 import type { Partner, Relationship } from '../src/domain/model';
 import { authorizePartner } from '../src/domain/access';
 import { enrolPartners } from '../src/domain/operator';

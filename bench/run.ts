@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config';
 import { buildDeps, setDeps, type AppDeps } from '../src/deps';
-import { createInvitation } from '../src/domain/invitations';
+import { createInvitation } from '../src/domain/invitationCreate';
 import type { Partner } from '../src/domain/model';
 import { enrolPartners } from '../src/domain/operator';
 import { findPartner } from '../src/domain/partners';

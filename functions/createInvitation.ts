@@ -1,6 +1,6 @@
 import { apiPath } from '../src/api/paths';
 import { operations } from '../src/api/operations';
-import { createInvitation as create } from '../src/domain/invitations';
+import { createInvitation as create } from '../src/domain/invitationCreate';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
 import { localeFromAcceptLanguage } from '../src/i18n';

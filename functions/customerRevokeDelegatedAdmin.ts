@@ -4,10 +4,9 @@ import { listCustomerRelationships } from '../src/domain/customerSide';
 import { revokeByCustomer } from '../src/domain/delegatedAdmin';
 import { endpoint } from '../src/http/endpoint';
 import { PAGE_HEADERS, signInUrl, signOutUrl } from '../src/http/pages';
-import { requirePrincipal } from '../src/http/principal';
 import { register } from '../src/http/register';
 import { isFormPost } from '../src/http/sameSite';
-import { customerRelationshipView } from '../src/http/views';
+import { customerRelationshipView } from '../src/http/wire';
 import { localeFromAcceptLanguage } from '../src/i18n';
 import { customerPage } from '../src/views/pages';
 
@@ -15,8 +14,12 @@ const self = apiPath(operations.customerPage.route);
 const revokePath = (partnerId: string) => apiPath(operations.customerRevokeDelegatedAdmin.route, { partnerId });
 
 /** The customer's global admin removes a partner's roles. Browsers get the page again, API clients JSON. No email. */
-export const customerRevokeDelegatedAdmin = endpoint(operations.customerRevokeDelegatedAdmin)(async ({ deps, params, request }) => {
-  const principal = requirePrincipal(request.headers);
+export const customerRevokeDelegatedAdmin = endpoint(operations.customerRevokeDelegatedAdmin)(async ({
+  deps,
+  params,
+  principal,
+  request,
+}) => {
   const locale = localeFromAcceptLanguage(request.headers.get('accept-language'));
   const revoked = await revokeByCustomer(deps, principal, params.partnerId);
   if (!isFormPost(request)) return { status: 200, json: customerRelationshipView(revoked, locale) };

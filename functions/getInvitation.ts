@@ -1,5 +1,5 @@
 import { operations } from '../src/api/operations';
-import { getInvitation as get } from '../src/domain/invitations';
+import { getInvitation as get } from '../src/domain/invitationViews';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
 

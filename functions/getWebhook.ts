@@ -2,7 +2,7 @@ import { operations } from '../src/api/operations';
 import { getWebhook as get } from '../src/domain/webhooks';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { webhookView } from '../src/http/webhookViews';
+import { webhookView } from '../src/http/webhookWire';
 
 export const getWebhook = endpoint(operations.getWebhook)(async ({ deps, partner }) => ({
   status: 200,

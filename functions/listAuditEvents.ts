@@ -2,7 +2,7 @@ import { operations } from '../src/api/operations';
 import { listAuditEvents as list } from '../src/domain/audit';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { pageRequest, pageView } from '../src/http/views';
+import { pageRequest, pageView } from '../src/http/wire';
 
 export const listAuditEvents = endpoint(operations.listAuditEvents)(async ({ deps, partner, query }) => ({
   status: 200,

@@ -2,7 +2,7 @@ import { operations } from '../src/api/operations';
 import { listCustomerRelationships as list } from '../src/domain/customerSide';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { customerRelationshipView, pageRequest, pageView } from '../src/http/views';
+import { customerRelationshipView, pageRequest, pageView } from '../src/http/wire';
 import { localeFromAcceptLanguage } from '../src/i18n';
 
 /** The customer's global admin: its partners, their roles, status and end dates. */

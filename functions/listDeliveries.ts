@@ -2,8 +2,8 @@ import { operations } from '../src/api/operations';
 import { listDeliveries as list } from '../src/domain/webhooks';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { pageRequest, pageView } from '../src/http/views';
-import { deliveryView } from '../src/http/webhookViews';
+import { pageRequest, pageView } from '../src/http/wire';
+import { deliveryView } from '../src/http/webhookWire';
 
 export const listDeliveries = endpoint(operations.listDeliveries)(async ({ deps, partner, query }) => ({
   status: 200,

@@ -2,7 +2,7 @@ import { operations } from '../src/api/operations';
 import { listRelationships as list } from '../src/domain/relationships';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
-import { pageRequest, pageView, relationshipView } from '../src/http/views';
+import { pageRequest, pageView, relationshipView } from '../src/http/wire';
 
 export const listRelationships = endpoint(operations.listRelationships)(async ({ deps, partner, query }) => ({
   status: 200,

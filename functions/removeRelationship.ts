@@ -3,7 +3,7 @@ import { REMOVAL_NOTICE, removeRelationship as remove } from '../src/domain/rela
 import { endpoint } from '../src/http/endpoint';
 import { parseIfMatch } from '../src/http/etag';
 import { register } from '../src/http/register';
-import { relationshipView } from '../src/http/views';
+import { relationshipView } from '../src/http/wire';
 
 /** Revokes delegated admin and removes the customer from the list. Sends the customer nothing. */
 export const removeRelationship = endpoint(operations.removeRelationship)(async ({ deps, partner, principal, params, body, request }) => {

@@ -3,7 +3,7 @@ import { revokeDelegatedAdmin as revoke } from '../src/domain/delegatedAdmin';
 import { endpoint } from '../src/http/endpoint';
 import { parseIfMatch } from '../src/http/etag';
 import { register } from '../src/http/register';
-import { relationshipView } from '../src/http/views';
+import { relationshipView } from '../src/http/wire';
 
 /** The partner ends delegated admin early; the relationship stays. */
 export const revokeDelegatedAdmin = endpoint(operations.revokeDelegatedAdmin)(async ({ deps, partner, principal, params, request }) => {

@@ -1,5 +1,5 @@
 import { operations } from '../src/api/operations';
-import { revokeInvitation as revoke } from '../src/domain/invitations';
+import { revokeInvitation as revoke } from '../src/domain/invitationRevoke';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
 

@@ -1,5 +1,5 @@
 import { operations } from '../src/api/operations';
-import { sendInvitation as send } from '../src/domain/invitations';
+import { sendInvitation as send } from '../src/domain/invitationSending';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
 

@@ -3,7 +3,7 @@ import { setAutoExtend } from '../src/domain/delegatedAdmin';
 import { endpoint } from '../src/http/endpoint';
 import { parseIfMatch } from '../src/http/etag';
 import { register } from '../src/http/register';
-import { relationshipView } from '../src/http/views';
+import { relationshipView } from '../src/http/wire';
 
 /** The partner switches auto-extension of delegated admin (If-Match: 412 when the relationship changed). */
 export const setDelegatedAdminAutoExtend = endpoint(operations.setDelegatedAdminAutoExtend)(async ({

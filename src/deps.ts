@@ -5,8 +5,7 @@
 import { routes } from './api/routes';
 import { apiPath } from './api/paths';
 import { loadConfig, type Config } from './config';
-import type { Clock, Deps, EventQueue, Settings } from './domain/ports';
-import type { WebhookDeps } from './domain/webhooks';
+import type { Clock, Deps, EventQueue, Settings, WebhookDeps } from './domain/ports';
 import { createMailer } from './email/acsMailer';
 import { tableStorage, type Storage } from './storage';
 import { HttpWebhookTransport } from './webhooks/transport';

@@ -207,8 +207,7 @@ export const operations = {
   acceptInvitation: op({
     name: 'acceptInvitation',
     ...routes.acceptInvitation,
-    // The handler requires the principal itself, so that a browser gets every error as a page.
-    access: 'anonymous',
+    access: 'principal',
     summary: "Accept or decline an invitation as the customer's global admin (a browser's form post gets pages)",
     params: AcceptParams,
     body: AcceptBody,
@@ -315,8 +314,7 @@ export const operations = {
   customerRevokeDelegatedAdmin: op({
     name: 'customerRevokeDelegatedAdmin',
     ...routes.customerRevokeDelegatedAdmin,
-    // The handler requires the principal itself, so that a browser gets every error as a page.
-    access: 'anonymous',
+    access: 'principal',
     summary: "The customer's global admin removes a partner's delegated admin roles (JSON, or the page's form post); no email is sent",
     params: PartnerParams,
     body: CustomerRevokeBody,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EVENT_ID } from '../domain/events';
 import { AUDIT_ACTIONS } from '../domain/model';
-import { DELIVERY_STATUSES } from '../domain/webhooks';
+import { DELIVERY_STATUSES } from '../domain/model';
 import { Continuation, IsoDate, PageSize } from './schemas';
 
 export const EVENT_TYPES = [...AUDIT_ACTIONS, 'test.created'] as const;

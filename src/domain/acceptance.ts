@@ -17,7 +17,7 @@
 import { authorizeCustomerAdmin } from './access';
 import { auditEvent, mirrorInvitationEvents, recordAudit } from './audit';
 import { AppError, conflict, forbidden, gone, WriteConflict } from './errors';
-import { effectiveStatus, expireIfDue, transition } from './invitations';
+import { effectiveStatus, expireIfDue, transition } from './invitation';
 import {
   actorOf,
   systemActor,
@@ -59,7 +59,7 @@ async function verified(deps: Pick<Deps, 'store' | 'settings'>, ref: LinkRef): P
 export interface Answer {
   status: 'accepted' | 'declined';
   invitation: Invitation;
-  /** As they are now: a later removal shows as status `removed` (what the customer may see of them: src/http/views.ts). */
+  /** As they are now: a later removal shows as status `removed` (what the customer may see of them: src/http/wire.ts). */
   relationships: Relationship[];
   /** Accepted, but the reseller's relationship has since been removed. */
   ended?: boolean;

@@ -12,15 +12,13 @@ import { createHmac } from 'node:crypto';
 import { completeAcceptance } from './acceptance';
 import { completeOwed } from './customerSide';
 import { WriteConflict } from './errors';
-import { eventIdTime, type CloudEvent } from './events';
-import type { Deps, EventMessage, Logger } from './ports';
-import { subscribed, type Delivery, type Webhook, type WebhookDeps } from './webhooks';
+import { eventIdTime } from './events';
+import type { CloudEvent, Delivery, Webhook } from './model';
+import { ANNOUNCE_DELAY_SECONDS, type Deps, type EventMessage, type Logger, type WebhookDeps } from './ports';
+import { subscribed } from './webhooks';
 
 /** Retries after the first attempt of a round, in seconds (times WEBHOOK_RETRY_SCALE), then `failed`. */
 export const RETRY_SCHEDULE_SECONDS = [10, 60, 300, 1800, 7200, 21600, 43200, 86400] as const;
-
-/** How long a commit's announcement stays invisible: longer than any commit takes. */
-export const ANNOUNCE_DELAY_SECONDS = 30;
 
 /** An announced event still missing this long after its id was made belongs to a failed commit. */
 const MISSING_GRACE_MS = 2 * 60_000;

@@ -5,24 +5,28 @@
  * service's sender domain vouches for what goes out, so a send must always show the customer
  * the genuine link.
  *
- * - html: an `<a href="URL">` (the value exactly, after entity decoding and the trimming
- *   browsers do) with visible, non-blank text, outside comments, outside `<head>`, `<template>`,
- *   `<script>`, `<style>`, `<title>`, `<noscript>` and the like, and with no ancestor (nor itself)
- *   hidden by the `hidden` attribute, `aria-hidden="true"`, or an inline style such as
- *   `display:none`, `visibility:hidden`, `opacity:0`, a zero `font-size`, `height`, `width` or
- *   `max-height`, or `mso-hide:all`. Text hidden the same way inside the anchor does not count.
- *   A stylesheet that hides anything (`<style>` with such a declaration, `@import`, or a
- *   `<link rel="stylesheet">`) refuses the body: which elements it hides cannot be told here.
+ * - html: read by parse5, the WHATWG parser that browsers and mail clients follow, so the tree
+ *   checked is the tree shown (a nested `<a>` splits, an unclosed tag or comment swallows the
+ *   rest, `<template>` content is inert, `<svg>`/`<math>` are foreign). The link must be the href
+ *   (exactly, after the trimming browsers do) of an HTML `<a>` with non-blank text of its own,
+ *   outside `<head>` (and not before a `</head>` the parser ignored), `<template>`, `<noscript>`,
+ *   `<select>`, `<object>`, foreign content, closed `<details>`/`<dialog>` and Outlook's
+ *   conditional markup, with no ancestor (nor itself) hidden by `hidden`, `aria-hidden="true"`
+ *   or an inline style (hidingStyles.ts). Text hidden the same way inside the anchor does not
+ *   count. A body that readers disagree on is refused whole: a comment that ends early (`<!-->`,
+ *   `--!>`), or a stylesheet that hides anything (which elements it hides cannot be told here).
+ *   `<noscript>` reads differently with and without scripting, so such a body must pass both.
  * - text: the URL delimited as a URL: not preceded by a letter, digit or URL character, and not
  *   followed by one (a sentence's final `.`, `,`, `;`, `:`, `!`, `?` or `)` is fine when a space
  *   or the end follows it, as mail clients leave those out of the link).
- *
- * The tokenizer is small and tolerant (it never throws): unknown or broken markup is read the
- * way browsers read it where that matters (an unterminated comment or hidden element hides
- * everything after it).
  */
+import { html as spec, parse, type DefaultTreeAdapterMap } from 'parse5';
+import { cssHides } from './hidingStyles';
 
-/** Elements whose content is never shown as part of the body (or not parsed as markup at all). */
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+/** Elements whose content a reader never sees as part of the body. */
 const HIDDEN_ELEMENTS = new Set([
   'head',
   'template',
@@ -38,126 +42,23 @@ const HIDDEN_ELEMENTS = new Set([
   'select',
   'datalist',
   'xmp',
-  'svg',
-  'math',
 ]);
+/** Elements that hide their content until opened (a `<summary>` stays visible). */
+const CLOSED_UNTIL_OPEN = new Set(['details', 'dialog']);
 
-/** Elements whose content is raw text up to their end tag (no tags inside). */
-const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'noembed', 'noframes', 'iframe', 'noscript', 'plaintext']);
+/**
+ * Comments that end early (`<!-->`, `<!--->`) or oddly (`--!>`): browsers end them there, other
+ * readers do not. Looked for in the source, anywhere: cheaper than parse5's error reporting, and
+ * stricter.
+ */
+const AMBIGUOUS_COMMENT = /<!---?>|--!>/;
 
-const VOID_ELEMENTS = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'source',
-  'track',
-  'wbr',
-  'param',
-  'keygen',
-]);
+const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name && !a.namespace)?.value;
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-/** Decodes the character references that matter for comparing an href (numeric and the common named ones). */
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);?/g, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-    }
-    return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
-  });
-}
-
-/** A zero length: `0`, `0px`, `0.0em`, `-0`, `0%`... */
-const ZERO = String.raw`[-+]?0*(?:\.0+)?(?:[a-z%]+)?`;
-const HIDING_DECLARATIONS = [
-  /(?:^|[;{\s])display\s*:\s*none\b/,
-  /(?:^|[;{\s])visibility\s*:\s*(?:hidden|collapse)\b/,
-  new RegExp(String.raw`(?:^|[;{\s])opacity\s*:\s*${ZERO}\s*(?:!important\s*)?(?:;|}|$)`),
-  new RegExp(
-    String.raw`(?:^|[;{\s])(?:font-size|height|max-height|width|max-width|line-height)\s*:\s*${ZERO}\s*(?:!important\s*)?(?:;|}|$)`,
-  ),
-  /(?:^|[;{\s])mso-hide\s*:\s*all\b/,
-  /(?:^|[;{\s])content-visibility\s*:\s*hidden\b/,
-  /(?:^|[;{\s])clip-path\s*:/,
-  /(?:^|[;{\s])clip\s*:\s*rect/,
-  /(?:^|[;{\s])text-indent\s*:\s*-/,
-  /(?:^|[;{\s])transform\s*:\s*scale\(\s*0*(?:\.0+)?\s*[,)]/,
-  /(?:^|[;{\s])(?:left|top|right|bottom|margin-left|margin-top)\s*:\s*-\s*\d{3,}/,
-];
-
-/** Whether CSS text (an inline style or a stylesheet) hides what it applies to. */
-export function cssHides(css: string): boolean {
-  const normalised = decodeEntities(css)
-    .toLowerCase()
-    .replace(/\/\*[\s\S]*?(\*\/|$)/g, ' ')
-    .replace(/\\/g, '');
-  return HIDING_DECLARATIONS.some((re) => re.test(normalised));
-}
-
-interface Tag {
-  name: string;
-  end: boolean;
-  attrs: Map<string, string>;
-  selfClosing: boolean;
-}
-
-const TAG_OPEN = /<(\/?)([A-Za-z][^\s/>]*)/y;
-
-/** Reads a tag starting at `<` at `i`; returns it and where the markup continues. */
-function readTag(html: string, i: number): { tag: Tag; next: number } | undefined {
-  TAG_OPEN.lastIndex = i;
-  const m = TAG_OPEN.exec(html);
-  if (!m) return undefined;
-  const tag: Tag = { name: m[2]!.toLowerCase(), end: m[1] === '/', attrs: new Map(), selfClosing: false };
-  let j = i + m[0].length;
-  const n = html.length;
-  while (j < n) {
-    while (j < n && /[\s/]/.test(html[j]!)) {
-      if (html[j] === '/' && html[j + 1] === '>') tag.selfClosing = true;
-      j++;
-    }
-    if (j >= n) break;
-    if (html[j] === '>') return { tag, next: j + 1 };
-    let name = '';
-    // An attribute name may start with '=' (browsers take it as a name character there).
-    if (html[j] === '=') name += html[j++];
-    while (j < n && !/[\s/>=]/.test(html[j]!)) name += html[j++];
-    while (j < n && /\s/.test(html[j]!)) j++;
-    let value = '';
-    if (html[j] === '=') {
-      j++;
-      while (j < n && /\s/.test(html[j]!)) j++;
-      const q = html[j];
-      if (q === '"' || q === "'") {
-        const close = html.indexOf(q, j + 1);
-        const stop = close === -1 ? n : close;
-        value = html.slice(j + 1, stop);
-        j = stop + 1;
-      } else {
-        while (j < n && !/[\s>]/.test(html[j]!)) value += html[j++];
-      }
-    }
-    const key = name.toLowerCase();
-    // The first of a repeated attribute wins, as in browsers.
-    if (key && !tag.attrs.has(key)) tag.attrs.set(key, decodeEntities(value));
-  }
-  // An unterminated tag swallows the rest of the document.
-  return { tag, next: n };
-}
-
-function hiddenByAttributes(tag: Tag): boolean {
-  if (tag.attrs.has('hidden')) return true;
-  if ((tag.attrs.get('aria-hidden') ?? '').trim().toLowerCase() === 'true') return true;
-  const style = tag.attrs.get('style');
+function hiddenElement(el: Element, parentHidden: boolean): boolean {
+  if (parentHidden || el.namespaceURI !== spec.NS.HTML || HIDDEN_ELEMENTS.has(el.tagName)) return true;
+  if (attr(el, 'hidden') !== undefined || (attr(el, 'aria-hidden') ?? '').trim().toLowerCase() === 'true') return true;
+  const style = attr(el, 'style');
   return style !== undefined && cssHides(style);
 }
 
@@ -170,139 +71,100 @@ function trimUrl(s: string): string {
   return s.slice(a, b);
 }
 
-const RAW_TEXT_END = new Map<string, RegExp>();
-/** The end tag of a raw-text element (case-insensitive), compiled once per name. */
-function rawTextEnd(name: string): RegExp {
-  let re = RAW_TEXT_END.get(name);
-  if (!re) RAW_TEXT_END.set(name, (re = new RegExp(`</${name}[\\s/>]`, 'gi')));
-  return re;
+const BLANK = /^[\s\u00a0\u200b-\u200d\u2060\ufeff]*$/;
+/** Outlook's conditional markup: `<!--[if mso]>`, `<![if !mso]>`, `<!--[if !mso]><!-->` open; `[endif]` closes. */
+const CONDITIONAL_OPEN = /^\s*\[if\b/i;
+const CONDITIONAL_CLOSE = /\[endif\]\s*$/i;
+
+interface Frame {
+  node: Node;
+  hidden: boolean;
+  /** The link anchor this node is inside, if any (an anchor's own text is what a reader clicks). */
+  inLink: boolean;
 }
 
-interface Open {
-  name: string;
-  hidden: boolean;
+interface Reading {
+  found: boolean;
+  stylesheet: boolean;
+}
+
+/** Walks one parse of `html` in document order, without recursion (bodies nest thousands deep). */
+function read(html: string, url: string, scriptingEnabled: boolean, headEnd: number): Reading {
+  const doc = parse(html, { scriptingEnabled, sourceCodeLocationInfo: headEnd >= 0 });
+  const out: Reading = { found: false, stylesheet: false };
+  let conditional = 0;
+  const stack: Frame[] = [{ node: doc, hidden: false, inLink: false }];
+  while (stack.length) {
+    const { node, hidden, inLink } = stack.pop()!;
+    if (node.nodeName === '#text') {
+      if (inLink && !hidden && !BLANK.test((node as DefaultTreeAdapterMap['textNode']).value)) out.found = true;
+      continue;
+    }
+    if (node.nodeName === '#comment') {
+      const data = (node as DefaultTreeAdapterMap['commentNode']).data;
+      if (CONDITIONAL_OPEN.test(data)) conditional++;
+      if (CONDITIONAL_CLOSE.test(data)) conditional = Math.max(0, conditional - 1);
+      continue;
+    }
+    let childHidden = hidden;
+    let childInLink = inLink;
+    let summaryHidden: boolean | undefined;
+    if ('tagName' in node) {
+      const el = node;
+      if (el.tagName === 'style') out.stylesheet ||= stylesheetHides(el);
+      if (el.tagName === 'link' && /\bstylesheet\b/i.test(attr(el, 'rel') ?? '')) out.stylesheet = true;
+      const ownHidden = hiddenElement(el, hidden);
+      childHidden = ownHidden || (CLOSED_UNTIL_OPEN.has(el.tagName) && attr(el, 'open') === undefined);
+      // A closed <details> still shows its <summary>.
+      if (el.tagName === 'details') summaryHidden = ownHidden;
+      if (el.tagName === 'a' && el.namespaceURI === spec.NS.HTML) {
+        const href = attr(el, 'href');
+        const beforeHeadEnd = headEnd >= 0 && (el.sourceCodeLocation?.startOffset ?? 0) < headEnd;
+        childInLink = !childHidden && conditional === 0 && !beforeHeadEnd && href !== undefined && trimUrl(href) === url;
+      }
+      // Template content is inert, but a stylesheet inside it still counts against the body.
+      if (el.tagName === 'template') stack.push({ node: (el as DefaultTreeAdapterMap['template']).content, hidden: true, inLink: false });
+    }
+    const children = (node as { childNodes?: Node[] }).childNodes ?? [];
+    for (let k = children.length - 1; k >= 0; k--) {
+      const child = children[k]!;
+      const isSummary = summaryHidden !== undefined && child.nodeName === 'summary';
+      stack.push({ node: child, hidden: isSummary ? summaryHidden! : childHidden, inLink: childInLink });
+    }
+  }
+  return out;
+}
+
+function stylesheetHides(style: Element): boolean {
+  const css = style.childNodes.map((c) => (c.nodeName === '#text' ? (c as DefaultTreeAdapterMap['textNode']).value : '')).join('');
+  return cssHides(css) || /@import/i.test(css);
 }
 
 export type HtmlLinkCheck = { ok: true } | { ok: false; reason: string };
 
 /** Whether `html` shows `url` as the href of a visible anchor with visible text (see above). */
 export function htmlHasVisibleLink(html: string, url: string): HtmlLinkCheck {
-  const stack: Open[] = [];
-  const hiddenNow = () => stack.length > 0 && stack[stack.length - 1]!.hidden;
-  /** The anchor being read: its stack depth, whether it is the link, and its visible text so far. */
-  let anchor: { depth: number; isLink: boolean; text: string } | undefined;
-  let found = false;
-  let stylesheet = false;
-  /** How many elements of each name are open: keeps stray end tags cheap (a body may hold thousands). */
-  const openCount = new Map<string, number>();
-  const push = (o: Open) => {
-    stack.push(o);
-    openCount.set(o.name, (openCount.get(o.name) ?? 0) + 1);
-  };
-  /** Closes every element from `depth` up. */
-  const popTo = (depth: number) => {
-    while (stack.length > depth) {
-      const o = stack.pop()!;
-      openCount.set(o.name, openCount.get(o.name)! - 1);
-    }
-  };
-
-  const closeAnchor = () => {
-    if (anchor?.isLink && anchor.text.replace(/[\s\u00a0\u200b-\u200d\u2060\ufeff]+/g, '') !== '') found = true;
-    anchor = undefined;
-  };
-
-  let i = 0;
-  const n = html.length;
-  while (i < n) {
-    const lt = html.indexOf('<', i);
-    const textEnd = lt === -1 ? n : lt;
-    if (textEnd > i) {
-      if (anchor && !hiddenNow()) anchor.text += decodeEntities(html.slice(i, textEnd));
-      i = textEnd;
-      continue;
-    }
-    // Comments, doctype, CDATA, processing instructions.
-    if (html.startsWith('<!--', i)) {
-      const close = /--!?>/g;
-      close.lastIndex = i + 4;
-      // `<!-->` and `<!--->` end at once, as in browsers.
-      const early = /^<!--->?|^<!-->/.exec(html.slice(i, i + 5));
-      if (early && early[0].endsWith('>')) {
-        i += early[0].length;
-        continue;
-      }
-      const m = close.exec(html);
-      i = m ? m.index + m[0].length : n;
-      continue;
-    }
-    if (html.startsWith('<!', i) || html.startsWith('<?', i) || html.startsWith('</ ', i)) {
-      const close = html.indexOf('>', i + 2);
-      i = close === -1 ? n : close + 1;
-      continue;
-    }
-    const read = readTag(html, i);
-    if (!read) {
-      // A lone '<' is text.
-      if (anchor && !hiddenNow()) anchor.text += '<';
-      i++;
-      continue;
-    }
-    const { tag } = read;
-    i = read.next;
-    if (tag.end) {
-      // An end tag without an open element of its name is ignored (in O(1): no scan of the stack).
-      if (!(openCount.get(tag.name) ?? 0)) continue;
-      let at = stack.length - 1;
-      while (stack[at]!.name !== tag.name) at--;
-      if (anchor && at < anchor.depth) closeAnchor();
-      popTo(at);
-      if (anchor && tag.name === 'a' && at === anchor.depth) closeAnchor();
-      continue;
-    }
-    // <body> ends an unclosed <head>, as in browsers.
-    if (tag.name === 'body') {
-      if (openCount.get('head')) popTo(stack.findIndex((o) => o.name === 'head'));
-    }
-    if (tag.name === 'link' && /\bstylesheet\b/i.test(tag.attrs.get('rel') ?? '')) stylesheet = true;
-    const hidden = hiddenNow() || HIDDEN_ELEMENTS.has(tag.name) || hiddenByAttributes(tag);
-    if (tag.name === 'a') {
-      // An anchor inside an anchor closes the first one, as in browsers.
-      if (anchor) {
-        const depth = anchor.depth;
-        closeAnchor();
-        popTo(depth);
-      }
-      const href = trimUrl(tag.attrs.get('href') ?? '');
-      anchor = { depth: stack.length, isLink: !hidden && tag.attrs.has('href') && href === url, text: '' };
-    }
-    if (VOID_ELEMENTS.has(tag.name)) continue;
-    if (RAW_TEXT.has(tag.name)) {
-      if (tag.name === 'plaintext') break;
-      const close = rawTextEnd(tag.name);
-      close.lastIndex = i;
-      const m = close.exec(html);
-      const contentEnd = m ? m.index : n;
-      if (tag.name === 'style') {
-        const content = html.slice(i, contentEnd);
-        if (cssHides(content) || /@import/i.test(content)) stylesheet = true;
-      }
-      if (!m) break;
-      const endTag = html.indexOf('>', m.index);
-      i = endTag === -1 ? n : endTag + 1;
-      continue;
-    }
-    push({ name: tag.name, hidden });
+  if (AMBIGUOUS_COMMENT.test(html)) {
+    return {
+      ok: false,
+      reason: 'must not hold a comment that ends early or oddly (<!-->, <!--->, --!>): mail clients read it differently',
+    };
   }
-  closeAnchor();
-  if (stylesheet) {
+  // A `</head>` the parser ignored still marks, for some readers, where the head ends.
+  let headEnd = -1;
+  for (const m of html.matchAll(/<\/head[\s/>]/gi)) headEnd = m.index;
+  const readings = [read(html, url, true, headEnd)];
+  if (/<noscript/i.test(html)) readings.push(read(html, url, false, headEnd));
+  if (readings.some((r) => r.stylesheet)) {
     return {
       ok: false,
       reason:
         'must not hide content with a stylesheet (<style> with display:none and the like, @import, or <link rel="stylesheet">); use inline styles',
     };
   }
-  return found ? { ok: true } : { ok: false, reason: `must show the invitation URL as the href of a visible link: <a href="${url}">…</a>` };
+  return readings.every((r) => r.found)
+    ? { ok: true }
+    : { ok: false, reason: `must show the invitation URL as the href of a visible link: <a href="${url}">…</a>` };
 }
 
 /** Characters that may continue a URL (RFC 3986), so the link a mail client makes would be another one. */

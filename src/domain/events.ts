@@ -1,32 +1,13 @@
 /**
  * Events (the outbox): every state change is also an event, a CloudEvent 1.0, written in the
  * same atomic commit as the change and its audit event. The events of a commit are derived from
- * its audit events here, in one place, so no use case can forget them: the store applies
- * `withEvents` to every commit. A provider's own relationship changes are committed in the
+ * its audit events here, in one place, so no use case can forget them: every commit of the
+ * store records `eventsOf` its changes. A provider's own relationship changes are committed in the
  * provider's data, so they are events of the provider.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent, Invitation, Relationship } from './model';
+import type { AuditEvent, CloudEvent, EventType, Invitation, Relationship } from './model';
 import type { Change } from './ports';
-
-/** Event types: every audit action, and the webhook test event. */
-export type EventType = AuditEvent['action'] | 'test.created';
-
-/** A CloudEvent 1.0 in its structured JSON form. */
-export interface CloudEvent {
-  specversion: '1.0';
-  /** Time-ordered (see newEventId): a partner's events sort by id in the order they were written. */
-  id: string;
-  /** `/partners/{partnerId}` */
-  source: string;
-  type: EventType;
-  /** `invitations/{id}` or `relationships/{customerId}` */
-  subject?: string;
-  time: string;
-  datacontenttype: 'application/json';
-  /** The resource after the change. */
-  data: Record<string, unknown>;
-}
 
 let lastMs = 0;
 let counter = 0;

@@ -188,6 +188,63 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
+/** Event types: every audit action, and the webhook test event. */
+export type EventType = AuditAction | 'test.created';
+
+/** An event (the outbox, src/domain/events.ts): a CloudEvent 1.0 in its structured JSON form. */
+export interface CloudEvent {
+  specversion: '1.0';
+  /** Time-ordered (see newEventId): a partner's events sort by id in the order they were written. */
+  id: string;
+  /** `/partners/{partnerId}` */
+  source: string;
+  type: EventType;
+  /** `invitations/{id}` or `relationships/{customerId}` */
+  subject?: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** The resource after the change. */
+  data: Record<string, unknown>;
+}
+
+/** A partner's webhook registration (src/domain/webhooks.ts). */
+export interface Webhook {
+  partnerId: string;
+  url: string;
+  /** Event types delivered, or ['*'] for all. */
+  events: string[];
+  enabled: boolean;
+  /** `whsec_<base64 key>` */
+  secret: string;
+  /** The secret before the last rotation: it keeps signing until `previousSecretExpiresAt`. */
+  previousSecret?: string;
+  previousSecretExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** The delivery state of one event to the partner's webhook (src/domain/delivery.ts). */
+export interface Delivery {
+  eventId: string;
+  type: EventType;
+  status: DeliveryStatus;
+  /** Attempts made so far (all rounds). */
+  attempts: number;
+  /** `attempts` when the current round (the first, or a redelivery) began. */
+  roundStart: number;
+  roundStartedAt?: string;
+  lastAttemptAt?: string;
+  lastStatusCode?: number;
+  lastError?: string;
+  /** The first bytes of the receiver's last answer. */
+  lastResponse?: string;
+  nextAttemptAt?: string;
+  deliveredAt?: string;
+}
+
 /** Something the store holds, with the version that guards the next write of it. */
 export interface Versioned<T> {
   value: T;

@@ -25,7 +25,7 @@ export const SEED_ACTOR: Actor = { id: 'seed', name: 'npm run seed', tenantId: '
 type OperatorDeps = Pick<Deps, 'store' | 'directory' | 'clock'>;
 
 export function listPartners(deps: Pick<Deps, 'store'>, page: PageRequest): Promise<Page<PartnerRecord>> {
-  return deps.store.partnerList(page);
+  return deps.store.partnerRecords(page);
 }
 
 export async function getPartnerRecord(deps: Pick<Deps, 'store'>, id: string): Promise<PartnerRecord> {
@@ -106,7 +106,7 @@ export async function putPartner(
     return { created: !before, partner: proposed };
   });
   // Second step: the listing's copy (derived; a retried PUT writes it again).
-  await deps.store.listPartner(result.partner);
+  await deps.store.writePartnerListing(result.partner);
   forgetPartner(deps.directory, id);
   return result;
 }

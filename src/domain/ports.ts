@@ -2,125 +2,45 @@
  * The ports the use cases need, in the domain's words. Adapters (src/storage, src/email)
  * implement them; how rows, keys, index rows and cursors look is the adapters' business.
  */
-import type {
-  AuditEvent,
-  CustomerRelationship,
-  Invitation,
-  InvitationStatus,
-  Page,
-  PageRequest,
-  Partner,
-  PartnerRecord,
-  Relationship,
-  RelationshipStatus,
-  Versioned,
-} from './model';
-import type { CloudEvent } from './events';
-import type { Delivery, DeliveryStatus, Webhook } from './webhooks';
+import type { AuditEvent, CustomerRelationship, Page, PageRequest, Partner } from './model';
+import type { AuditChange, AuditLog } from './store/audit';
+import type { EventChange, EventStore } from './store/events';
+import type { InvitationChange, InvitationStore } from './store/invitations';
+import type { PartnerChange, PartnerRecords } from './store/partners';
+import type { RelationshipChange, RelationshipStore } from './store/relationships';
 
-/** One change of an atomic commit; every change of a commit belongs to one partner. */
-export type Change =
-  | { kind: 'createInvitation'; invitation: Invitation }
-  /** Replaces the invitation only if it is still at `version`. */
-  | { kind: 'updateInvitation'; invitation: Invitation; version: string }
-  /** Creates the relationship (no `previous`) or replaces `previous` if it is unchanged. */
-  | { kind: 'saveRelationship'; relationship: Relationship; previous?: Versioned<Relationship> | undefined }
-  | { kind: 'recordAudit'; event: AuditEvent }
-  /** Records that an invitation's step in this partner's data is applied: at most once. */
-  | { kind: 'markAcceptanceStep'; invitationId: string; resellerId: string; at: string }
-  /** Sets the partner's count of sends on a UTC day: creates it (no `version`) or replaces it if unchanged. */
-  | { kind: 'countSends'; day: string; count: number; version?: string | undefined }
-  /** Remembers a creation under its idempotency key: a new key, or replaces an expired record if unchanged. */
-  | { kind: 'rememberCreation'; record: CreationRecord; version?: string | undefined }
-  /** The partner's record (commit under the partner's own ID): created (no `version`) or replaced if still at `version`. */
-  | { kind: 'savePartner'; partner: PartnerRecord; version?: string | undefined }
-  /** Lists an already recorded event under a customer too (an invitation's events once its customer is known). */
-  | { kind: 'mirrorAuditForCustomer'; event: AuditEvent; customerId: string }
-  | EventChange;
-
-/** A `POST /api/invitations` remembered under its Idempotency-Key (hashed): what it created and answered. */
-export interface CreationRecord {
-  /** SHA-256 (hex) of the key. */
-  keyHash: string;
-  /** SHA-256 (hex) of the request body, canonical JSON. */
-  requestHash: string;
-  invitationId: string;
-  /** When the invitation was created (the record lapses 24 h later). */
-  at: string;
-  /** The invitation as first answered, once known (absent while a send of `send: true` is in flight). */
-  answer?: Invitation | undefined;
-}
+// The aggregates' ports, for the use cases that take them from here.
+export type * from './store/audit';
+export type * from './store/events';
+export type * from './store/invitations';
+export type * from './store/partners';
+export type * from './store/relationships';
 
 /**
- * Events and webhooks (src/domain/events.ts, webhooks.ts). Every commit also records the events
- * of its audit events (the store applies `eventsOf`); `recordEvent` adds one of its own.
+ * The partners' data, one port per aggregate (src/domain/store/*.ts): each owns its reads and
+ * its change kinds. A new aggregate is a new file there, joined to `Change` and `PartnerStore`.
  */
-export type EventChange =
-  | { kind: 'recordEvent'; event: CloudEvent }
-  /** Creates the registration (no `version`) or replaces it if it is still at `version`. */
-  | { kind: 'saveWebhook'; webhook: Webhook; version?: string | undefined }
-  | { kind: 'deleteWebhook' }
-  /** Creates the delivery state of an event (no `version`) or replaces it if still at `version`. */
-  | { kind: 'saveDelivery'; delivery: Delivery; version?: string | undefined };
+export type Change = InvitationChange | RelationshipChange | AuditChange | EventChange | PartnerChange;
 
-export interface InvitationFilter {
-  status: InvitationStatus | 'all';
-  /** Pending invitations past their expiry count as expired from this moment. */
-  now: Date;
-}
-
-export interface RelationshipFilter {
-  status: RelationshipStatus | 'all';
-  /** A prefix of the company name or the domain, already folded (see foldName). */
-  search?: string | undefined;
-}
-
-/**
- * Partners' data. Each partner's data changes only through `commit`, which applies all its
- * changes or none (WriteConflict when a version no longer matches or a record already exists;
- * UnavailableError when storage cannot be reached). Listings cost what their page costs.
- */
-export interface PartnerStore {
-  invitation(partnerId: string, invitationId: string): Promise<Versioned<Invitation> | undefined>;
-  relationship(partnerId: string, customerId: string): Promise<Versioned<Relationship> | undefined>;
-  acceptanceStepDone(partnerId: string, invitationId: string): Promise<boolean>;
-  /** Newest first. */
-  invitations(partnerId: string, filter: InvitationFilter, page: PageRequest): Promise<Page<Invitation>>;
-  /** By folded company name, then customer ID. */
-  relationships(partnerId: string, filter: RelationshipFilter, page: PageRequest): Promise<Page<Relationship>>;
-  /** Newest first. */
-  auditEvents(partnerId: string, filter: { customerId?: string | undefined }, page: PageRequest): Promise<Page<AuditEvent>>;
-  /** The partner's count of sends on a UTC day (YYYY-MM-DD), with the version guarding the next count. */
-  sendsOn(partnerId: string, day: string): Promise<Versioned<number> | undefined>;
-  /** The creation remembered under an idempotency key's hash, expired or not. */
-  creationRecord(partnerId: string, keyHash: string): Promise<Versioned<CreationRecord> | undefined>;
-  /** The audit events of one invitation, oldest first (at most `limit`). */
-  invitationEvents(partnerId: string, invitationId: string, limit: number): Promise<AuditEvent[]>;
-  /** The operator's record of a partner, with the version that guards its next change. */
-  partnerRecord(partnerId: string): Promise<Versioned<PartnerRecord> | undefined>;
-  /** Enrolled partners by ID: the operator's listing (see listPartner). */
-  partnerList(page: PageRequest): Promise<Page<PartnerRecord>>;
+/** Each partner's data changes only through `commit`: all its changes, or none. */
+export interface UnitOfWork {
   /**
-   * Writes the listing entry of a committed record (derived, idempotent: written again on every
-   * PUT, so a PUT retried after a failure here repairs it).
-   */
-  listPartner(partner: PartnerRecord): Promise<void>;
-  /**
-   * Returns the new version of each invitation or relationship change, in order (else undefined).
-   * With `follow`, the commit's announcement also carries what the customers' side still owes
-   * (`owed`), and is released only when `follow.hold`'s release is called.
+   * Applies the changes atomically in the partner's data (one entity group transaction),
+   * with the events they imply; WriteConflict when a version no longer matches or a record
+   * already exists, UnavailableError when storage cannot be reached. Returns, in the order of
+   * the changes, the new version of what each change saved (an invitation, relationship, send
+   * count, creation record, partner record, webhook or delivery), or undefined for a change
+   * that saves nothing versioned (audit events, events, marks, deletions). With `follow`, the
+   * commit's announcement also carries what the customers' side still owes (`owed`), and is
+   * released only when `follow.hold`'s release is called.
    */
   commit(partnerId: string, changes: Change[], follow?: FollowUp): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
   ping(): Promise<void>;
-  event(partnerId: string, eventId: string): Promise<CloudEvent | undefined>;
-  /** Oldest first, after the event `after` (exclusive), only events made before `settledBefore`. */
-  events(partnerId: string, filter: { after?: string | undefined; settledBefore: Date }, page: PageRequest): Promise<Page<CloudEvent>>;
-  webhook(partnerId: string): Promise<Versioned<Webhook> | undefined>;
-  delivery(partnerId: string, eventId: string): Promise<Versioned<Delivery> | undefined>;
-  /** Oldest event first. */
-  deliveries(partnerId: string, filter: { status: DeliveryStatus | 'all' }, page: PageRequest): Promise<Page<Delivery>>;
 }
+
+/** Partners' data: every aggregate's reads, and one commit. Listings cost what their page costs. */
+export type PartnerStore = InvitationStore & RelationshipStore & AuditLog & EventStore & PartnerRecords & UnitOfWork;
 
 /** A message of the delivery queue: these events of this partner are (or are about to be) committed. */
 export interface EventMessage {
@@ -140,6 +60,12 @@ export interface FollowUp {
   /** Receives the announcement's release: `settled` tells the worker the customer step is done. */
   hold(release: (settled: boolean) => Promise<void>): void;
 }
+
+/**
+ * How long a commit's announcement (its events' message, sent before the commit is applied)
+ * stays invisible: longer than any commit takes.
+ */
+export const ANNOUNCE_DELAY_SECONDS = 30;
 
 /** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
 export interface EventQueue {
@@ -169,6 +95,13 @@ export interface WebhookTransport {
   /** Whether the URL may be registered (scheme, and where its host resolves). */
   allowed(url: string): Promise<boolean>;
   post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
+}
+
+/** What webhook use cases need beyond the store. */
+export interface WebhookDeps {
+  queue: EventQueue;
+  transport: WebhookTransport;
+  webhookSettings: { retryScale: number };
 }
 
 /**

@@ -56,3 +56,8 @@ export function displayName(value: string, max: number): string {
     .trim();
   return Array.from(cleaned).slice(0, max).join('').trim();
 }
+
+/** Escapes text for HTML element content and quoted attribute values (pages and email drafts). */
+export function escapeHtml(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+}

@@ -5,54 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound } from './errors';
-import { cloudEvent, recordEvent, type CloudEvent, type EventType } from './events';
-import type { Page, PageRequest, Partner } from './model';
-import type { Deps, EventQueue, WebhookTransport } from './ports';
+import { cloudEvent, recordEvent } from './events';
+import type { CloudEvent, Delivery, DeliveryStatus, EventType, Page, PageRequest, Partner, Webhook } from './model';
+import type { Deps, WebhookDeps } from './ports';
 import { retryOnConflict } from './retry';
-
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export interface Webhook {
-  partnerId: string;
-  url: string;
-  /** Event types delivered, or ['*'] for all. */
-  events: string[];
-  enabled: boolean;
-  /** `whsec_<base64 key>` */
-  secret: string;
-  /** The secret before the last rotation: it keeps signing until `previousSecretExpiresAt`. */
-  previousSecret?: string;
-  previousSecretExpiresAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The delivery state of one event to the partner's webhook. */
-export interface Delivery {
-  eventId: string;
-  type: EventType;
-  status: DeliveryStatus;
-  /** Attempts made so far (all rounds). */
-  attempts: number;
-  /** `attempts` when the current round (the first, or a redelivery) began. */
-  roundStart: number;
-  roundStartedAt?: string;
-  lastAttemptAt?: string;
-  lastStatusCode?: number;
-  lastError?: string;
-  /** The first bytes of the receiver's last answer. */
-  lastResponse?: string;
-  nextAttemptAt?: string;
-  deliveredAt?: string;
-}
-
-/** What webhook use cases need beyond the store. */
-export interface WebhookDeps {
-  queue: EventQueue;
-  transport: WebhookTransport;
-  webhookSettings: { retryScale: number };
-}
 
 /** How long the old secret keeps signing after a rotation. */
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
@@ -74,10 +30,10 @@ export const urlRefused = () =>
     'webhook-url-refused',
   );
 
-type Store = Pick<Deps, 'store' | 'clock'>;
+type StoreAndClock = Pick<Deps, 'store' | 'clock'>;
 
 export async function putWebhook(
-  deps: Store & Pick<WebhookDeps, 'transport'>,
+  deps: StoreAndClock & Pick<WebhookDeps, 'transport'>,
   partner: Partner,
   body: { url: string; events: string[]; enabled: boolean },
 ): Promise<{ webhook: Webhook; created: boolean }> {
@@ -107,7 +63,7 @@ export async function deleteWebhook(deps: Pick<Deps, 'store'>, partner: Partner)
   });
 }
 
-export async function rotateSecret(deps: Store, partner: Partner): Promise<Webhook> {
+export async function rotateSecret(deps: StoreAndClock, partner: Partner): Promise<Webhook> {
   return retryOnConflict(async () => {
     const found = await deps.store.webhook(partner.id);
     if (!found) throw noWebhook();
@@ -125,7 +81,7 @@ export async function rotateSecret(deps: Store, partner: Partner): Promise<Webho
 }
 
 /** Commits a `test.created` event (delivered like any other); returns its id. */
-export async function sendTestEvent(deps: Store, partner: Partner): Promise<string> {
+export async function sendTestEvent(deps: StoreAndClock, partner: Partner): Promise<string> {
   const webhook = await getWebhook(deps, partner);
   const at = deps.clock.now().toISOString();
   const event = cloudEvent(partner.id, 'test.created', at, { message: 'A test event for your webhook.', url: webhook.url }, 'webhooks');
@@ -142,7 +98,7 @@ export function listDeliveries(
 }
 
 /** Starts a new round of attempts for an event (after `failed`, say); a pending round goes on. */
-export async function redeliver(deps: Store & Pick<WebhookDeps, 'queue'>, partner: Partner, eventId: string): Promise<void> {
+export async function redeliver(deps: StoreAndClock & Pick<WebhookDeps, 'queue'>, partner: Partner, eventId: string): Promise<void> {
   const [event] = await Promise.all([deps.store.event(partner.id, eventId), getWebhook(deps, partner)]);
   if (!event) throw notFound(`No event ${eventId}.`);
   const attempt = await retryOnConflict(async () => {

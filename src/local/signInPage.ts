@@ -1,6 +1,6 @@
 /** The local sign-in form, the runner's stand-in for Microsoft Entra ID's sign-in page. */
 import { z } from 'zod';
-import { escapeHtml } from '../views/html';
+import { escapeHtml } from '../domain/text';
 
 /** The sign-in form's tenant rule is the principal parser's (zod's UUID), also as an HTML pattern. */
 const TENANT_PATTERN = z.regexes.uuid().source.replace(/^\^/, '').replace(/\$$/, '');

@@ -6,7 +6,8 @@ import { MemoryEventQueue } from '../queue/memoryQueue';
 import { StorageEventQueue } from '../queue/storageQueue';
 import { RowCustomerLedger } from './customerLedger';
 import { MemoryRows } from './memoryRows';
-import { RowPartnerDirectory, RowPartnerStore } from './partnerStore';
+import { RowPartnerDirectory } from './partnerRows';
+import { rowPartnerStore } from './partnerStore';
 import type { Rows } from './rows';
 import { TableRows, type TableRowsOptions } from './tableRows';
 
@@ -25,7 +26,7 @@ export interface Storage {
 export function storageOver<Q extends EventQueue = MemoryEventQueue>(rows: Rows, cursorKey: string, queue?: Q): Storage & { queue: Q } {
   const q = queue ?? (new MemoryEventQueue() as unknown as Q);
   return {
-    store: new RowPartnerStore(rows, cursorKey, q),
+    store: rowPartnerStore(rows, cursorKey, q),
     directory: new RowPartnerDirectory(rows),
     ledger: new RowCustomerLedger(rows, cursorKey),
     rows,

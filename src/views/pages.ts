@@ -6,7 +6,7 @@ import { accessOf, addDays, durationDays } from '../domain/grant';
 import { CUSTOMER_ADMIN_ROLE, hasAnyRole, type CustomerRelationship, type Invitation, type Locale, type Principal } from '../domain/model';
 import { roleName } from '../domain/roles';
 import { fill, formatExpiry, texts, type Values } from '../i18n';
-import { escapeHtml } from './html';
+import { escapeHtml } from '../domain/text';
 
 /** The pages' only stylesheet (the HTTP layer allows exactly this one by its hash). */
 export const PAGE_STYLE = `body{font-family:system-ui,"Segoe UI",Arial,sans-serif;line-height:1.5;color:#1b1b1b;background:#f5f5f5;margin:0}

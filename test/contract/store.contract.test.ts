@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auditEvent, recordAudit } from '../../src/domain/audit';
 import { AppError, WriteConflict } from '../../src/domain/errors';
-import type { Invitation, PartnerRecord, Relationship } from '../../src/domain/model';
+import { cloudEvent, recordEvent } from '../../src/domain/events';
+import type { Delivery, Invitation, PartnerRecord, Relationship, Webhook } from '../../src/domain/model';
 import { establish, newRev, saveRelationship } from '../../src/domain/relationships';
 import { newInvitationId } from '../../src/domain/tokens';
 import { adapters } from './adapters';
@@ -218,5 +219,66 @@ describe.each(adapters)('the partner store on $name', ({ storage }) => {
     await store.commit(id, [{ kind: 'savePartner', partner: { ...record, name: 'Fabrikam Renamed' }, version: v1 }]);
     expect((await directory.partner(id))?.name).toBe('Fabrikam Renamed');
     await expect(store.commit(id, [{ kind: 'savePartner', partner: record, version: v1 }])).rejects.toBeInstanceOf(WriteConflict);
+  });
+
+  it('commits changes of every aggregate as one: versions in order, and a stale one leaves the others unwritten', async () => {
+    const { store } = storage();
+    const p = randomUUID();
+    const at = new Date().toISOString();
+    const webhook: Webhook = {
+      partnerId: p,
+      url: 'https://hooks.example/in',
+      events: ['*'],
+      enabled: true,
+      secret: 'whsec_x',
+      createdAt: at,
+      updatedAt: at,
+    };
+    const inv = invitation(p);
+    const event = auditEvent(p, 'invitation.created', actor, new Date(), { invitationId: inv.id });
+    const versions = await store.commit(p, [
+      { kind: 'saveWebhook', webhook },
+      { kind: 'createInvitation', invitation: inv },
+      recordAudit(event),
+    ]);
+    expect(versions).toHaveLength(3);
+    expect(versions[0]).toBe((await store.webhook(p))?.version);
+    expect(versions[1]).toBe((await store.invitation(p, inv.id))?.version);
+    expect(versions[2]).toBeUndefined();
+
+    const delivery: Delivery = { eventId: randomUUID(), type: 'test.created', status: 'pending', attempts: 0, roundStart: 0 };
+    const other = invitation(p);
+    await expect(
+      store.commit(p, [
+        { kind: 'createInvitation', invitation: other },
+        { kind: 'saveDelivery', delivery },
+        recordAudit(auditEvent(p, 'invitation.created', actor, new Date(), { invitationId: other.id })),
+        { kind: 'saveWebhook', webhook: { ...webhook, url: 'https://hooks.example/stale' }, version: versions[1]! },
+      ]),
+    ).rejects.toBeInstanceOf(WriteConflict);
+    expect(await store.invitation(p, other.id)).toBeUndefined();
+    expect(await store.delivery(p, delivery.eventId)).toBeUndefined();
+    expect((await store.auditEvents(p, {}, { pageSize: 10 })).items.map((e) => e.id)).toEqual([event.id]);
+    expect((await store.webhook(p))?.value.url).toBe('https://hooks.example/in');
+
+    await store.commit(p, [{ kind: 'deleteWebhook' }]);
+    expect(await store.webhook(p)).toBeUndefined();
+  });
+
+  it('records events once and lists them oldest first, only once settled', async () => {
+    const { store } = storage();
+    const p = randomUUID();
+    const at = new Date().toISOString();
+    const first = cloudEvent(p, 'test.created', at, { n: 1 }, 'webhooks');
+    const second = cloudEvent(p, 'test.created', at, { n: 2 }, 'webhooks');
+    await store.commit(p, [recordEvent(first), recordEvent(second)]);
+    expect(await store.event(p, first.id)).toEqual(first);
+    await expect(store.commit(p, [recordEvent(first)])).rejects.toMatchObject({ reason: 'exists' });
+    const later = new Date(Date.now() + 60_000);
+    expect((await store.events(p, { settledBefore: later }, { pageSize: 10 })).items.map((e) => e.id)).toEqual([first.id, second.id]);
+    expect((await store.events(p, { after: first.id, settledBefore: later }, { pageSize: 10 })).items.map((e) => e.id)).toEqual([
+      second.id,
+    ]);
+    expect((await store.events(p, { settledBefore: new Date(Date.parse(at) - 60_000) }, { pageSize: 10 })).items).toEqual([]);
   });
 });

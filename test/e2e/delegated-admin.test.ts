@@ -9,6 +9,8 @@ import { processDueGrants } from '../../src/domain/delegatedAdmin';
 import { UnavailableError } from '../../src/domain/errors';
 import { GLOBAL_ADMINISTRATOR, GLOBAL_READER, DIRECTORY_READERS } from '../../src/domain/roles';
 import { adminOf, call, customerAdmin, drainQueue, startWorld, type Service, type Who, type World } from '../support/harness';
+import { accept, invite as inviteWith } from '../support/fixtures';
+import type { CreateInvitationInput } from '../../src/client';
 
 let svc: Service;
 let w: World;
@@ -18,19 +20,11 @@ afterAll(() => svc.close());
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 const EXCHANGE = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 
-async function invite(body: Record<string, unknown> = {}) {
-  const r = await call(svc, 'POST', '/api/invitations', {
-    as: adminOf(w.reseller),
-    body: { customer: { companyName: 'Contoso', email: 'it@contoso.example' }, ...body },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return { ...r.body, path: new URL(r.body.url as string).pathname } as { id: string; url: string; path: string; draft: any; access: any };
-}
+const invite = (body: Partial<CreateInvitationInput> = {}) => inviteWith(svc, w.reseller, body);
 
-async function acceptAs(ga: Who, extra: Record<string, unknown> = {}) {
+async function acceptAs(ga: Who, extra: Partial<CreateInvitationInput> = {}) {
   const inv = await invite(extra);
-  const r = await call(svc, 'POST', inv.path, { as: ga, body: { decision: 'accept' } });
-  expect(r.status).toBe(200);
+  await accept(svc, inv, ga);
   return inv;
 }
 

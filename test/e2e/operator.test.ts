@@ -221,7 +221,7 @@ describe('ugly cases', () => {
   it('a failed listing write answers 503 with the change made and audited; the retried PUT repairs the listing', async () => {
     const id = await enrol();
     const real = svc.deps.store;
-    svc.deps.store = wrapStore(real, { listPartner: () => Promise.reject(new UnavailableError('storage down (test)')) });
+    svc.deps.store = wrapStore(real, { writePartnerListing: () => Promise.reject(new UnavailableError('storage down (test)')) });
     try {
       const r = await put(id, reseller({ status: 'suspended' }));
       expect(r.status).toBe(503);

@@ -2,8 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTESTATION_STATEMENT } from '../../src/api/schemas';
-import { adminOf, call, customerAdmin, startWorld, type Service, type World } from '../support/harness';
+import { adminOf, call, startWorld, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
+import { accept, invite } from '../support/fixtures';
+import type { CreateInvitationInput } from '../../src/client';
 
 let svc: Service;
 let w: World;
@@ -31,15 +33,9 @@ async function pageAll(as: { tenantId: string; roles?: string[] }, query: string
   return { items, pages };
 }
 
-async function accepted(partner: { id: string }, extra: Record<string, unknown> = {}) {
-  const inv = await call(svc, 'POST', '/api/invitations', {
-    as: adminOf(partner),
-    body: { customer: { companyName: 'Removable', email: 'a@r.example' }, ...extra },
-  });
-  const ga = customerAdmin();
-  const r = await call(svc, 'POST', new URL(inv.body.url).pathname, { as: ga, body: {} });
-  expect(r.status).toBe(200);
-  return ga.tenantId;
+async function accepted(partner: { id: string }, extra: Partial<CreateInvitationInput> = {}) {
+  const inv = await invite(svc, partner, { customer: { companyName: 'Removable', email: 'a@r.example' }, ...extra });
+  return (await accept(svc, inv)).ga.tenantId;
 }
 
 describe('listRelationships', () => {

@@ -58,7 +58,7 @@ describe.skipIf(!existsSync(SEED))('npm run seed', () => {
       expect(events.map((e) => e.action)).toEqual(['partner.enrolled']);
       expect(events[0]!.actor).toEqual({ id: 'seed', name: 'npm run seed', tenantId: 'operator' });
     }
-    expect((await storage.store.partnerList({ pageSize: 500 })).items.map((p) => p.id)).toEqual(
+    expect((await storage.store.partnerRecords({ pageSize: 500 })).items.map((p) => p.id)).toEqual(
       expect.arrayContaining([reseller, provider]),
     );
     // A changed file updates the entry.

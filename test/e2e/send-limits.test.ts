@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminOf, call, seedWorld, startService, type Service } from '../support/harness';
+import { invite } from '../support/fixtures';
+import type { CreateInvitationInput } from '../../src/client';
 import { startFakeAcs, type FakeAcs } from '../support/fakeAcs';
 import type { Partner } from '../../src/domain/model';
 
@@ -31,11 +33,7 @@ beforeEach(() => acs.reset());
 /** A reseller of its own, so that every test starts with its day's counter at zero. */
 const freshReseller = async (): Promise<Partner> => (await seedWorld(svc.deps)).reseller;
 
-async function create(reseller: Partner, extra: Record<string, unknown> = {}) {
-  const r = await call(svc, 'POST', '/api/invitations', { as: adminOf(reseller), body: { ...body, ...extra } });
-  expect(r.status).toBe(201);
-  return r.body;
-}
+const create = (reseller: Partner, extra: Partial<CreateInvitationInput> = {}) => invite(svc, reseller, { ...body, ...extra });
 
 const send = (reseller: Partner, id: string, edits: Record<string, string> = {}) =>
   call(svc, 'POST', `/api/invitations/${id}/send`, { as: adminOf(reseller), body: edits });

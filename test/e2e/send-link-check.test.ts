@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminOf, call, startWorldWithEmail, type Service, type World } from '../support/harness';
+import { invite } from '../support/fixtures';
 import type { FakeAcs } from '../support/fakeAcs';
 
 let svc: Service;
@@ -21,11 +22,7 @@ beforeAll(async () => {
 afterAll(() => close());
 beforeEach(() => acs.reset());
 
-async function create() {
-  const r = await call(svc, 'POST', '/api/invitations', { as: adminOf(w.reseller), body });
-  expect(r.status).toBe(201);
-  return r.body as { id: string; url: string; draft: { html: string; text: string } };
-}
+const create = () => invite(svc, w.reseller, body);
 
 const send = (id: string, edits: Record<string, string>) =>
   call(svc, 'POST', `/api/invitations/${id}/send`, { as: adminOf(w.reseller), body: edits });
@@ -43,6 +40,15 @@ describe('an edited html body', () => {
     ['the URL as text only', (u) => `<p>${u}</p>`],
     ['a broken visible link: URL + X', (u) => `<a href="${u}X">${u}</a>`],
     ['the URL only in a title attribute', (u) => `<a title="${u}" href="https://evil.example/">Accept</a>`],
+    // Parser differentials: what a browser builds, not what a hand-written reader guesses.
+    [
+      'the link split by a nested anchor that takes the text',
+      (u) => `<a href="${u}"><div><a href="https://evil.example/">Accept</a></div></a>`,
+    ],
+    ['the link after a comment that ends early', (u) => `<!--><a href="${u}">Accept</a>-->`],
+    ['the link in a noscript', (u) => `<noscript><a href="${u}">Accept</a></noscript>`],
+    ['the link in svg foreign content', (u) => `<svg><foreignObject><a href="${u}">Accept</a></foreignObject></svg>`],
+    ['the link with a 1px font', (u) => `<a href="${u}" style="font-size:1px">Accept</a>`],
   ])('refuses %s (400 link-missing naming html), and sends nothing', async (_name, html) => {
     const inv = await create();
     const r = await send(inv.id, { html: html(inv.url) });

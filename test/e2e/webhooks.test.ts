@@ -1,15 +1,18 @@
 /**
  * Events and webhooks end to end: the service through the local runner on Azurite (tables and
- * queues), its queue trigger polled as `npm start` does, and loopback receivers that verify
- * every signature with their own code.
+ * queues), its queue trigger polled as `npm start` does, and loopback receivers that judge
+ * every delivery with outside code (the official `standardwebhooks` verifier, the `cloudevents` SDK).
  */
+import { CloudEvent } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/domain/errors';
 import { freePort } from '../../src/local/azurite';
 import { wrapStore } from '../support/faults';
 import { adminOf, call, customerAdmin, seedWorld, startWorld, type Service, type World } from '../support/harness';
-import { eventually, Receiver, verifySignature, type Received } from '../support/receiver';
+import { eventually, Receiver, signedBy, verifySignature, type Received } from '../support/receiver';
+import { accept, invite as inviteWith } from '../support/fixtures';
+import type { CreateInvitationInput } from '../../src/client';
 
 let svc: Service;
 let w: World;
@@ -31,31 +34,28 @@ async function register(partner: { id: string }, path: string, events: string[] 
   return r.body.secret as string;
 }
 
-async function invite(partner: { id: string }, extra: Record<string, unknown> = {}) {
-  const r = await call(svc, 'POST', '/api/invitations', {
-    as: adminOf(partner),
-    body: { customer: { companyName: 'Contoso', email: 'it@contoso.example', domain: 'contoso.example' }, ...extra },
-  });
-  expect(r.status).toBe(201);
-  return { id: r.body.id as string, path: new URL(r.body.url as string).pathname };
-}
+const invite = (partner: { id: string }, extra: Partial<CreateInvitationInput> = {}) =>
+  inviteWith(svc, partner, { customer: { companyName: 'Contoso', email: 'it@contoso.example', domain: 'contoso.example' }, ...extra });
 
 const deliveries = async (partner: { id: string }, status = 'all') =>
   (await call(svc, 'GET', `/api/webhooks/deliveries?status=${status}`, { as: adminOf(partner) })).body.items as any[];
 
 const deliveryOf = async (partner: { id: string }, eventId: string) => (await deliveries(partner)).find((d) => d.eventId === eventId);
 
+/** Judged by outside code: the official Standard Webhooks verifier and the CloudEvents SDK. */
 function expectSigned(r: Received, secrets: string[]) {
-  const id = String(r.headers['webhook-id']);
   const ts = String(r.headers['webhook-timestamp']);
-  const sig = String(r.headers['webhook-signature']);
   expect(r.headers['content-type']).toBe('application/cloudevents+json');
-  expect(id).toBe(r.event.id);
+  expect(r.eventError).toBeUndefined();
+  expect(r.event).toBeInstanceOf(CloudEvent);
+  expect(String(r.headers['webhook-id'])).toBe(r.event.id);
   expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(120);
-  for (const s of secrets) expect(verifySignature(s, id, ts, r.body, sig), `signed with ${s.slice(0, 10)}`).toBe(true);
-  // A signature by any other key does not verify.
-  expect(verifySignature(`whsec_${Buffer.alloc(24, 7).toString('base64')}`, id, ts, r.body, sig)).toBe(false);
-  expect(verifySignature(secrets[0]!, id, ts, `${r.body} `, sig)).toBe(false);
+  for (const s of secrets) expect(signedBy(r, s), `signed with ${s.slice(0, 10)}`).toBe(true);
+  // A signature by any other key, or of another body, or too old, does not verify.
+  expect(signedBy(r, `whsec_${Buffer.alloc(24, 7).toString('base64')}`)).toBe(false);
+  expect(signedBy(r, secrets[0]!, `${r.body} `)).toBe(false);
+  const sig = String(r.headers['webhook-signature']);
+  expect(verifySignature(secrets[0]!, String(r.headers['webhook-id']), String(Number(ts) - 600), r.body, sig)).toBe(false);
 }
 
 describe('registration', () => {
@@ -136,7 +136,7 @@ describe('delivery', () => {
     const c2 = customerAdmin();
 
     const a = await invite(world.reseller, { indirectProviderId: world.provider.id });
-    expect((await call(svc, 'POST', a.path, { as: c1, body: { decision: 'accept' } })).status).toBe(200);
+    await accept(svc, a, c1);
     const b = await invite(world.reseller);
     expect((await call(svc, 'DELETE', `/api/invitations/${b.id}`, { as: adminOf(world.reseller) })).status).toBe(200);
     const d = await invite(world.reseller);

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WriteConflict } from '../../src/domain/errors';
-import { createInvitation } from '../../src/domain/invitations';
+import { createInvitation } from '../../src/domain/invitationCreate';
 import type { Partner } from '../../src/domain/model';
 import { enrolPartners } from '../../src/domain/operator';
 import { storageOver } from '../../src/storage';

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/model';
 import { startFakeAcs, type FakeAcs } from '../support/fakeAcs';
 import { adminOf, call, seedWorld, startService, type Service } from '../support/harness';
+import { invite } from '../support/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const PUBLIC_BASE_URL = 'https://relationships.example';
@@ -74,11 +75,7 @@ beforeEach(() => acs.reset());
 const instances = () => [a, b] as const;
 const freshReseller = async (): Promise<Partner> => (await seedWorld(a.deps)).reseller;
 
-async function create(on: { url: string }, reseller: Partner) {
-  const r = await call(on, 'POST', '/api/invitations', { as: adminOf(reseller), body });
-  expect(r.status).toBe(201);
-  return r.body;
-}
+const create = (on: { url: string }, reseller: Partner) => invite(on, reseller, body);
 const send = (on: { url: string }, reseller: Partner, id: string, subject: string) =>
   call(on, 'POST', `/api/invitations/${id}/send`, { as: adminOf(reseller), body: { subject } });
 

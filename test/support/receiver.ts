@@ -1,32 +1,66 @@
 /**
- * A loopback webhook receiver for tests: records every request and verifies its Standard
- * Webhooks signature with its own code (not the service's), answering as each path is told to.
+ * A loopback webhook receiver for tests: records every request and judges it with outside
+ * code, not the service's: signatures with the official `standardwebhooks` package, bodies
+ * with the `cloudevents` SDK (structured mode, validated). Each path answers as it is told to.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CloudEvent, HTTP } from 'cloudevents';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 export interface Received {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
-  /** The parsed CloudEvent. */
+  /** The event as the CloudEvents SDK reads the request (validated); the raw JSON when it cannot. */
   event: any;
+  /** Why the CloudEvents SDK refused the request, if it did. */
+  eventError?: string;
   at: number;
 }
 
 export type Answer = { status: number; headers?: Record<string, string>; body?: string };
 
-/** Whether `header` (space-separated `v1,<base64>` entries) holds a valid signature by `secret`. */
+/**
+ * Whether the official Standard Webhooks verifier accepts `body` as signed by `secret` (a
+ * `whsec_` secret) with these headers: any of the space-separated `v1,` signatures, and a
+ * timestamp within its five-minute tolerance.
+ */
 export function verifySignature(secret: string, id: string, timestamp: string, body: string, header: string): boolean {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();
-  return header.split(' ').some((entry) => {
-    const [version, sig] = entry.split(',');
-    if (version !== 'v1' || !sig) return false;
-    const given = Buffer.from(sig, 'base64');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+  try {
+    new Webhook(secret).verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': header });
+    return true;
+  } catch (e) {
+    if (e instanceof WebhookVerificationError) return false;
+    throw e;
+  }
+}
+
+/** Whether a received delivery verifies, by the official verifier, as signed by `secret`. */
+export function signedBy(r: Received, secret: string, body = r.body): boolean {
+  const header = (name: string) => String(r.headers[name]);
+  return verifySignature(secret, header('webhook-id'), header('webhook-timestamp'), body, header('webhook-signature'));
+}
+
+/** The request's verdict by the CloudEvents SDK: one event, valid under the 1.0 spec. */
+function readEvent(headers: IncomingHttpHeaders, body: string): Pick<Received, 'event' | 'eventError'> {
+  try {
+    const read = HTTP.toEvent<Record<string, unknown>>({ headers, body });
+    if (Array.isArray(read)) return { event: read, eventError: 'a batch, not one event' };
+    const event = read as CloudEvent<Record<string, unknown>>;
+    event.validate();
+    // The SDK fills in a missing time: the service must send its own.
+    if (typeof (JSON.parse(body) as { time?: unknown }).time !== 'string') return { event, eventError: 'no time attribute' };
+    return { event };
+  } catch (e) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body);
+    } catch {
+      raw = undefined;
+    }
+    return { event: raw, eventError: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 export class Receiver {
@@ -51,13 +85,7 @@ export class Receiver {
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         const path = new URL(req.url ?? '/', 'http://x').pathname;
-        let event: unknown;
-        try {
-          event = JSON.parse(body);
-        } catch {
-          event = undefined;
-        }
-        this.received.push({ path, headers: req.headers, body, event, at: Date.now() });
+        this.received.push({ path, headers: req.headers, body, ...readEvent(req.headers, body), at: Date.now() });
         const n = this.at(path).length;
         const a = this.answers.get(path)?.(n) ?? { status: 200 };
         res.writeHead(a.status, a.headers ?? {});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveAccess } from '../../src/domain/grant';
-import { buildDraft } from '../../src/views/drafts';
-import { cssHides, htmlHasVisibleLink, textHasLink } from '../../src/domain/emailLinks';
+import { buildDraft } from '../../src/domain/drafts';
+import { htmlHasVisibleLink, textHasLink } from '../../src/domain/emailLinks';
+import { cssHides } from '../../src/domain/hidingStyles';
 
 const URL_ = 'http://localhost:7071/api/invitations/accept/AbC-123_xyz';
 
@@ -43,6 +44,16 @@ describe('htmlHasVisibleLink', () => {
     ['an unclosed head ended by body', `<head><meta charset=utf-8><body><a href="${URL_}">Go</a>`],
     ['after a hidden sibling', `<div style="display:none">x</div><a href="${URL_}">Go</a>`],
     ['after an unrelated hidden anchor', `<a hidden href="${URL_}">x</a> <a href="${URL_}">Go</a>`],
+    // Parser differentials: parse5 builds the tree browsers build, where a hand-written reader guesses.
+    ['an anchor inside an anchor closes the first', `<a href="https://evil.example/"><a href="${URL_}">Accept</a></a>`],
+    ['fostered out of a table, as browsers show it', `<table><a href="${URL_}">Accept</a><tr><td>x</td></tr></table>`],
+    ['an HTML element breaks out of svg', `<svg><p><a href="${URL_}">Accept</a></p></svg>`],
+    ['a comment opener inside an attribute value', `<a title="<!--" href="${URL_}">Accept</a><p>-->`],
+    ['unclosed tags at the end', `<div><p><b><a href="${URL_}">Accept`],
+    ['an open details', `<details open><summary>More</summary><a href="${URL_}">Accept</a></details>`],
+    ['the summary of a closed details', `<details><summary><a href="${URL_}">Accept</a></summary>More</details>`],
+    ['an ordinary small font', `<a style="font-size:11px;width:auto;height:inherit" href="${URL_}">Accept</a>`],
+    ['a noscript elsewhere', `<noscript>Turn on images</noscript><a href="${URL_}">Accept</a>`],
   ])('accepts a visible link: %s', (_name, html) => {
     expect(ok(html)).toBe(true);
   });
@@ -84,21 +95,67 @@ describe('htmlHasVisibleLink', () => {
     ['an external stylesheet', `<link rel="stylesheet" href="https://evil.example/x.css"><a href="${URL_}">Accept</a>`],
     ['@import', `<style>@import url(https://evil.example/x.css);</style><a href="${URL_}">Accept</a>`],
     ['an unterminated tag', `<a href="${URL_}"`],
+    // Parser differentials.
+    ['an inner anchor takes the text', `<a href="${URL_}"><a href="https://evil.example/">Accept</a></a>`],
+    ['an inner anchor in a block splits the link', `<a href="${URL_}"><div><a href="https://evil.example/">Accept</a></div></a>`],
+    ['in a noscript', `<noscript><a href="${URL_}">Accept</a></noscript>`],
+    ['after a noscript read as a comment without scripting', `<noscript><!--</noscript><a href="${URL_}">Accept</a><!-- -->`],
+    ['in an svg foreignObject', `<svg><foreignObject><a href="${URL_}">Accept</a></foreignObject></svg>`],
+    ['in a math element', `<math><mi><a href="${URL_}">Accept</a></mi></math>`],
+    ['in a title', `<title><a href="${URL_}">Accept</a></title>`],
+    ['after plaintext', `<plaintext><a href="${URL_}">Accept</a>`],
+    ['in a CDATA section outside foreign content', `<![CDATA[<a href="${URL_}">Accept</a>]]>`],
+    ['text in a comment inside the anchor', `<a href="${URL_}"><!-- Accept</a> -->`],
+    ['an unclosed quote swallows the anchor', `<a title="x href=${URL_}>Accept</a>`],
+    ['after a comment that ends early', `<!--><a href="${URL_}">Accept</a>-->`],
+    ['after a comment that ends early with a dash', `<!---><a href="${URL_}">Accept</a>-->`],
+    ['after a comment closed with --!>', `<!-- x --!><a href="${URL_}">Accept</a>`],
+    ['before a </head> the parser ignored', `<head><title>t</title><a href="${URL_}">Accept</a></head><body>Hi</body>`],
+    ['in a closed details', `<details><summary>More</summary><a href="${URL_}">Accept</a></details>`],
+    ['in a dialog', `<dialog><a href="${URL_}">Accept</a></dialog>`],
+    ['in a select', `<select><option><a href="${URL_}">Accept</a></option></select>`],
+    ['in an object', `<object><a href="${URL_}">Accept</a></object>`],
+    ['a hidden body', `<body hidden><a href="${URL_}">Accept</a></body>`],
+    ['a 1px font', `<a style="font-size:1px" href="${URL_}">Accept</a>`],
+    ['a tiny font in em', `<p style="font-size: .2em"><a href="${URL_}">Accept</a></p>`],
+    ['a 1px-high box', `<div style="height:1px;overflow:hidden"><a href="${URL_}">Accept</a></div>`],
+    ["Outlook's downlevel-revealed markup", `<![if !mso]><a href="${URL_}">Accept</a><![endif]>`],
+    ["Outlook's hide-from-Outlook comments", `<!--[if !mso]><!--><a href="${URL_}">Accept</a><!--<![endif]-->`],
   ])('refuses: %s', (_name, html) => {
     expect(ok(html)).toBe(false);
   });
 
-  it('stays linear on hostile bodies of the maximum size (deep nesting, stray end tags, lone brackets)', () => {
-    // An end tag was once looked up by copying the whole open-element stack: 6.5 s for this body.
+  it('names the reason for a body readers disagree on', () => {
+    expect(htmlHasVisibleLink(`<!--><a href="${URL_}">Accept</a>`, URL_)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/comment that ends early/),
+    });
+    expect(htmlHasVisibleLink(`<style>a{display:none}</style>`, URL_)).toEqual({ ok: false, reason: expect.stringMatching(/stylesheet/) });
+  });
+
+  it('checks hostile bodies of up to 84 KB well under a second (deep nesting, misnested formatting, stray end tags)', () => {
+    // An end tag was once looked up by copying the whole open-element stack: 6.5 s for the first body.
+    // Measured (CPU time, 2-core machine at load 20): 1-150 ms warm, at most 212 ms for a cold first run.
     for (const html of [
       '<b>'.repeat(12000) + '</i>'.repeat(12000),
       '<a href=x>'.repeat(4800),
       '<'.repeat(49000),
       '<style></style>'.repeat(3200),
+      '<p><b><i><u><s>x</p>'.repeat(4000),
+      '<a><b>'.repeat(7000),
+      '<table>'.repeat(12000),
+      '<noscript><b>'.repeat(6000),
+      '</head>'.repeat(11980) + `<a href="${URL_}">Accept</a>`,
+      '<!--[if x]>'.repeat(7000),
     ]) {
-      const t0 = performance.now();
-      htmlHasVisibleLink(html, URL_);
-      expect(performance.now() - t0).toBeLessThan(1500);
+      expect(html.length).toBeLessThanOrEqual(84_000);
+      // CPU time, not wall time: on a shared machine other processes' load is not the check's cost.
+      for (let run = 0; run < 3; run++) {
+        const before = process.cpuUsage();
+        htmlHasVisibleLink(html, URL_);
+        const used = process.cpuUsage(before);
+        expect((used.user + used.system) / 1000).toBeLessThan(500);
+      }
     }
   });
 
@@ -128,6 +185,23 @@ describe('cssHides', () => {
     expect(cssHides('font-size:15px;line-height:1.5;color:#1b1b1b')).toBe(false);
     expect(cssHides('display:inline-block;padding:10px 18px;opacity:0.9;width:100%')).toBe(false);
     expect(cssHides('height:40px;font-size:10px')).toBe(false);
+    expect(cssHides('width:auto;height:inherit;font-size:medium;line-height:1;max-width:600px')).toBe(false);
+    expect(cssHides('font-size:0.8em;font-size:9pt;height:2px')).toBe(false);
+  });
+
+  it('hides with zero, tiny or off-screen sizes', () => {
+    for (const css of [
+      'font-size:0',
+      'font-size:.0em',
+      'font-size:2px',
+      'font-size:0.3rem',
+      'font-size:1pt',
+      'width:1px',
+      'max-height:0.5px',
+      'height:0 !important',
+    ]) {
+      expect(cssHides(css), css).toBe(true);
+    }
   });
 });
 

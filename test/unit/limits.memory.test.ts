@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors';
-import { createInvitation, secondsUntilNextUtcDay, sendInvitation } from '../../src/domain/invitations';
+import { createInvitation } from '../../src/domain/invitationCreate';
+import { secondsUntilNextUtcDay, sendInvitation } from '../../src/domain/invitationSending';
 import type { Partner, Principal } from '../../src/domain/model';
 import type { Deps, EmailMessage } from '../../src/domain/ports';
 import { memoryStorage } from '../../src/storage';

@@ -1,9 +1,9 @@
 /** The invitation email draft, in the invitation's language, from the translator's templates. */
-import { addDays, durationDays } from '../domain/grant';
-import type { DelegatedAccess, Locale } from '../domain/model';
-import { roleName } from '../domain/roles';
 import { fill, formatExpiry, texts } from '../i18n';
-import { escapeHtml } from './html';
+import { addDays, durationDays } from './grant';
+import type { DelegatedAccess, Locale } from './model';
+import { roleName } from './roles';
+import { escapeHtml } from './text';
 
 export interface DraftInput {
   locale: Locale;

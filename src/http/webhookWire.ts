@@ -1,5 +1,5 @@
 /** Webhook registrations and deliveries on the wire: never a secret, no internal bookkeeping. */
-import type { Delivery, Webhook } from '../domain/webhooks';
+import type { Delivery, Webhook } from '../domain/model';
 
 export function webhookView(w: Webhook) {
   return {
