@@ -101,6 +101,8 @@ export async function countWriteRoundTrips(): Promise<Counted[]> {
 
     async function count(id: string, endpoint: string, method: string, path: string, headers: Record<string, string>, body: unknown) {
       await drain();
+      // Warm again: the lookup is cached for a few seconds only, and this machine may be slow.
+      for (const p of [provider, reseller]) await findPartner(deps.directory, p.id);
       const path_: string[] = [];
       const after: string[] = [];
       phase = path_;
