@@ -26,6 +26,21 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // The service's schemas are zod/mini through src/zod.ts (tree-shaken, built on first use:
+    // docs/decisions.md, "Cold start"); classic zod would put 500 KiB back in the bundle.
+    files: ['src/**/*.ts', 'functions/**/*.ts'],
+    ignores: ['src/zod.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: "Import zod as `import * as z from '<path>/zod'` (src/zod.ts, zod/mini)." }],
+          patterns: [{ group: ['zod/*'], message: 'Only src/zod.ts imports zod/mini and its parts.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -4,6 +4,9 @@ import { cpus, release, totalmem, type } from 'node:os';
 import type { StartupResult } from './startup';
 import type { Summary } from './stats';
 
+/** The largest parts of the main bundle listed one by one; the rest are summed. */
+const BUNDLE_PARTS_SHOWN = 12;
+
 export interface RoundTrips {
   /** Storage round trips of one request (the one-time createTable excluded). */
   total: number;
@@ -326,6 +329,32 @@ export function renderMarkdown(r: BenchResult): string {
     '',
   );
   out.push(`No storage or email connection opened at import: ${verdict(noConnection)}.`, '');
+  if (bundle.lazyLoaded) {
+    out.push(
+      `Lazy parts (dist/lazy/) loaded by the bundle's import and first response: ${bundle.lazyLoaded.length ? bundle.lazyLoaded.join(', ') : 'none'}.`,
+      '',
+    );
+  }
+  if (s.bundle.parts) {
+    const kib = (bytes: number) => (bytes / 1024).toFixed(0);
+    const top = s.bundle.parts.slice(0, BUNDLE_PARTS_SHOWN);
+    const rest = s.bundle.parts.slice(BUNDLE_PARTS_SHOWN);
+    out.push(
+      `The main bundle, dist/main.js, by part (esbuild metafile; KiB in the output): ${kib(s.bundle.bytes)} KiB in all.`,
+      '',
+      table(
+        ['part', 'KiB'],
+        [...top.map((p) => [p.part, kib(p.bytes)]), [`${rest.length} others`, kib(rest.reduce((n, p) => n + p.bytes, 0))]],
+      ),
+      '',
+    );
+  }
+  if (s.bundle.lazy) {
+    out.push(
+      `Loaded on demand, each from its own file: ${s.bundle.lazy.map((p) => `${p.part} (${(p.bytes / 1024).toFixed(0)} KiB)`).join(', ')}.`,
+      '',
+    );
+  }
 
   out.push('## Targets', '');
   const reads = r.measured.filter((x) => x.kind === 'read');

@@ -709,9 +709,12 @@ async function main(): Promise<void> {
 async function coldStartOnly(): Promise<void> {
   const previous = JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResult;
   const azurite = await startAzurite({ port: await freePort() });
+  // Enrolling the partner announces its event on the queue.
+  const queues = await startAzurite({ port: await freePort(), service: 'queue' });
   try {
     const config = loadConfig({
       TABLES_CONNECTION_STRING: azurite.connectionString,
+      QUEUES_CONNECTION_STRING: queues.connectionString,
       PUBLIC_BASE_URL: 'http://localhost:7071',
       INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
     });
@@ -722,6 +725,7 @@ async function coldStartOnly(): Promise<void> {
     writeReport({ ...previous, startup: { ...startup, at: new Date().toISOString(), node: process.version } });
   } finally {
     await azurite.stop();
+    await queues.stop();
   }
 }
 

@@ -17,7 +17,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { azuriteConnectionString, azuriteQueueConnectionString } from '../src/local/azurite';
-import { ROOT, buildFloorBundle, deployedBundle } from './bundle';
+import { ROOT, buildFloorBundle, deployedBundle, type BundlePart } from './bundle';
 import { median } from './stats';
 
 const run = promisify(execFile);
@@ -50,7 +50,8 @@ setTimeout(async () => {
     firstResponseMs = t1 - t0 + (performance.now() - t2);
     status = res.status;
   }
-  process.stdout.write(JSON.stringify({ importMs: t1 - t0, sinceProcessStartMs: t1, sockets, importDoneAt, firstResponseMs, status }) + '\\n');
+  const lazyLoaded = Object.keys(require.cache).filter((f) => /[\\\\/]lazy[\\\\/]/.test(f)).map((f) => require('path').basename(f));
+  process.stdout.write(JSON.stringify({ importMs: t1 - t0, sinceProcessStartMs: t1, sockets, importDoneAt, firstResponseMs, status, lazyLoaded }) + '\\n');
 }, 150);
 `;
 
@@ -69,6 +70,8 @@ export interface StartupVariant {
   firstResponseRuns: number[];
   /** Sockets open after the imports, across all runs. */
   sockets: string[];
+  /** The bundle's lazy parts (dist/lazy/) loaded by the import and the first response, across all runs. */
+  lazyLoaded?: string[];
 }
 
 export interface StartupResult {
@@ -77,7 +80,8 @@ export interface StartupResult {
   connectionsAtImport: number;
   /** Storage connections opened in all (by the first requests). */
   storageConnections: number;
-  bundle: { bytes: number };
+  /** The main bundle: its size, by part (esbuild metafile), and the parts it loads on demand. */
+  bundle: { bytes: number; parts?: BundlePart[]; lazy?: BundlePart[] };
   floor: { bytes: number };
   /** Set when the cold start was measured apart from the rest (BENCH_ONLY=coldstart). */
   at?: string;
@@ -91,6 +95,7 @@ interface ProbeOutput {
   importDoneAt: number;
   firstResponseMs?: number;
   status?: number;
+  lazyLoaded: string[];
 }
 
 const listen = (server: Server) =>
@@ -104,7 +109,7 @@ const close = (server: Server) => new Promise<void>((resolve) => server.close(()
 
 /** `principal`: an x-ms-client-principal header of an enrolled partner on that Azurite. */
 export async function measureStartup(runs: number, azuritePort: number, principal: string): Promise<StartupResult> {
-  const bundle = deployedBundle();
+  const bundle = await deployedBundle();
   const floor = await buildFloorBundle();
   const functionsDir = join(ROOT, 'dist', 'functions');
   if (!existsSync(functionsDir))
@@ -151,7 +156,7 @@ export async function measureStartup(runs: number, azuritePort: number, principa
     },
     {
       name: 'bundle',
-      description: `the deployed bundle, dist/main.js: all 15 functions (${kib(bundle.bytes)})`,
+      description: `the deployed bundle, dist/main.js: all ${functionFiles.length} functions, the parts loaded on demand apart (${kib(bundle.bytes)})`,
       args: [bundle.file, bundle.file],
     },
     {
@@ -193,11 +198,12 @@ export async function measureStartup(runs: number, azuritePort: number, principa
         importRuns: o.map((x) => x.importMs),
         firstResponseRuns: first,
         sockets: [...new Set(o.flatMap((x) => x.sockets))],
+        lazyLoaded: [...new Set(o.flatMap((x) => x.lazyLoaded))].sort(),
       };
     }),
     connectionsAtImport: connectionsAtImport + emailOpened.length,
     storageConnections: storageOpened.length,
-    bundle: { bytes: bundle.bytes },
+    bundle: { bytes: bundle.bytes, parts: bundle.parts, lazy: bundle.lazy },
     floor: { bytes: floor.bytes },
   };
 }

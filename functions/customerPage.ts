@@ -1,5 +1,6 @@
 import { operations } from '../src/api/operations';
 import { apiPath } from '../src/api/paths';
+import { pendingRequestLinks } from '../src/domain/changeApproval';
 import { listCustomerRelationships } from '../src/domain/customerSide';
 import { hasAnyRole, CUSTOMER_ADMIN_ROLE } from '../src/domain/model';
 import { endpoint } from '../src/http/endpoint';
@@ -19,8 +20,20 @@ export const customerPage = endpoint(operations.customerPage)(async ({ deps, pri
   const page = admin
     ? await listCustomerRelationships(deps, principal, { pageSize: query.pageSize, cursor: query.continuationToken })
     : undefined;
+  const requests =
+    page && principal
+      ? await pendingRequestLinks(
+          deps,
+          principal.tenantId,
+          page.items.map((r) => r.partnerId),
+        )
+      : undefined;
   const next = page?.cursor ? `${self}?continuationToken=${encodeURIComponent(page.cursor)}` : undefined;
-  return { status: 200, headers: PAGE_HEADERS, html: render({ locale, principal, relationships: page?.items ?? [], next, links }) };
+  return {
+    status: 200,
+    headers: PAGE_HEADERS,
+    html: render({ locale, principal, relationships: page?.items ?? [], next, links, requests }),
+  };
 });
 
 register(operations.customerPage, customerPage);

@@ -1,4 +1,3 @@
-import { buildOpenApi } from '../src/api/openapi';
 import { operations } from '../src/api/operations';
 import { endpoint } from '../src/http/endpoint';
 import { register } from '../src/http/register';
@@ -6,7 +5,9 @@ import { register } from '../src/http/register';
 let document: Record<string, unknown> | undefined;
 
 export const openapi = endpoint(operations.openapi)(async () => {
-  document ??= buildOpenApi();
+  // Loaded on the first request. The deployed bundle has the document made at build time in
+  // place of this module (scripts/build.mjs, `LAZY`); from the sources it is generated here.
+  document ??= (await import('../src/api/openapi.js')).buildOpenApi();
   return { status: 200, headers: { 'Cache-Control': 'public, max-age=300' }, json: document };
 });
 

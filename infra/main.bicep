@@ -59,6 +59,11 @@ param tablePrefix string = ''
 @description('Optional. Days an invitation link stays valid.')
 param invitationTtlDays int = 30
 
+@minValue(1)
+@maxValue(3650)
+@description('Optional. Days events (the feed) and their webhook delivery records are kept; audit events are kept regardless.')
+param eventRetentionDays int = 90
+
 @secure()
 @minLength(32)
 @description('Required. Secret that signs invitation tokens, stored in Key Vault. azd generates it once per environment, keeps it in the environment\'s secret config and reuses it on every provision, so pending invitation links survive re-deployments. Never output.')
@@ -392,6 +397,7 @@ module api 'app/api.bicep' = {
     tablePrefix: tablePrefix
     invitationSigningKeySecretUri: '${keyVault.outputs.uri}secrets/${signingKeySecretName}'
     invitationTtlDays: invitationTtlDays
+    eventRetentionDays: eventRetentionDays
     acsEndpoint: 'https://${communicationService.outputs.endpoint}'
     emailSenderAddress: 'DoNotReply@${emailService.outputs.domainMailFromSenderDomains[0]}'
     authClientId: authClientId

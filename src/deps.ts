@@ -5,14 +5,17 @@
 import { routes } from './api/routes';
 import { apiPath } from './api/paths';
 import { loadConfig, type Config } from './config';
-import type { Clock, Deps, EventQueue, Settings, WebhookDeps } from './domain/ports';
+import type { Clock, Deps, EventQueue, EventRetention, Settings, WebhookDeps } from './domain/ports';
 import { createMailer } from './email/acsMailer';
 import { tableStorage, type Storage } from './storage';
+import { MemorySlots } from './webhooks/slots';
 import { HttpWebhookTransport } from './webhooks/transport';
 
 /** The use cases' dependencies, and the config they came from (the HTTP layer reads it). */
 export interface AppDeps extends Deps, WebhookDeps {
   config: Config;
+  /** The removal of events past retention (functions/purgeEvents.ts). */
+  retention: EventRetention;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -30,17 +33,20 @@ export function settingsOf(config: Config): Settings {
 
 export function buildDeps(
   config: Config,
-  storage: Pick<Storage, 'store' | 'directory' | 'ledger'> & { queue: EventQueue } = tableStorage(config),
+  storage: Pick<Storage, 'store' | 'directory' | 'ledger' | 'retention' | 'warnings'> & { queue: EventQueue } = tableStorage(config),
 ): AppDeps {
-  const { store, directory, ledger, queue } = storage;
+  const { store, directory, ledger, queue, retention, warnings } = storage;
   return {
     queue,
+    retention,
     transport: new HttpWebhookTransport({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
     webhookSettings: { retryScale: config.webhooks.retryScale },
+    slots: new MemorySlots(),
     config,
     store,
     directory,
     ledger,
+    warnings,
     mailer: createMailer(config.email, { managedIdentityClientId: config.managedIdentityClientId }),
     clock: systemClock,
     settings: settingsOf(config),

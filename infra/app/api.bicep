@@ -62,6 +62,11 @@ param invitationSigningKeySecretUri string
 @description('Optional. Days an invitation link stays valid.')
 param invitationTtlDays int = 30
 
+@minValue(1)
+@maxValue(3650)
+@description('Optional. Days events (the feed) and their webhook delivery records are kept; audit events are kept regardless.')
+param eventRetentionDays int = 90
+
 @description('Required. Endpoint of the Communication Services resource (https://...communication.azure.com).')
 param acsEndpoint string
 
@@ -163,6 +168,7 @@ var appSettings = {
   PUBLIC_BASE_URL: 'https://${api.outputs.defaultHostname}'
   INVITATION_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${invitationSigningKeySecretUri})'
   INVITATION_TTL_DAYS: string(invitationTtlDays)
+  EVENT_RETENTION_DAYS: string(eventRetentionDays)
   SEND_LIMIT_PER_INVITATION: '5'
   SEND_LIMIT_PER_PARTNER_PER_DAY: '200'
   ACS_ENDPOINT: acsEndpoint

@@ -33,7 +33,8 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
   langRef.current = lang;
   const t = catalogues[lang];
   const api = useMemo(() => createApi(config.apiBaseUrl, auth, () => langRef.current), [config, auth]);
-  const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
+  const firstHash = useRef(location.hash);
+  const [route, setRoute] = useState<Route>(() => parseRoute(firstHash.current));
   const [gate, setGate] = useState<Gate>({ state: 'loading' });
   const [userName, setUserName] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
@@ -48,6 +49,9 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
       if (!keep) setNotice(undefined);
     };
     window.addEventListener('hashchange', onHash);
+    // The hash may have changed between the first render and this listener (a link followed while
+    // the page was still loading): take it up now, or that navigation would be lost.
+    if (location.hash !== firstHash.current) setRoute(parseRoute(location.hash));
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const pendingNotice = useRef(false);

@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the operations and their zod schemas. */
-import { z } from 'zod';
+import * as z from '../zod';
 import { API_PREFIX } from './paths';
 import { operations, type Operation, type ResponseSpec } from './operations';
 import { ProblemSchema } from './schemas';
@@ -8,7 +8,7 @@ type Json = Record<string, unknown>;
 
 export function buildOpenApi(): Json {
   const components: Record<string, unknown> = {};
-  const convert = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+  const convert = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
     const json = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io }) as Json;
     const defs = (json.$defs ?? {}) as Record<string, unknown>;
     delete json.$defs;

@@ -3,7 +3,7 @@
  * these (with app.http and the local runner), handlers are typed against their responses, the
  * OpenAPI document lists them and the portal client calls them.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { routes } from './routes';
 import {
   AcceptBody,
@@ -17,7 +17,6 @@ import {
   CustomerRevokeBody,
   PartnerParams,
   RoleCatalogueSchema,
-  SetAutoExtendBody,
   HealthSchema,
   InvitationParams,
   InvitationSchema,
@@ -47,6 +46,15 @@ import {
   WebhookCreatedSchema,
   WebhookSchema,
 } from './webhookSchemas';
+import {
+  AnswerChangeRequestBody,
+  ChangeAnswerSchema,
+  ChangeDelegatedAdminBody,
+  ChangeRequestParams,
+  ChangeRequestSchema,
+  CreateChangeRequestBody,
+  RequestTokenParams,
+} from './changeRequestSchemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 /**
@@ -58,7 +66,7 @@ export type Access = 'anonymous' | 'principal' | 'partner' | 'operator';
 /** One answer of an operation: its media types (JSON with a schema, an HTML page, problem+json) and headers. */
 export interface ResponseSpec {
   description: string;
-  json?: z.ZodType;
+  json?: z.ZodMiniType;
   html?: true;
   problem?: true;
   /** No body (204). */
@@ -74,10 +82,10 @@ export interface Operation {
   route: string;
   access: Access;
   summary: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** The JSON body; `form: true` also accepts application/x-www-form-urlencoded. */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   form?: boolean;
   /** A body is optional (an empty body reads as {}). */
   optionalBody?: boolean;
@@ -89,7 +97,7 @@ export interface Operation {
 
 const op = <const O extends Operation>(o: O): O => o;
 
-const json = <S extends z.ZodType>(schema: S, description: string, headers?: readonly string[]) =>
+const json = <S extends z.ZodMiniType>(schema: S, description: string, headers?: readonly string[]) =>
   ({ description, json: schema, ...(headers ? { headers } : {}) }) as const;
 const page = (description: string) => ({ description, html: true }) as const;
 
@@ -104,7 +112,7 @@ const PROBLEM_TEXT = {
   413: 'Body over 64 KiB',
   415: 'Unsupported content type',
   422: 'The Idempotency-Key was already used with another body',
-  429: 'A send limit is reached; try again after Retry-After',
+  429: 'A limit is reached (send-limit, rate-limited); try again after Retry-After',
   502: 'The email service refused the message',
   503: 'Storage (or the email service) unavailable; try again after Retry-After',
 } as const;
@@ -130,14 +138,16 @@ const PARTNER_ERRORS = [401, 403, 503] as const;
 /** What every operator route can answer besides its own. */
 const OPERATOR_ERRORS = [401, 403, 503] as const;
 
-const AcceptResult = z
-  .object({
-    status: z.enum(['accepted', 'declined']),
-    invitationId: z.string(),
-    customerId: z.uuid().optional(),
-    relationships: z.array(AcceptedRelationshipSchema),
-  })
-  .meta({ id: 'AcceptResult' });
+const AcceptResult = z.deferred(
+  () =>
+    z.object({
+      status: z.enum(['accepted', 'declined']),
+      invitationId: z.string(),
+      customerId: z.optional(z.uuid()),
+      relationships: z.array(AcceptedRelationshipSchema),
+    }),
+  { id: 'AcceptResult' },
+);
 
 export const operations = {
   createInvitation: op({
@@ -279,9 +289,10 @@ export const operations = {
     name: 'setDelegatedAdminAutoExtend',
     ...routes.setDelegatedAdminAutoExtend,
     access: 'partner',
-    summary: 'Switch auto-extension (180 days at the end) of a granted delegated admin; never with Global Administrator',
+    summary:
+      'Switch auto-extension (180 days at the end, never with Global Administrator) and/or keep fewer roles; adding a role needs an access request (409 approval-required)',
     params: CustomerParams,
-    body: SetAutoExtendBody,
+    body: ChangeDelegatedAdminBody,
     responses: {
       200: json(RelationshipSchema, 'The relationship', ['ETag']),
       ...problems([400, ...PARTNER_ERRORS, 404, 409, 412, 413, 415]),
@@ -339,6 +350,89 @@ export const operations = {
     responses: {
       200: page('The partners and their roles, with Remove roles for a global admin; else a sign-in link or the role needed'),
       ...problems([400, 503]),
+    },
+  }),
+  // ---------- access requests: the partner asks for other roles or more time, the customer answers ----------
+  createChangeRequest: op({
+    name: 'createChangeRequest',
+    ...routes.createChangeRequest,
+    access: 'partner',
+    summary: 'Ask the customer for other delegated admin roles or a new duration (supersedes a pending request)',
+    params: CustomerParams,
+    body: CreateChangeRequestBody,
+    optionalBody: true,
+    responses: {
+      201: json(ChangeRequestSchema, 'The access request, with its link and draft', ['Location']),
+      ...problems([400, ...PARTNER_ERRORS, 404, 409, 413, 415]),
+    },
+  }),
+  listChangeRequests: op({
+    name: 'listChangeRequests',
+    ...routes.listChangeRequests,
+    access: 'partner',
+    summary: "A relationship's access requests, newest first",
+    params: CustomerParams,
+    query: CustomerPageQuery,
+    responses: {
+      200: json(pageOf(ChangeRequestSchema, 'AccessChangeRequestPage'), 'A page of access requests'),
+      ...problems([400, ...PARTNER_ERRORS, 404]),
+    },
+  }),
+  getChangeRequest: op({
+    name: 'getChangeRequest',
+    ...routes.getChangeRequest,
+    access: 'partner',
+    summary: 'One access request, with its link and draft while pending',
+    params: ChangeRequestParams,
+    responses: { 200: json(ChangeRequestSchema, 'The access request'), ...problems([...PARTNER_ERRORS, 404]) },
+  }),
+  revokeChangeRequest: op({
+    name: 'revokeChangeRequest',
+    ...routes.revokeChangeRequest,
+    access: 'partner',
+    summary: 'Revoke a pending access request; its link stops working',
+    params: ChangeRequestParams,
+    responses: { 200: json(ChangeRequestSchema, 'The revoked access request'), ...problems([...PARTNER_ERRORS, 404, 409]) },
+  }),
+  sendChangeRequest: op({
+    name: 'sendChangeRequest',
+    ...routes.sendChangeRequest,
+    access: 'partner',
+    summary: "Send the (optionally edited) access request's draft through Azure Communication Services, within the send limits",
+    params: ChangeRequestParams,
+    body: SendInvitationBody,
+    optionalBody: true,
+    responses: {
+      200: json(ChangeRequestSchema, 'The access request, its email sent'),
+      ...problems([400, ...PARTNER_ERRORS, 404, 409, 413, 415, 429, 502]),
+    },
+  }),
+  changeRequestPage: op({
+    name: 'changeRequestPage',
+    ...routes.changeRequestPage,
+    access: 'anonymous',
+    summary: "The customer's page for an access request link (HTML; changes nothing)",
+    params: RequestTokenParams,
+    responses: {
+      200: page('The change side by side (Approve per added role, Decline), a sign-in link, or the answer given'),
+      410: page('The link is no longer valid (expired, revoked, superseded or unknown); no form'),
+      ...problems([404, 503]),
+    },
+  }),
+  answerChangeRequest: op({
+    name: 'answerChangeRequest',
+    ...routes.answerChangeRequest,
+    // The handler requires the principal itself, so that a browser gets every error as a page.
+    access: 'anonymous',
+    summary: "Approve (all or some added roles) or decline an access request as the customer's global admin",
+    params: RequestTokenParams,
+    body: AnswerChangeRequestBody,
+    form: true,
+    optionalBody: true,
+    errorPagesForForms: true,
+    responses: {
+      200: { description: 'The answer: JSON, or a page for a form post', json: ChangeAnswerSchema, html: true },
+      ...problems([400, 401, 403, 404, 409, 410, 413, 415, 503], true),
     },
   }),
   listPartners: op({
@@ -410,15 +504,15 @@ export const operations = {
     name: 'rotateWebhookSecret',
     ...routes.rotateWebhookSecret,
     access: 'partner',
-    summary: 'A new signing secret (shown once); the old one keeps signing alongside it for 24 h',
-    responses: { 200: json(SecretSchema, 'The new secret'), ...problems([...PARTNER_ERRORS, 404]) },
+    summary: 'A new signing secret (shown once); each replaced one keeps signing alongside it for 24 h (at most 3 rotations in 24 h)',
+    responses: { 200: json(SecretSchema, 'The new secret'), ...problems([...PARTNER_ERRORS, 404, 429]) },
   }),
   testWebhook: op({
     name: 'testWebhook',
     ...routes.testWebhook,
     access: 'partner',
-    summary: 'Delivers a `test.created` event to the webhook',
-    responses: { 202: json(EventIdSchema, 'The test event, committed and on its way'), ...problems([...PARTNER_ERRORS, 404]) },
+    summary: 'Delivers a `test.created` event to the webhook (5 a minute); re-enables a failing or disabled endpoint',
+    responses: { 202: json(EventIdSchema, 'The test event, committed and on its way'), ...problems([...PARTNER_ERRORS, 404, 429]) },
   }),
   listDeliveries: op({
     name: 'listDeliveries',
@@ -432,9 +526,9 @@ export const operations = {
     name: 'redeliver',
     ...routes.redeliver,
     access: 'partner',
-    summary: 'Delivers an event again (a new round of attempts)',
+    summary: 'Delivers an event again (a new round of attempts; a pending delivery goes on as scheduled). 10 a minute, 3 an hour per event',
     params: EventParams,
-    responses: { 202: { description: 'Queued for delivery', empty: true }, ...problems([...PARTNER_ERRORS, 404]) },
+    responses: { 202: { description: 'Queued for delivery', empty: true }, ...problems([...PARTNER_ERRORS, 404, 429]) },
   }),
   listEvents: op({
     name: 'listEvents',
@@ -449,7 +543,12 @@ export const operations = {
     ...routes.openapi,
     access: 'anonymous',
     summary: 'This OpenAPI 3.1 document',
-    responses: { 200: json(z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument' }), 'The OpenAPI 3.1 document') },
+    responses: {
+      200: json(
+        z.deferred(() => z.record(z.string(), z.unknown()), { id: 'OpenApiDocument' }),
+        'The OpenAPI 3.1 document',
+      ),
+    },
   }),
 } satisfies Record<string, Operation>;
 

@@ -2,7 +2,7 @@
  * The API's request and response shapes: the single source of the handlers' input validation,
  * the TypeScript types (z.infer), the OpenAPI document and the portal client.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import {
   AUDIT_ACTIONS,
   DECISIONS,
@@ -22,92 +22,104 @@ import { ATTESTATION_STATEMENT } from '../domain/relationships';
 export { ATTESTATION_STATEMENT };
 import { multiLineProblem, singleLineProblem } from '../domain/text';
 
-export const Uuid = z.uuid('must be a UUID').transform((v) => v.toLowerCase());
+export const Uuid = z.pipe(
+  z.uuid('must be a UUID'),
+  z.transform((v: string) => v.toLowerCase()),
+);
 export const IsoDate = z.iso.datetime();
 
 /** A hostname such as contoso.com (no scheme, no path). */
 const Hostname = z
   .string()
-  .trim()
-  .toLowerCase()
-  .max(253)
-  .regex(
-    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
-    'must be a hostname such as contoso.com',
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.maxLength(253),
+    z.regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
+      'must be a hostname such as contoso.com',
+    ),
   );
 
 export const Locale = z.enum(LOCALES);
 
 /** One line of text from a user (src/domain/text.ts says which characters it may not hold). */
-const oneLine = (v: z.ZodString) =>
+const oneLine = (v: z.ZodMiniString) =>
   v.check((ctx) => {
     const problem = singleLineProblem(ctx.value);
     if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
   });
-const SingleLine = (max: number) => oneLine(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+const SingleLine = (max: number) =>
+  oneLine(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`)));
 /** An email body: line breaks and tabs allowed, other control characters and bidi overrides not. */
 const MultiLine = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max, `must be at most ${max} characters`)
-    .check((ctx) => {
-      const problem = multiLineProblem(ctx.value);
-      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
-    });
+  z.string().check(z.minLength(1), z.maxLength(max, `must be at most ${max} characters`), (ctx) => {
+    const problem = multiLineProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
 
-export const PageSize = z.coerce
-  .number({ error: 'must be a whole number from 1 to 500' })
-  .int('must be a whole number from 1 to 500')
-  .min(1, 'must be a whole number from 1 to 500')
-  .max(500, 'must be a whole number from 1 to 500')
-  .default(100);
+const PAGE_SIZE_RULE = 'must be a whole number from 1 to 500';
+export const PageSize = z._default(
+  z.coerce.number({ error: PAGE_SIZE_RULE }).check(z.int(PAGE_SIZE_RULE), z.gte(1, PAGE_SIZE_RULE), z.lte(500, PAGE_SIZE_RULE)),
+  100,
+);
 
-export const Continuation = z.string().max(2048, 'is not a valid continuation token').optional();
+export const Continuation = z.optional(z.string().check(z.maxLength(2048, 'is not a valid continuation token')));
+
+/** Who did something (a user of a tenant). */
+export const actor = () => z.object({ id: z.string(), name: z.string(), tenantId: z.string() });
 
 // ---------- partners ----------
 
-export const PartnerSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    kind: z.enum(PARTNER_KINDS),
-    indirectProviderIds: z.array(z.uuid()),
-    indirectProviders: z.array(z.object({ id: z.uuid(), name: z.string() })).optional(),
-  })
-  .meta({ id: 'Partner' });
+/** What a partner is, in the partner's own view and in the operator's record. */
+const partnerFields = () => ({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(PARTNER_KINDS),
+  indirectProviderIds: z.array(z.uuid()),
+});
+
+export const PartnerSchema = z.deferred(
+  () =>
+    z.object({
+      ...partnerFields(),
+      indirectProviders: z.optional(z.array(z.object({ id: z.uuid(), name: z.string() }))),
+    }),
+  { id: 'Partner' },
+);
 
 // ---------- the operator API ----------
 
-export const PartnerRecordSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    kind: z.enum(PARTNER_KINDS),
-    indirectProviderIds: z.array(z.uuid()),
-    status: z.enum(PARTNER_STATUSES),
-    enrolledAt: IsoDate,
-    updatedAt: IsoDate,
-    updatedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
-  })
-  .meta({ id: 'PartnerRecord' });
+export const PartnerRecordSchema = z.deferred(
+  () =>
+    z.object({
+      ...partnerFields(),
+      status: z.enum(PARTNER_STATUSES),
+      enrolledAt: IsoDate,
+      updatedAt: IsoDate,
+      updatedBy: actor(),
+    }),
+  { id: 'PartnerRecord' },
+);
 
-export const PartnerRecordParams = z.object({ id: Uuid });
+export const PartnerRecordParams = z.lazy(() => z.object({ id: Uuid }));
 
 /** PUT /api/admin/partners/{id}: the whole partner (linked providers are checked by the use case). */
-export const PutPartnerBody = z
-  .strictObject({
-    name: SingleLine(256),
-    kind: z.enum(PARTNER_KINDS),
-    indirectProviderIds: z
-      .array(Uuid)
-      .max(50, 'must list at most 50 providers')
-      .refine((ids) => new Set(ids).size === ids.length, 'must not list a provider twice'),
-    status: z.enum(PARTNER_STATUSES),
-  })
-  .meta({ id: 'PutPartnerRequest' });
+export const PutPartnerBody = z.deferred(
+  () =>
+    z.strictObject({
+      name: SingleLine(256),
+      kind: z.enum(PARTNER_KINDS),
+      indirectProviderIds: z.array(Uuid).check(
+        z.maxLength(50, 'must list at most 50 providers'),
+        z.refine((ids) => new Set(ids).size === ids.length, 'must not list a provider twice'),
+      ),
+      status: z.enum(PARTNER_STATUSES),
+    }),
+  { id: 'PutPartnerRequest' },
+);
 
-export const ListPartnersQuery = z.object({ pageSize: PageSize, continuationToken: Continuation });
+export const ListPartnersQuery = z.lazy(() => z.object({ pageSize: PageSize, continuationToken: Continuation }));
 
 /** The seed file of `npm run seed`. */
 export const SeedFileSchema = z.strictObject({
@@ -117,253 +129,291 @@ export const SeedFileSchema = z.strictObject({
         id: Uuid,
         name: SingleLine(256),
         kind: z.enum(PARTNER_KINDS),
-        indirectProviderIds: z.array(Uuid).max(50).default([]),
+        indirectProviderIds: z._default(z.array(Uuid).check(z.maxLength(50)), []),
       }),
     )
-    .max(10_000),
+    .check(z.maxLength(10_000)),
 });
 
 // ---------- delegated admin (src/domain/roles.ts, src/domain/grant.ts) ----------
 
-export const RoleSchema = z
-  .object({
-    id: z.uuid().describe('The Microsoft Entra role template ID'),
-    name: z.object({ en: z.string(), es: z.string() }),
-    privileged: z.boolean().describe("Microsoft's PRIVILEGED label"),
-    default: z.boolean().describe('Asked for when an invitation names no roles (the least-privilege readers)'),
-  })
-  .meta({ id: 'Role' });
+export const RoleSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.described(z.uuid(), 'The Microsoft Entra role template ID'),
+      name: z.object({ en: z.string(), es: z.string() }),
+      privileged: z.described(z.boolean(), "Microsoft's PRIVILEGED label"),
+      default: z.described(z.boolean(), 'Asked for when an invitation names no roles (the least-privilege readers)'),
+    }),
+  { id: 'Role' },
+);
 
-export const RoleCatalogueSchema = z.object({ items: z.array(RoleSchema) }).meta({ id: 'RoleCatalogue' });
+export const RoleCatalogueSchema = z.deferred(() => z.object({ items: z.array(RoleSchema) }), { id: 'RoleCatalogue' });
 
 /** Checked further by the use case (known roles, the range of days, no auto-extended Global Administrator). */
-export const AccessRequestSchema = z
-  .strictObject({
-    roles: z.array(z.string().max(64)).min(1, 'must name at least one role').max(50).optional(),
-    duration: z.string().max(16).optional().describe('ISO 8601 days, P1D..P730D (default P730D)'),
-    autoExtend: z.boolean().optional().describe('Extend by 180 days at the end (never with Global Administrator)'),
-  })
-  .meta({ id: 'AccessRequest' });
+export const AccessRequestSchema = z.deferred(
+  () =>
+    z.strictObject({
+      roles: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.minLength(1, 'must name at least one role'), z.maxLength(50))),
+      duration: z.described(z.optional(z.string().check(z.maxLength(16))), 'ISO 8601 days, P1D..P730D (default P730D)'),
+      autoExtend: z.described(z.optional(z.boolean()), 'Extend by 180 days at the end (never with Global Administrator)'),
+    }),
+  { id: 'AccessRequest' },
+);
 
-export const AccessSchema = z.object({ roles: z.array(z.string()), duration: z.string(), autoExtend: z.boolean() }).meta({ id: 'Access' });
+export const AccessSchema = z.deferred(() => z.object({ roles: z.array(z.string()), duration: z.string(), autoExtend: z.boolean() }), {
+  id: 'Access',
+});
 
-const ActorSchema = z.object({ id: z.string(), name: z.string(), tenantId: z.string() });
-
-export const DelegatedAdminSchema = z
-  .object({
+const delegatedAdmin = () =>
+  z.object({
     status: z.enum(DELEGATED_ADMIN_STATUSES),
-    roles: z.array(z.string()).describe('Entra role template IDs'),
+    roles: z.described(z.array(z.string()), 'Entra role template IDs'),
     grantedAt: IsoDate,
     endsAt: IsoDate,
     autoExtend: z.boolean(),
-    revokedAt: IsoDate.optional(),
-    revokedBy: ActorSchema.extend({ party: z.enum(DELEGATED_ADMIN_PARTIES) }).optional(),
-    expiredAt: IsoDate.optional(),
-  })
-  .meta({ id: 'DelegatedAdmin' });
+    revokedAt: z.optional(IsoDate),
+    revokedBy: z.optional(z.extend(actor(), { party: z.enum(DELEGATED_ADMIN_PARTIES) })),
+    expiredAt: z.optional(IsoDate),
+  });
 
-export const SetAutoExtendBody = z.strictObject({ autoExtend: z.boolean() }).meta({ id: 'SetAutoExtendRequest' });
+export const DelegatedAdminSchema = z.deferred(delegatedAdmin, { id: 'DelegatedAdmin' });
 
 /** A relationship as its customer sees it: nothing partner-internal. */
-export const CustomerRelationshipSchema = z
-  .object({
-    partnerId: z.uuid(),
-    partnerName: z.string(),
-    customerId: z.uuid(),
-    role: z.enum(RELATIONSHIP_ROLES).describe('reseller, or indirect provider'),
-    resellerId: z.uuid().optional(),
-    status: z.enum(RELATIONSHIP_STATUSES),
-    delegatedAdmin: DelegatedAdminSchema.omit({ revokedBy: true }).extend({
-      revokedBy: z.enum(DELEGATED_ADMIN_PARTIES).optional(),
-      roleNames: z.array(z.string()).describe('The roles by name, in the language of Accept-Language'),
+export const CustomerRelationshipSchema = z.deferred(
+  () =>
+    z.object({
+      partnerId: z.uuid(),
+      partnerName: z.string(),
+      customerId: z.uuid(),
+      role: z.described(z.enum(RELATIONSHIP_ROLES), 'reseller, or indirect provider'),
+      resellerId: z.optional(z.uuid()),
+      status: z.enum(RELATIONSHIP_STATUSES),
+      delegatedAdmin: z.extend(z.omit(delegatedAdmin(), { revokedBy: true }), {
+        revokedBy: z.optional(z.enum(DELEGATED_ADMIN_PARTIES)),
+        roleNames: z.described(z.array(z.string()), 'The roles by name, in the language of Accept-Language'),
+      }),
+      establishedAt: IsoDate,
+      removedAt: z.optional(IsoDate),
     }),
-    establishedAt: IsoDate,
-    removedAt: IsoDate.optional(),
-  })
-  .meta({ id: 'CustomerRelationship' });
+  { id: 'CustomerRelationship' },
+);
 
-export const PartnerParams = z.object({ partnerId: Uuid });
-export const CustomerPageQuery = z.object({ pageSize: PageSize, continuationToken: Continuation });
+export const PartnerParams = z.lazy(() => z.object({ partnerId: Uuid }));
+export const CustomerPageQuery = z.lazy(() => z.object({ pageSize: PageSize, continuationToken: Continuation }));
 /** The page's form posts carry nothing; JSON callers may send {}. */
-export const CustomerRevokeBody = z.strictObject({}).meta({ id: 'CustomerRevokeRequest' });
+export const CustomerRevokeBody = z.deferred(() => z.strictObject({}), { id: 'CustomerRevokeRequest' });
 
 // ---------- invitations ----------
 
 export const InvitationStatus = z.enum(INVITATION_STATUSES);
 
-export const CreateInvitationBody = z
-  .strictObject({
-    customer: z.strictObject({
-      tenantId: Uuid.optional(),
-      companyName: SingleLine(256),
-      domain: Hostname.optional(),
-      email: z
-        .email('must be an email address')
-        .max(254)
-        .transform((v) => v.trim()),
+export const CreateInvitationBody = z.deferred(
+  () =>
+    z.strictObject({
+      customer: z.strictObject({
+        tenantId: z.optional(Uuid),
+        companyName: SingleLine(256),
+        domain: z.optional(Hostname),
+        email: z.pipe(
+          z.email('must be an email address').check(z.maxLength(254)),
+          z.transform((v: string) => v.trim()),
+        ),
+      }),
+      indirectProviderId: z.optional(Uuid),
+      locale: z.optional(Locale),
+      send: z._default(z.boolean(), false),
+      access: z.optional(AccessRequestSchema),
+      reminder: z.described(
+        z._default(z.boolean(), false),
+        'One reminder email 3 days before expiry, if the draft was sent through the service',
+      ),
     }),
-    indirectProviderId: Uuid.optional(),
-    locale: Locale.optional(),
-    send: z.boolean().default(false),
-    access: AccessRequestSchema.optional(),
-  })
-  .meta({ id: 'CreateInvitationRequest' });
+  { id: 'CreateInvitationRequest' },
+);
 
 const MAX_DRAFT = 48 * 1024;
-export const SendInvitationBody = z
-  .strictObject({
-    subject: SingleLine(256).optional(),
-    text: MultiLine(MAX_DRAFT).optional(),
-    html: MultiLine(MAX_DRAFT).optional(),
-  })
-  .meta({ id: 'SendInvitationRequest' });
-
-export const DraftSchema = z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string() }).meta({ id: 'Draft' });
-
-export const InvitationSchema = z
-  .object({
-    id: z.string(),
-    partnerId: z.uuid(),
-    kind: z.enum(INVITATION_KINDS),
-    indirectProviderId: z.uuid().optional(),
-    customer: z.object({
-      tenantId: z.uuid().optional(),
-      companyName: z.string(),
-      domain: z.string().optional(),
-      email: z.string(),
+export const SendInvitationBody = z.deferred(
+  () =>
+    z.strictObject({
+      subject: z.optional(SingleLine(256)),
+      text: z.optional(MultiLine(MAX_DRAFT)),
+      html: z.optional(MultiLine(MAX_DRAFT)),
     }),
-    status: InvitationStatus,
-    url: z.string().optional().describe('Only while pending'),
-    expiresAt: IsoDate,
-    locale: Locale,
-    draft: DraftSchema.optional().describe('Only while pending'),
-    email: z.object({
-      status: z.enum(EMAIL_STATUSES),
-      sentAt: IsoDate.optional(),
-      operationId: z.string().optional(),
-      error: z.string().optional(),
-    }),
-    createdAt: IsoDate,
-    createdBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
-    acceptedAt: IsoDate.optional(),
-    acceptedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }).optional(),
-    customerId: z.uuid().optional(),
-    access: AccessSchema,
-  })
-  .meta({ id: 'Invitation' });
+  { id: 'SendInvitationRequest' },
+);
 
-export const ListInvitationsQuery = z.object({
-  status: z.enum([...InvitationStatus.options, 'all']).default('all'),
-  pageSize: PageSize,
-  continuationToken: Continuation,
+export const DraftSchema = z.deferred(() => z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string() }), {
+  id: 'Draft',
 });
+
+export const InvitationSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.string(),
+      partnerId: z.uuid(),
+      kind: z.enum(INVITATION_KINDS),
+      indirectProviderId: z.optional(z.uuid()),
+      customer: z.object({
+        tenantId: z.optional(z.uuid()),
+        companyName: z.string(),
+        domain: z.optional(z.string()),
+        email: z.string(),
+      }),
+      status: InvitationStatus,
+      url: z.described(z.optional(z.string()), 'Only while pending'),
+      expiresAt: IsoDate,
+      locale: Locale,
+      draft: z.described(z.optional(DraftSchema), 'Only while pending'),
+      email: z.object({
+        status: z.enum(EMAIL_STATUSES),
+        sentAt: z.optional(IsoDate),
+        operationId: z.optional(z.string()),
+        error: z.optional(z.string()),
+      }),
+      createdAt: IsoDate,
+      createdBy: actor(),
+      acceptedAt: z.optional(IsoDate),
+      acceptedBy: z.optional(actor()),
+      customerId: z.optional(z.uuid()),
+      reminder: z.described(z.optional(z.boolean()), 'A reminder email goes 3 days before expiry (if sent through the service)'),
+      access: AccessSchema,
+    }),
+  { id: 'Invitation' },
+);
+
+export const ListInvitationsQuery = z.lazy(() =>
+  z.object({
+    status: z._default(z.enum([...INVITATION_STATUSES, 'all']), 'all'),
+    pageSize: PageSize,
+    continuationToken: Continuation,
+  }),
+);
 
 // Case-insensitive like CustomerParams: an upper-case invitation ID names the same invitation.
-export const InvitationParams = z.object({
-  id: z
-    .string()
-    .regex(/^[0-9a-fA-F-]{36}$/)
-    .transform((v) => v.toLowerCase()),
-});
+export const InvitationParams = z.lazy(() =>
+  z.object({
+    id: z.pipe(
+      z.string().check(z.regex(/^[0-9a-fA-F-]{36}$/)),
+      z.transform((v: string) => v.toLowerCase()),
+    ),
+  }),
+);
 
 // ---------- acceptance ----------
 
-export const AcceptParams = z.object({ token: z.string().min(1).max(512) });
-export const AcceptBody = z.object({ decision: z.enum(DECISIONS).default('accept') }).meta({ id: 'AcceptRequest' });
+export const AcceptParams = z.lazy(() => z.object({ token: z.string().check(z.minLength(1), z.maxLength(512)) }));
+export const AcceptBody = z.deferred(() => z.object({ decision: z._default(z.enum(DECISIONS), 'accept') }), { id: 'AcceptRequest' });
 
 // ---------- relationships ----------
 
 export const RelationshipStatus = z.enum(RELATIONSHIP_STATUSES);
-export const RelationshipSchema = z
-  .object({
+const relationship = () =>
+  z.object({
     partnerId: z.uuid(),
     customerId: z.uuid(),
     companyName: z.string(),
-    domain: z.string().optional(),
+    domain: z.optional(z.string()),
     role: z.enum(RELATIONSHIP_ROLES),
     status: RelationshipStatus,
-    indirectProviderId: z.uuid().optional(),
-    resellerId: z.uuid().optional(),
+    indirectProviderId: z.optional(z.uuid()),
+    resellerId: z.optional(z.uuid()),
     delegatedAdmin: DelegatedAdminSchema,
     invitationId: z.string(),
     establishedAt: IsoDate,
-    removedAt: IsoDate.optional(),
-    removedBy: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }).optional(),
+    removedAt: z.optional(IsoDate),
+    removedBy: z.optional(actor()),
     etag: z.string(),
-  })
-  .meta({ id: 'Relationship' });
+  });
+
+export const RelationshipSchema = z.deferred(relationship, { id: 'Relationship' });
 
 /** A relationship as the accepting customer sees it (the answer to an acceptance): no partner-internal fields. */
-export const AcceptedRelationshipSchema = RelationshipSchema.omit({ etag: true, removedAt: true, removedBy: true })
-  .extend({ delegatedAdmin: DelegatedAdminSchema.pick({ status: true, roles: true, grantedAt: true, endsAt: true, autoExtend: true }) })
-  .meta({ id: 'AcceptedRelationship' });
+export const AcceptedRelationshipSchema = z.deferred(
+  () =>
+    z.extend(z.omit(relationship(), { etag: true, removedAt: true, removedBy: true }), {
+      delegatedAdmin: z.pick(delegatedAdmin(), { status: true, roles: true, grantedAt: true, endsAt: true, autoExtend: true }),
+    }),
+  { id: 'AcceptedRelationship' },
+);
 
-export const ListRelationshipsQuery = z.object({
-  status: z.enum([...RELATIONSHIP_STATUSES, 'all']).default('active'),
-  q: oneLine(z.string().trim().max(256, 'must be at most 256 characters'))
-    // Compatibility forms can grow many times when folded (NFKD): bound what reaches storage.
-    .refine((v) => v.normalize('NFKD').length <= 256, 'must be at most 256 characters once normalised')
-    .optional(),
-  pageSize: PageSize,
-  continuationToken: Continuation,
-});
+export const ListRelationshipsQuery = z.lazy(() =>
+  z.object({
+    status: z._default(z.enum([...RELATIONSHIP_STATUSES, 'all']), 'active'),
+    q: z.optional(
+      oneLine(z.string().check(z.trim(), z.maxLength(256, 'must be at most 256 characters'))).check(
+        // Compatibility forms can grow many times when folded (NFKD): bound what reaches storage.
+        z.refine((v) => v.normalize('NFKD').length <= 256, 'must be at most 256 characters once normalised'),
+      ),
+    ),
+    pageSize: PageSize,
+    continuationToken: Continuation,
+  }),
+);
 
-export const CustomerParams = z.object({ customerId: Uuid });
+export const CustomerParams = z.lazy(() => z.object({ customerId: Uuid }));
 
-export const RemoveRelationshipBody = z
-  .strictObject({
-    // Any value is read here; the use case answers anything but `true` with the statement quoted.
-    attestGoodFaith: z
-      .unknown()
-      .optional()
-      .meta({ type: 'boolean', description: `Must be true: ${ATTESTATION_STATEMENT}` }),
-    reason: oneLine(z.string().trim().max(500, 'must be at most 500 characters')).optional(),
-  })
-  .meta({ id: 'RemoveRelationshipRequest' });
+export const RemoveRelationshipBody = z.deferred(
+  () =>
+    z.strictObject({
+      // Any value is read here; the use case answers anything but `true` with the statement quoted.
+      attestGoodFaith: z.withMeta(z.optional(z.unknown()), { type: 'boolean', description: `Must be true: ${ATTESTATION_STATEMENT}` }),
+      reason: z.optional(oneLine(z.string().check(z.trim(), z.maxLength(500, 'must be at most 500 characters')))),
+    }),
+  { id: 'RemoveRelationshipRequest' },
+);
 
-export const RemovalResultSchema = RelationshipSchema.extend({
-  notice: z.string().describe('Reminder that the customer was not notified'),
-}).meta({ id: 'RemovalResult' });
+export const RemovalResultSchema = z.deferred(
+  () => z.extend(relationship(), { notice: z.described(z.string(), 'Reminder that the customer was not notified') }),
+  { id: 'RemovalResult' },
+);
 
 // ---------- audit ----------
 
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 
-export const AuditEventSchema = z
-  .object({
-    id: z.string(),
-    at: IsoDate,
-    actor: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
-    action: AuditAction,
-    partnerId: z.uuid(),
-    customerId: z.uuid().optional(),
-    invitationId: z.string().optional(),
-    details: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'AuditEvent' });
+export const AuditEventSchema = z.deferred(
+  () =>
+    z.object({
+      id: z.string(),
+      at: IsoDate,
+      actor: actor(),
+      action: AuditAction,
+      partnerId: z.uuid(),
+      customerId: z.optional(z.uuid()),
+      invitationId: z.optional(z.string()),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  { id: 'AuditEvent' },
+);
 
-export const ListAuditQuery = z.object({
-  customerId: Uuid.optional(),
-  pageSize: PageSize,
-  continuationToken: Continuation,
-});
+export const ListAuditQuery = z.lazy(() =>
+  z.object({
+    customerId: z.optional(Uuid),
+    pageSize: PageSize,
+    continuationToken: Continuation,
+  }),
+);
 
 // ---------- misc ----------
 
-export const HealthSchema = z
-  .object({ status: z.literal('ok'), storage: z.literal('ok'), email: z.enum(['configured', 'notConfigured']) })
-  .meta({ id: 'Health' });
+export const HealthSchema = z.deferred(
+  () => z.object({ status: z.literal('ok'), storage: z.literal('ok'), email: z.enum(['configured', 'notConfigured']) }),
+  { id: 'Health' },
+);
 
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.record(z.string(), z.array(z.string())).optional(),
-    requestId: z.string().optional(),
-  })
-  .meta({ id: 'Problem' });
+export const ProblemSchema = z.deferred(
+  () =>
+    z.object({
+      type: z.string(),
+      title: z.string(),
+      status: z.int(),
+      detail: z.string(),
+      errors: z.optional(z.record(z.string(), z.array(z.string()))),
+      requestId: z.optional(z.string()),
+    }),
+  { id: 'Problem' },
+);
 
-export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ items: z.array(item), continuationToken: z.string().optional() }).meta({ id });
+export const pageOf = <T extends z.ZodMiniType>(item: T, id: string) =>
+  z.deferred(() => z.object({ items: z.array(item), continuationToken: z.optional(z.string()) }), { id });

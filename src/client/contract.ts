@@ -4,7 +4,7 @@
  * (packages/client) expands these into plain declarations, so a portal needs no zod and no
  * server code to type-check against them.
  */
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { operations } from '../api/operations';
 import type { routes } from '../api/routes';
 import type {
@@ -32,23 +32,24 @@ import type {
   WebhookCreatedSchema,
   WebhookSchema,
 } from '../api/webhookSchemas';
+import type { ChangeDelegatedAdminBody, ChangeRequestSchema, CreateChangeRequestBody } from '../api/changeRequestSchemas';
 
 type Ops = typeof operations;
 
 /** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
 export type ClientOperation = Exclude<
   keyof typeof routes,
-  'acceptPage' | 'openapi' | 'customerPage' | 'listPartners' | 'getPartnerRecord' | 'putPartner'
+  'acceptPage' | 'openapi' | 'customerPage' | 'changeRequestPage' | 'listPartners' | 'getPartnerRecord' | 'putPartner'
 >;
 
 /** The JSON of an operation's success (its 200 or 201 answer). */
 type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202>] : never;
 /** Each operation's 2xx body. */
-export type Responses = { [K in ClientOperation]: SuccessOf<Ops[K]> extends { json: infer S extends z.ZodType } ? z.output<S> : never };
+export type Responses = { [K in ClientOperation]: SuccessOf<Ops[K]> extends { json: infer S extends z.ZodMiniType } ? z.output<S> : never };
 /** Each operation's query parameters (all optional on the client: the service has defaults). */
-export type Queries = { [K in ClientOperation]: Ops[K] extends { query: infer S extends z.ZodType } ? Partial<z.output<S>> : never };
+export type Queries = { [K in ClientOperation]: Ops[K] extends { query: infer S extends z.ZodMiniType } ? Partial<z.output<S>> : never };
 /** Each operation's JSON request body. */
-export type Bodies = { [K in ClientOperation]: Ops[K] extends { body: infer S extends z.ZodType } ? z.input<S> : never };
+export type Bodies = { [K in ClientOperation]: Ops[K] extends { body: infer S extends z.ZodMiniType } ? z.input<S> : never };
 
 /** The RFC 9457 problem document of every error answer. */
 export type Problem = z.output<typeof ProblemSchema>;
@@ -70,6 +71,12 @@ export type Delivery = z.output<typeof DeliverySchema>;
 export type CloudEvent = z.output<typeof CloudEventSchema>;
 export type DeliveryFilter = Partial<Omit<z.output<typeof ListDeliveriesQuery>, 'continuationToken'>>;
 export type EventFilter = Partial<Omit<z.output<typeof ListEventsQuery>, 'continuationToken'>>;
+
+/** An access request: other roles or a new duration, asked of the customer (its own link and draft while pending). */
+export type AccessRequest = z.output<typeof ChangeRequestSchema>;
+export type AccessRequestInput = z.input<typeof CreateChangeRequestBody>;
+export type DelegatedAdminChange = z.input<typeof ChangeDelegatedAdminBody>;
+export type AccessRequestAnswer = Responses['answerChangeRequest'];
 
 export type CreateInvitationInput = z.input<typeof CreateInvitationBody>;
 export type SendInvitationInput = z.input<typeof SendInvitationBody>;

@@ -14,6 +14,10 @@
 import { API_PREFIX } from '../api/paths';
 import { routes } from '../api/routes';
 import type {
+  AccessRequest,
+  AccessRequestAnswer,
+  AccessRequestInput,
+  DelegatedAdminChange,
   AcceptResult,
   AuditEvent,
   AuditFilter,
@@ -216,6 +220,32 @@ export function createClient(options: ClientOptions) {
     /** Switches auto-extension; `ifMatch: relationship.etag` refuses (412) if it changed meanwhile. */
     setDelegatedAdminAutoExtend: (customerId: string, autoExtend: boolean, o: RemoveOptions = {}): Promise<Relationship> =>
       get('setDelegatedAdminAutoExtend', { ...o, params: { customerId }, body: { autoExtend } }),
+    /** Keeps fewer roles (no consent needed) and/or switches auto-extension; a role not held is 409 approval-required. */
+    changeDelegatedAdmin: (customerId: string, body: DelegatedAdminChange, o: RemoveOptions = {}): Promise<Relationship> =>
+      get('setDelegatedAdminAutoExtend', { ...o, params: { customerId }, body }),
+    /** Asks the customer for other roles or a new duration: an access request (a pending one is superseded). */
+    requestAccessChange: (customerId: string, body: AccessRequestInput = {}, o: RequestOptions = {}): Promise<AccessRequest> =>
+      get('createChangeRequest', { ...o, params: { customerId }, body }),
+    listAccessRequests: (
+      customerId: string,
+      query: { pageSize?: number; continuationToken?: string | undefined } = {},
+      o: RequestOptions = {},
+    ) => get('listChangeRequests', { ...o, params: { customerId }, query }),
+    getAccessRequest: (customerId: string, id: string, o: RequestOptions = {}): Promise<AccessRequest> =>
+      get('getChangeRequest', { ...o, params: { customerId, id } }),
+    revokeAccessRequest: (customerId: string, id: string, o: RequestOptions = {}): Promise<AccessRequest> =>
+      get('revokeChangeRequest', { ...o, params: { customerId, id } }),
+    /** Sends the request's draft (or the edited one, the link kept) through Communication Services. */
+    sendAccessRequest: (customerId: string, id: string, draft: SendInvitationInput = {}, o: RequestOptions = {}): Promise<AccessRequest> =>
+      get('sendChangeRequest', { ...o, params: { customerId, id }, body: draft }),
+    /** As the customer's GlobalAdmin: approves the added `roles` (default all) or declines. */
+    answerAccessRequest: (
+      token: string,
+      decision: 'approve' | 'decline',
+      roles?: string[],
+      o: RequestOptions = {},
+    ): Promise<AccessRequestAnswer> =>
+      get('answerChangeRequest', { ...o, params: { token }, body: { decision, ...(roles ? { roles } : {}) } }),
     /** Ends delegated admin early; the relationship stays. */
     revokeDelegatedAdmin: (customerId: string, o: RemoveOptions = {}): Promise<Relationship> =>
       get('revokeDelegatedAdmin', { ...o, params: { customerId }, body: {} }),

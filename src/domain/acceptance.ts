@@ -70,7 +70,7 @@ export const relationshipEnded = (inv: Invitation, relationships: Relationship[]
   relationships.some((r) => r.partnerId === inv.partnerId && r.status === 'removed');
 
 /** Errors about a genuine invitation are told in the invitation's language. */
-async function inLocaleOf<T>(locale: () => Locale | undefined, run: () => Promise<T>): Promise<T> {
+export async function inLocaleOf<T>(locale: () => Locale | undefined, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {

@@ -12,15 +12,18 @@
  *    a later one (copies only move forward), with the change's audit events, in one commit per
  *    customer for all of a request's commits (a combined acceptance: the reseller's and the
  *    provider's copies together); then the announcement is released, `settled`;
- * 3. after the answer, the worker of the announcement (src/domain/delivery.ts) records when the
- *    grants fall due and, when the message is not settled (a crash, an outage, a failed step),
+ * 3. after the answer, the worker of the announcement (src/domain/followUp.ts) records when the
+ *    grants fall due and schedules their first warnings before they end (carried by the message,
+ *    `warnings`) and, when the message is not settled (a crash, an outage, a failed step),
  *    re-reads each relationship and writes its copy (`completeOwed`).
  */
 import type { AuditEvent, CustomerRelationship, Page, PageRequest, Principal, Relationship } from './model';
 import { authorizeCustomerAdmin } from './access';
+import { grantWarnings } from './endingSoon';
 import { notFound } from './errors';
 import { findPartner } from './partners';
 import type { Change, Deps, DueGrant, EventMessage, FollowUp, RelationshipNote } from './ports';
+import type { Warning } from './warnings';
 
 export type CustomerSideDeps = Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'>;
 
@@ -67,9 +70,10 @@ export class CustomerSteps {
   private readonly releases: ((settled: boolean) => Promise<void>)[] = [];
 
   /** What a commit of these relationships carries; they join the step once it is made. */
-  follow(relationships: Relationship[], notes: RelationshipNote[]): FollowUp {
+  follow(relationships: Relationship[], notes: RelationshipNote[], warnings: Warning[]): FollowUp {
     return {
       owed: notes,
+      warnings,
       hold: (release) => {
         this.relationships.push(...relationships);
         this.events.push(...notes.flatMap((n) => n.events));
@@ -115,16 +119,13 @@ export async function commitRelationships(
   const relationships = numbered.flatMap((c) => (c.kind === 'saveRelationship' ? [c.relationship] : []));
   if (relationships.length === 0) return deps.store.commit(partnerId, changes);
   const events = numbered.flatMap((c) => (c.kind === 'recordAudit' ? [c.event] : []));
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
   const own = steps ?? new CustomerSteps();
-  const result = await deps.store.commit(
-    partnerId,
-    numbered,
-    own.follow(
-      relationships,
-      relationships.map((r) => noteOf(r, at, events)),
-    ),
-  );
+  // Each grant's first warning before it ends (src/domain/endingSoon.ts) rides with the notes:
+  // the worker schedules it after the answer (a failed commit leaves a point the job drops).
+  const notes = relationships.map((r) => noteOf(r, at, events));
+  const result = await deps.store.commit(partnerId, numbered, own.follow(relationships, notes, grantWarnings(relationships, now)));
   if (!steps) await own.finish(deps);
   return result;
 }

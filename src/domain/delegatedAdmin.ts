@@ -22,6 +22,7 @@ import {
   type Versioned,
 } from './model';
 import { findPartner } from './partners';
+import { roleById } from './roles';
 import { newRev, saveRelationship, type Expected } from './relationships';
 import { retryOnConflict } from './retry';
 
@@ -36,6 +37,20 @@ function checkExpected(r: Relationship, expected: Expected): void {
     throw preconditionFailed(`The relationship has changed (its ETag is now "${r.rev}"); read it again before changing it.`);
   }
 }
+
+function requireGranted(r: Relationship, customerId: string): void {
+  if (r.status !== 'active' || r.delegatedAdmin.status !== 'granted') {
+    throw conflict(
+      `Delegated admin for customer ${customerId} is ${r.status === 'active' ? r.delegatedAdmin.status : 'revoked (the relationship was removed)'}; only a granted one can change.`,
+      'delegated-admin-not-granted',
+    );
+  }
+}
+
+const globalAdminCannotExtend = () =>
+  badRequest('Delegated admin that includes Global Administrator cannot extend itself.', {
+    autoExtend: ['cannot be true when Global Administrator is among the roles'],
+  });
 
 /** Commits a new delegated admin state of `current` with its audit event. */
 async function commitGrant(
@@ -99,21 +114,55 @@ export function setAutoExtend(
     const current = await requireRelationship(deps, partner.id, customerId);
     const r = current.value;
     checkExpected(r, expected);
-    if (r.status !== 'active' || r.delegatedAdmin.status !== 'granted') {
-      throw conflict(
-        `Delegated admin for customer ${customerId} is ${r.status === 'active' ? r.delegatedAdmin.status : 'revoked (the relationship was removed)'}; only a granted one can change.`,
-        'delegated-admin-not-granted',
-      );
-    }
-    if (autoExtend && !canAutoExtend(r.delegatedAdmin.roles)) {
-      throw badRequest('Delegated admin that includes Global Administrator cannot extend itself.', {
-        autoExtend: ['cannot be true when Global Administrator is among the roles'],
-      });
-    }
+    requireGranted(r, customerId);
+    if (autoExtend && !canAutoExtend(r.delegatedAdmin.roles)) throw globalAdminCannotExtend();
     if (r.delegatedAdmin.autoExtend === autoExtend) return r;
     return commitGrant(deps, current, { ...r.delegatedAdmin, autoExtend }, 'delegatedAdmin.updated', actorOf(principal), {
       by: 'partner',
     });
+  });
+}
+
+/**
+ * Fewer roles need no consent: keeps only `roles` of a granted delegated admin (with `autoExtend`
+ * switched too when given). A role not held now is refused: adding one needs the customer's
+ * approval, through an access request.
+ */
+export function reduceRoles(
+  deps: CustomerSideDeps,
+  partner: Partner,
+  principal: Principal,
+  customerId: string,
+  change: { roles: string[]; autoExtend?: boolean | undefined },
+  expected: Expected,
+): Promise<Relationship> {
+  const asked = [...new Set(change.roles.map((r) => r.toLowerCase()))];
+  const unknown = asked.filter((r) => !roleById(r));
+  if (unknown.length) {
+    throw badRequest(`Unknown roles: ${unknown.join(', ')}.`, {
+      roles: [`unknown role template IDs: ${unknown.join(', ')} (see GET /api/roles)`],
+    });
+  }
+  return retryOnConflict(async () => {
+    const current = await requireRelationship(deps, partner.id, customerId);
+    const r = current.value;
+    checkExpected(r, expected);
+    requireGranted(r, customerId);
+    const da = r.delegatedAdmin;
+    const added = asked.filter((id) => !da.roles.includes(id));
+    if (added.length) {
+      throw conflict(
+        `Adding roles needs the customer's approval: ask for them with an access request (POST /api/relationships/${customerId}/delegated-admin/requests). Not held now: ${added.join(', ')}.`,
+        'approval-required',
+      );
+    }
+    const roles = da.roles.filter((id) => asked.includes(id));
+    const autoExtend = change.autoExtend ?? da.autoExtend;
+    if (autoExtend && !canAutoExtend(roles)) throw globalAdminCannotExtend();
+    if (roles.length === da.roles.length && autoExtend === da.autoExtend) return r;
+    const removed = da.roles.filter((id) => !asked.includes(id));
+    const action = removed.length ? 'delegatedAdmin.rolesReduced' : 'delegatedAdmin.updated';
+    return commitGrant(deps, current, { ...da, roles, autoExtend }, action, actorOf(principal), { by: 'partner', removed });
   });
 }
 

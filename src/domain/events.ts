@@ -86,6 +86,13 @@ function eventOf(partnerId: string, audit: AuditEvent, changes: readonly Change[
     const data: Record<string, unknown> = saved ? { ...saved.partner } : { id: partnerId, ...audit.details };
     return cloudEvent(partnerId, audit.action, audit.at, data, `partners/${partnerId}`);
   }
+  if (audit.action.startsWith('webhook.')) {
+    // The registration as the commit leaves it, without its secrets.
+    const saved = changes.find((c): c is Extract<Change, { kind: 'saveWebhook' }> => c.kind === 'saveWebhook');
+    const w = saved?.webhook;
+    const data = w ? { url: w.url, events: w.events, enabled: w.enabled, health: w.health } : { ...audit.details };
+    return cloudEvent(partnerId, audit.action, audit.at, data, 'webhooks');
+  }
   if (!audit.action.startsWith('invitation.')) {
     // relationship.* and delegatedAdmin.*: the relationship as the commit leaves it.
     const saved = changes.find(

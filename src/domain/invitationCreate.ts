@@ -3,6 +3,7 @@
  * under an Idempotency-Key (src/domain/idempotency.ts).
  */
 import { auditEvent, recordAudit, withHistory } from './audit';
+import { invitationWarning } from './endingSoon';
 import { AppError, badRequest, conflict, forbidden } from './errors';
 import { resolveAccess, type AccessRequest } from './grant';
 import { createOnce } from './idempotency';
@@ -10,7 +11,7 @@ import { checkDailySendLimit, emailNotConfigured, sendInvitation } from './invit
 import { getInvitation, toView, type InvitationView } from './invitationViews';
 import { actorOf, type Invitation, type Locale, type Partner, type Principal, type Versioned } from './model';
 import { findPartner, isSuspended } from './partners';
-import type { Change, Deps } from './ports';
+import type { Change, Deps, FollowUp } from './ports';
 import { newInvitationId, newNonce } from './tokens';
 
 export interface NewInvitation {
@@ -20,6 +21,8 @@ export interface NewInvitation {
   send: boolean;
   /** Delegated admin roles and duration (default: the readers for two years). */
   access?: AccessRequest | undefined;
+  /** One reminder email 3 days before expiry, when the draft was sent through the service. */
+  reminder?: boolean | undefined;
 }
 
 /** Validates a new invitation and builds it with its audit event (nothing is written). */
@@ -29,7 +32,7 @@ async function prepareInvitation(
   principal: Principal,
   body: NewInvitation,
   acceptLanguageLocale: Locale,
-): Promise<{ inv: Invitation; changes: Change[] }> {
+): Promise<{ inv: Invitation; changes: Change[]; follow: FollowUp }> {
   if (partner.kind !== 'reseller') {
     throw forbidden('Only resellers can invite customers; indirect providers are invited together with a reseller.', 'not-a-reseller');
   }
@@ -82,6 +85,7 @@ async function prepareInvitation(
     createdAt: now.toISOString(),
     createdBy: actorOf(principal),
     access,
+    ...(body.reminder ? { reminder: true } : {}),
   };
   const event = auditEvent(partner.id, 'invitation.created', inv.createdBy, now, {
     invitationId: inv.id,
@@ -95,7 +99,13 @@ async function prepareInvitation(
   });
   // An unbound invitation carries its events, for its customer's audit once it is answered.
   const stored = tenantId ? inv : withHistory(inv, [event]);
-  return { inv: stored, changes: [{ kind: 'createInvitation', invitation: stored }, recordAudit(event)] };
+  // Its warning before it expires rides with the commit's announcement (written after the answer).
+  const warning = invitationWarning(inv, now);
+  return {
+    inv: stored,
+    changes: [{ kind: 'createInvitation', invitation: stored }, recordAudit(event)],
+    follow: { warnings: warning ? [warning] : [] },
+  };
 }
 
 /** `send: true`: the first send, right after the commit; a failure or a limit leaves the invitation as the answer. */
@@ -129,8 +139,8 @@ export async function createInvitation(
       send: (created) => sendAfterCreate(deps, partner, principal, created),
     });
   }
-  const { inv, changes } = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
-  const [version] = await deps.store.commit(partner.id, changes);
+  const { inv, changes, follow } = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
+  const [version] = await deps.store.commit(partner.id, changes, follow);
   const created = { value: inv, version: version ?? '' };
   return body.send ? sendAfterCreate(deps, partner, principal, created) : toView(deps.settings, inv, deps.clock.now());
 }

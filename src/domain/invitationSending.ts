@@ -11,7 +11,7 @@ import { effectiveStatus, expireIfDue, notPending, requireInvitation, transition
 import { draftOf, linkOf } from './invitationLink';
 import { toView, type InvitationView } from './invitationViews';
 import { actorOf, type AuditEvent, type Invitation, type Partner, type Principal, type Versioned } from './model';
-import type { Deps } from './ports';
+import type { Deps, SendOutcome } from './ports';
 import { retryOnConflict } from './retry';
 
 export interface DraftEdits {
@@ -27,7 +27,7 @@ export const emailNotConfigured = () =>
   );
 
 /** The email service's idempotency key: one per invitation, link nonce and exact draft. */
-export function sendOperationId(inv: Invitation, draft: Draft): string {
+export function sendOperationId(inv: Pick<Invitation, 'id' | 'nonce'>, draft: Draft): string {
   const h = createHash('sha256')
     .update(JSON.stringify([inv.id, inv.nonce, draft.to, draft.subject, draft.text, draft.html]))
     .digest();
@@ -38,7 +38,7 @@ export function sendOperationId(inv: Invitation, draft: Draft): string {
 }
 
 /** Which edited bodies do not carry the link as the link (see emailLinks.ts): 400 `link-missing` naming them. */
-function checkEditedLink(edits: DraftEdits, url: string): void {
+export function checkEditedLink(edits: DraftEdits, url: string): void {
   const errors: Record<string, string[]> = {};
   if (edits.text !== undefined && !textHasLink(edits.text, url)) {
     errors.text = [`must contain the invitation URL ${url} as a link (not followed by more URL characters)`];
@@ -61,7 +61,7 @@ export const secondsUntilNextUtcDay = (now: Date) => {
   return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
 };
 
-const dailyLimitReached = (limit: number, now: Date) =>
+export const dailyLimitReached = (limit: number, now: Date) =>
   limited(
     `Your organisation has sent ${limit} invitation emails today (UTC), the most allowed per day; sending starts again at 00:00 UTC. The draft stays usable: copy it and send it yourself.`,
     secondsUntilNextUtcDay(now),
@@ -83,7 +83,12 @@ const SEND_RESERVATION_ATTEMPTS = 32;
  * nothing: the email service never sends one operation twice. A reserved send counts even if
  * the email service then fails (it may have delivered).
  */
-async function reserveSend(deps: Deps, start: Versioned<Invitation>, operationId: string, now: Date): Promise<Versioned<Invitation>> {
+export async function reserveSend(
+  deps: Deps,
+  start: Versioned<Invitation>,
+  operationId: string,
+  now: Date,
+): Promise<Versioned<Invitation>> {
   const { perInvitation, perPartnerPerDay } = deps.settings.sendLimits;
   const day = utcDay(now);
   return retryOnConflict(async (attempt) => {
@@ -110,6 +115,30 @@ async function reserveSend(deps: Deps, start: Versioned<Invitation>, operationId
   }, SEND_RESERVATION_ATTEMPTS);
 }
 
+/** The draft as sent: the partner's edits over the service's draft (the recipient stays). */
+export const withEdits = (original: Draft, edits: DraftEdits): Draft => ({
+  to: original.to,
+  subject: edits.subject ?? original.subject,
+  text: edits.text ?? original.text,
+  html: edits.html ?? original.html,
+});
+
+/** What a send leaves on the record: sent (when), or failed (why). */
+export const emailOutcome = (outcome: SendOutcome, now: Date): Invitation['email'] =>
+  outcome.status === 'sent'
+    ? { status: 'sent', sentAt: now.toISOString(), operationId: outcome.operationId }
+    : { status: 'failed', operationId: outcome.operationId, error: outcome.error };
+
+/** The email service refused a message: the record stays pending, its link and draft usable. */
+export const sendFailed = (outcome: { error: string; retryable: boolean }, what: string) =>
+  new AppError({
+    kind: outcome.retryable ? 'unavailable' : 'dependencyFailed',
+    code: 'email-send-failed',
+    title: 'The email could not be sent',
+    detail: `Azure Communication Services did not accept the email: ${outcome.error}. The ${what} is still pending; its link and draft remain usable.`,
+    ...(outcome.retryable ? { retryAfterSeconds: 60 } : {}),
+  });
+
 export async function sendInvitation(
   deps: Deps,
   partner: Partner,
@@ -129,13 +158,7 @@ export async function sendInvitation(
   }
   if (!deps.mailer) throw emailNotConfigured();
 
-  const original = draftOf(deps.settings, inv);
-  const draft: Draft = {
-    to: original.to,
-    subject: edits.subject ?? original.subject,
-    text: edits.text ?? original.text,
-    html: edits.html ?? original.html,
-  };
+  const draft = withEdits(draftOf(deps.settings, inv), edits);
   const operationId = sendOperationId(inv, draft);
 
   // A retried send of the same draft that already went out is not sent again.
@@ -145,10 +168,7 @@ export async function sendInvitation(
   const outcome = await deps.mailer.send({ operationId, ...draft });
   const actor = actorOf(principal);
   const done = await transition(deps, reserved, (current) => {
-    const email: Invitation['email'] =
-      outcome.status === 'sent'
-        ? { status: 'sent', sentAt: now.toISOString(), operationId: outcome.operationId }
-        : { status: 'failed', operationId: outcome.operationId, error: outcome.error };
+    const email = emailOutcome(outcome, now);
     const events: AuditEvent[] =
       outcome.status === 'sent'
         ? [
@@ -162,14 +182,6 @@ export async function sendInvitation(
     const next = { ...current, email };
     return { next: current.customer.tenantId ? next : withHistory(next, events), changes: events.map(recordAudit) };
   });
-  if (outcome.status === 'failed') {
-    throw new AppError({
-      kind: outcome.retryable ? 'unavailable' : 'dependencyFailed',
-      code: 'email-send-failed',
-      title: 'The email could not be sent',
-      detail: `Azure Communication Services did not accept the email: ${outcome.error}. The invitation is still pending; its link and draft remain usable.`,
-      ...(outcome.retryable ? { retryAfterSeconds: 60 } : {}),
-    });
-  }
+  if (outcome.status === 'failed') throw sendFailed(outcome, 'invitation');
   return toView(deps.settings, done.value, now);
 }

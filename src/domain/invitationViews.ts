@@ -26,6 +26,7 @@ export interface InvitationView {
   customerId?: string;
   /** The delegated admin roles, duration and auto-extension asked for. */
   access: DelegatedAccess;
+  reminder?: boolean;
 }
 
 export function toView(settings: Deps['settings'], inv: Invitation, now: Date): InvitationView {
@@ -48,6 +49,7 @@ export function toView(settings: Deps['settings'], inv: Invitation, now: Date): 
     ...(inv.acceptedBy ? { acceptedBy: inv.acceptedBy } : {}),
     ...(inv.customerId ? { customerId: inv.customerId } : {}),
     access: accessOf(inv),
+    ...(inv.reminder ? { reminder: true } : {}),
   };
 }
 

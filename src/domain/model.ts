@@ -33,9 +33,16 @@ export type DelegatedAdminStatus = (typeof DELEGATED_ADMIN_STATUSES)[number];
 export const DECISIONS = ['accept', 'decline'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-import type { AuditAction } from './eventTypes';
+import type { WebhookHealth } from './circuit';
+import type { AuditAction, WarningEventType } from './eventTypes';
 
 export { AUDIT_ACTIONS, type AuditAction } from './eventTypes';
+
+/** A budget's count within a window that started at `start` (src/domain/budgets.ts). */
+export interface Spent {
+  start: string;
+  count: number;
+}
 
 export type Role = 'GlobalAdmin' | 'AdminAgent' | 'Operator';
 
@@ -112,6 +119,8 @@ export interface Invitation {
   history?: AuditEvent[];
   /** The delegated admin roles asked for (absent on invitations made before roles existed: the defaults). */
   access?: DelegatedAccess;
+  /** A reminder email 3 days before expiry, if its draft was sent through the service (src/domain/reminders.ts). */
+  reminder?: boolean;
 }
 
 /** What an invitation asks the customer to grant: Entra role template IDs, for a number of days. */
@@ -189,7 +198,7 @@ export interface AuditEvent {
 }
 
 /** Event types: every audit action, and the webhook test event. */
-export type EventType = AuditAction | 'test.created';
+export type EventType = AuditAction | WarningEventType | 'test.created';
 
 /** An event (the outbox, src/domain/events.ts): a CloudEvent 1.0 in its structured JSON form. */
 export interface CloudEvent {
@@ -216,11 +225,20 @@ export interface Webhook {
   enabled: boolean;
   /** `whsec_<base64 key>` */
   secret: string;
-  /** The secret before the last rotation: it keeps signing until `previousSecretExpiresAt`. */
+  /** Secrets replaced by rotations: each keeps signing until its `expiresAt` (24 h after it was replaced). */
+  previousSecrets?: RetiredSecret[];
+  /** Before several could sign at once: the one secret replaced last. */
   previousSecret?: string;
   previousSecretExpiresAt?: string;
+  /** The endpoint's circuit (src/domain/circuit.ts; absent: healthy). */
+  health?: WebhookHealth;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface RetiredSecret {
+  secret: string;
+  expiresAt: string;
 }
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
@@ -243,6 +261,12 @@ export interface Delivery {
   lastResponse?: string;
   nextAttemptAt?: string;
   deliveredAt?: string;
+  /** While an attempt is being made: when it was claimed (its outcome is not recorded yet). */
+  claimedAt?: string;
+  /** Held (the partner suspended, or the endpoint disabled) until a release. */
+  held?: boolean;
+  /** Redeliveries of this event in the current window (a budget). */
+  redeliveries?: Spent;
 }
 
 /** Something the store holds, with the version that guards the next write of it. */

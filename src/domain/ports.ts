@@ -8,6 +8,9 @@ import type { EventChange, EventStore } from './store/events';
 import type { InvitationChange, InvitationStore } from './store/invitations';
 import type { PartnerChange, PartnerRecords } from './store/partners';
 import type { RelationshipChange, RelationshipStore } from './store/relationships';
+import type { ChangeRequestChange, ChangeRequestStore } from './store/changeRequests';
+import type { WarningChange } from './store/warnings';
+import type { Warning, WarningSchedule } from './warnings';
 
 // The aggregates' ports, for the use cases that take them from here.
 export type * from './store/audit';
@@ -15,12 +18,15 @@ export type * from './store/events';
 export type * from './store/invitations';
 export type * from './store/partners';
 export type * from './store/relationships';
+export type * from './store/changeRequests';
+export type * from './store/warnings';
 
 /**
  * The partners' data, one port per aggregate (src/domain/store/*.ts): each owns its reads and
  * its change kinds. A new aggregate is a new file there, joined to `Change` and `PartnerStore`.
  */
-export type Change = InvitationChange | RelationshipChange | AuditChange | EventChange | PartnerChange;
+export type Change =
+  InvitationChange | RelationshipChange | AuditChange | EventChange | PartnerChange | ChangeRequestChange | WarningChange;
 
 /** Each partner's data changes only through `commit`: all its changes, or none. */
 export interface UnitOfWork {
@@ -31,8 +37,8 @@ export interface UnitOfWork {
    * the changes, the new version of what each change saved (an invitation, relationship, send
    * count, creation record, partner record, webhook or delivery), or undefined for a change
    * that saves nothing versioned (audit events, events, marks, deletions). With `follow`, the
-   * commit's announcement also carries what the customers' side still owes (`owed`), and is
-   * released only when `follow.hold`'s release is called.
+   * commit's announcement also carries what is owed after it (the customers' side, warning
+   * points), and is released only when `follow.hold`'s release is called.
    */
   commit(partnerId: string, changes: Change[], follow?: FollowUp): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
@@ -40,7 +46,7 @@ export interface UnitOfWork {
 }
 
 /** Partners' data: every aggregate's reads, and one commit. Listings cost what their page costs. */
-export type PartnerStore = InvitationStore & RelationshipStore & AuditLog & EventStore & PartnerRecords & UnitOfWork;
+export type PartnerStore = InvitationStore & RelationshipStore & AuditLog & EventStore & PartnerRecords & ChangeRequestStore & UnitOfWork;
 
 /** A message of the delivery queue: these events of this partner are (or are about to be) committed. */
 export interface EventMessage {
@@ -48,17 +54,25 @@ export interface EventMessage {
   eventIds: string[];
   /** The attempt this message is for (1 when absent). */
   attempt?: number;
+  /** How many times it waited for one of the partner's slots (each wait is longer). */
+  waits?: number;
   /** The customers' side the commit owes (its relationship changes): the durable record of that work. */
   owed?: RelationshipNote[];
+  /** Warning points the commit sets (src/domain/endingSoon.ts), scheduled by the worker. */
+  warnings?: Warning[];
   /** Set when released by the request that committed: the commit is made and its customer step done. */
   settled?: boolean;
 }
 
-/** What a commit with relationship changes owes beyond itself, carried by its announcement. */
+/** What a commit owes beyond itself, carried by its announcement and done by its worker. */
 export interface FollowUp {
-  owed: RelationshipNote[];
-  /** Receives the announcement's release: `settled` tells the worker the customer step is done. */
-  hold(release: (settled: boolean) => Promise<void>): void;
+  owed?: RelationshipNote[];
+  warnings?: Warning[];
+  /**
+   * Receives the announcement's release (`settled`: the customer step is done); without it the
+   * announcement is released settled once the commit is made.
+   */
+  hold?(release: (settled: boolean) => Promise<void>): void;
 }
 
 /**
@@ -82,10 +96,13 @@ export interface QueuedMessage {
   popReceipt: string;
 }
 
+/** Why no answer came, as a class (never the socket's own text). */
+export type DeliveryErrorClass = 'timeout' | 'connection-refused' | 'tls' | 'dns';
+
 export interface WebhookResponse {
   /** Absent when no answer came (refused target, connection error, timeout). */
   status?: number;
-  error?: string;
+  error?: DeliveryErrorClass;
   /** The first bytes of the answer's body, no more. */
   excerpt: string;
 }
@@ -97,11 +114,45 @@ export interface WebhookTransport {
   post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
 }
 
+/**
+ * Deliveries in flight in this process, per partner: a partner at its cap waits in the queue,
+ * so one partner's slow receiver never holds every worker.
+ */
+export interface DeliverySlots {
+  /** A slot for the partner (call the returned function to give it back), or undefined at the cap. */
+  take(partnerId: string): (() => void) | undefined;
+  /** Remembers that the partner's deliveries wait until `until` (its endpoint's next probe). */
+  pause(partnerId: string, until: Date): void;
+  /** Until when the partner's deliveries wait, if they do. */
+  pausedUntil(partnerId: string): Date | undefined;
+}
+
 /** What webhook use cases need beyond the store. */
 export interface WebhookDeps {
   queue: EventQueue;
   transport: WebhookTransport;
   webhookSettings: { retryScale: number };
+  slots: DeliverySlots;
+}
+
+/** A partner that recorded events on a UTC day (YYYY-MM-DD): their removal falls due after retention. */
+export interface RetentionDue {
+  day: string;
+  partnerId: string;
+}
+
+/**
+ * The removal of expired events (src/domain/retention.ts): every commit that records events
+ * notes its partner under the day, so the removal reads only what is due, never a partner's
+ * whole data.
+ */
+export interface EventRetention {
+  /** Partners with events recorded on days before `beforeDay`, oldest day first (at most `limit`). */
+  due(beforeDay: string, limit: number): Promise<RetentionDue[]>;
+  /** Removes up to `limit` of the partner's events of that day, with their delivery records and holds; returns how many. */
+  purge(due: RetentionDue, limit: number): Promise<number>;
+  /** Forgets a due row once its day is purged. */
+  done(due: RetentionDue): Promise<void>;
 }
 
 /**
@@ -205,6 +256,8 @@ export interface Deps {
   directory: PartnerDirectory;
   /** The customers' side of relationships and the due delegated admin grants. */
   ledger: CustomerLedger;
+  /** Due warnings before grants and invitations end (src/domain/endingSoon.ts). */
+  warnings: WarningSchedule;
   /** Undefined when email is not configured: drafts only. */
   mailer: Mailer | undefined;
   clock: Clock;

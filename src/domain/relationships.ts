@@ -18,7 +18,7 @@ import {
 } from './model';
 import type { Change, Deps } from './ports';
 import { retryOnConflict } from './retry';
-import { commitRelationships } from './customerSide';
+import { commitRelationships, type CustomerSideDeps } from './customerSide';
 import { accessOf, grantOf } from './grant';
 import type { DelegatedAccess } from './model';
 
@@ -115,7 +115,7 @@ export async function getRelationship(deps: Pick<Deps, 'store'>, partner: Partne
 export type Expected = string[] | '*' | undefined;
 
 export async function removeRelationship(
-  deps: Pick<Deps, 'store' | 'clock' | 'ledger' | 'directory'>,
+  deps: CustomerSideDeps,
   partner: Partner,
   principal: Principal,
   customerId: string,

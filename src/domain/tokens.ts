@@ -64,3 +64,45 @@ export function linkTokenMatches(key: string, ref: LinkRef, nonce: string): bool
   const expected = mac(key, ref.partnerId, ref.invitationId, nonce);
   return ref.mac.length === expected.length && timingSafeEqual(ref.mac, expected);
 }
+
+// ---------------------------------------------------------------- access request links
+
+/*
+ * An access request's link (src/domain/changeRequest.ts) is built the same way, under its own
+ * label and with the customer's ID too: base64url( partnerId(16) | customerId(16) | requestId(16)
+ * | HMAC-SHA256(key, "access-request-link:v1" | ids | nonce)(32) ), 107 characters.
+ */
+
+const LABEL = 'access-request-link:v1';
+
+function requestMac(key: string, partnerId: string, customerId: string, requestId: string, nonce: string): Buffer {
+  return createHmac('sha256', key).update(`${LABEL}|${partnerId}|${customerId}|${requestId}|${nonce}`).digest();
+}
+
+export function makeRequestToken(key: string, r: { partnerId: string; customerId: string; id: string; nonce: string }): string {
+  const ids = [r.partnerId, r.customerId, r.id].map(uuidBytes);
+  return Buffer.concat([...ids, requestMac(key, r.partnerId, r.customerId, r.id, r.nonce)]).toString('base64url');
+}
+
+export interface RequestRef {
+  partnerId: string;
+  customerId: string;
+  requestId: string;
+  mac: Buffer;
+}
+
+/** Where a token points, or undefined when it cannot be one of ours. Says nothing about validity. */
+export function parseRequestToken(token: string): RequestRef | undefined {
+  if (!/^[A-Za-z0-9_-]{107}$/.test(token)) return undefined;
+  const b = Buffer.from(token, 'base64url');
+  // Only the one spelling we issue (the last character's spare bits) is a link.
+  if (b.length !== 80 || b.toString('base64url') !== token) return undefined;
+  const [partnerId, customerId, requestId] = [0, 16, 32].map((at) => bytesUuid(b.subarray(at, at + 16))) as [string, string, string];
+  if (![partnerId, customerId, requestId].every((id) => UUID.test(id))) return undefined;
+  return { partnerId, customerId, requestId, mac: b.subarray(48) };
+}
+
+export function requestTokenMatches(key: string, ref: RequestRef, nonce: string): boolean {
+  const expected = requestMac(key, ref.partnerId, ref.customerId, ref.requestId, nonce);
+  return ref.mac.length === expected.length && timingSafeEqual(ref.mac, expected);
+}

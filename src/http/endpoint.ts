@@ -7,7 +7,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { Operation } from '../api/operations';
 import { getDeps, type AppDeps } from '../deps';
 import { authorizeOperator, authorizePartner } from '../domain/access';
@@ -22,7 +22,7 @@ import { assertSameSite, isFormPost } from './sameSite';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 export interface HandlerInput<O extends Operation> {
   request: HttpRequest;
@@ -50,7 +50,7 @@ type WithHeaders = { headers?: Record<string, string> };
 export type Streamed<S> = { status: S; body: AsyncIterable<Uint8Array>; headers: { 'Content-Type': string } & Record<string, string> };
 /** The replies a declared response allows: its JSON (typed by its schema) or a stream, and/or its page. */
 type ReplyFor<S, R> =
-  | (R extends { json: infer J extends z.ZodType } ? ({ status: S; json: z.output<J> } & WithHeaders) | Streamed<S> : never)
+  | (R extends { json: infer J extends z.ZodMiniType } ? ({ status: S; json: z.output<J> } & WithHeaders) | Streamed<S> : never)
   | (R extends { html: true } ? (R extends { problem: true } ? never : { status: S; html: string } & WithHeaders) : never)
   | (R extends { empty: true } ? { status: S } & WithHeaders : never);
 
@@ -104,8 +104,18 @@ async function readBody(request: HttpRequest, op: Operation): Promise<unknown> {
       throw badRequest('The request body is not valid JSON.', { '(body)': ['is not valid JSON'] }, 'malformed-json');
     }
   }
-  if (form) return Object.fromEntries(new URLSearchParams(bytes.toString('utf8')));
+  if (form) return formFields(bytes.toString('utf8'));
   throw unsupportedType(op);
+}
+
+/** A form's fields; a name given more than once (checkboxes) holds all its values. */
+function formFields(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const before = fields[name];
+    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
+  return fields;
 }
 
 /**

@@ -3,7 +3,7 @@
  * or partial principals are 401, never a crash: `request.user` of @azure/functions throws when
  * the -id/-name/-idp headers are absent, so this parses the header itself.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { unauthorized } from '../domain/errors';
 import type { Principal } from '../domain/model';
 import { displayName, singleLineProblem } from '../domain/text';
@@ -19,10 +19,10 @@ const NAME_CLAIMS = ['name', 'preferred_username', 'http://schemas.xmlsoap.org/w
 export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = '62e90394-69f5-4237-9190-012177145e10';
 
 const claimsPrincipal = z.object({
-  auth_typ: z.string().optional(),
-  name_typ: z.string().optional(),
-  role_typ: z.string().optional(),
-  claims: z.array(z.object({ typ: z.string(), val: z.string() })).max(500),
+  auth_typ: z.optional(z.string()),
+  name_typ: z.optional(z.string()),
+  role_typ: z.optional(z.string()),
+  claims: z.array(z.object({ typ: z.string(), val: z.string() })).check(z.maxLength(500)),
 });
 
 const uuid = z.uuid();

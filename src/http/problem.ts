@@ -6,7 +6,7 @@
  * (500 with a message that names no secret); anything else is logged and answered as a 500
  * without detail.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { ConfigError } from '../config';
 import { AppError, type ErrorKind, type FieldErrors } from '../domain/errors';
 import type { Locale } from '../domain/model';

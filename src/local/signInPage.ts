@@ -1,5 +1,5 @@
 /** The local sign-in form, the runner's stand-in for Microsoft Entra ID's sign-in page. */
-import { z } from 'zod';
+import * as z from '../zod';
 import { escapeHtml } from '../domain/text';
 
 /** The sign-in form's tenant rule is the principal parser's (zod's UUID), also as an HTML pattern. */

@@ -1,24 +1,39 @@
 /** The delivery queue's message, checked as it comes off the queue. */
-import { z } from 'zod';
+import * as z from '../zod';
 import type { EventMessage } from '../domain/ports';
+
+const id = () => z.string().check(z.minLength(1), z.maxLength(64));
+const time = () => z.string().check(z.maxLength(40));
 
 /** What a commit owes the customers' side (written by the service itself: its audit events are kept as they are). */
 const NoteSchema = z.object({
-  partnerId: z.string().min(1).max(64),
-  customerId: z.string().min(1).max(64),
-  seq: z.number().int().min(0),
-  rev: z.string().max(64),
-  at: z.string().max(40),
-  endsAt: z.string().max(40).optional(),
-  events: z.array(z.looseObject({ id: z.string(), at: z.string(), action: z.string() })).max(100),
+  partnerId: id(),
+  customerId: id(),
+  seq: z.int().check(z.gte(0)),
+  rev: z.string().check(z.maxLength(64)),
+  at: time(),
+  endsAt: z.optional(time()),
+  events: z.array(z.looseObject({ id: z.string(), at: z.string(), action: z.string() })).check(z.maxLength(100)),
+});
+
+/** A warning point the commit sets (src/domain/endingSoon.ts). */
+const WarningSchema = z.object({
+  kind: z.enum(['grant', 'invitation']),
+  partnerId: id(),
+  subjectId: id(),
+  endsAt: time(),
+  days: z.int().check(z.gte(0), z.lte(366)),
+  dueAt: time(),
 });
 
 const EventMessageSchema = z.object({
-  partnerId: z.string().min(1).max(64),
-  eventIds: z.array(z.string().min(1).max(64)).min(1).max(100),
-  attempt: z.number().int().min(1).max(1000).optional(),
-  owed: z.array(NoteSchema).max(100).optional(),
-  settled: z.boolean().optional(),
+  partnerId: id(),
+  eventIds: z.array(id()).check(z.minLength(1), z.maxLength(100)),
+  attempt: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+  waits: z.optional(z.int().check(z.gte(0), z.lte(1000))),
+  owed: z.optional(z.array(NoteSchema).check(z.maxLength(100))),
+  warnings: z.optional(z.array(WarningSchema).check(z.maxLength(100))),
+  settled: z.optional(z.boolean()),
 });
 
 /** The message as the host hands it over (parsed JSON) or as text (JSON or base64 JSON). */

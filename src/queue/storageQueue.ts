@@ -2,8 +2,12 @@
  * The delivery queue on Azure Storage Queues (Azurite locally): the only importer of
  * @azure/storage-queue. Messages are JSON, base64-encoded as the Functions host's queue trigger
  * expects by default. The queue and its poison queue are created on first use.
+ *
+ * The SDK is loaded, and the clients made, on the first use too (the first change, which
+ * announces its events here), not when the dependencies are built: a read never loads it. In
+ * the deployed bundle it is a file of its own (scripts/build.mjs, `LAZY`).
  */
-import { QueueClient, QueueServiceClient, type StoragePipelineOptions } from '@azure/storage-queue';
+import type { QueueClient, StoragePipelineOptions } from '@azure/storage-queue';
 import type { Config } from '../config';
 import { UnavailableError } from '../domain/errors';
 import type { EventMessage, EventQueue, QueuedMessage } from '../domain/ports';
@@ -23,26 +27,44 @@ export interface ReceivedMessage {
   text: string;
 }
 
+/** The queue and its poison queue. */
+interface Clients {
+  queue: QueueClient;
+  poison: QueueClient;
+}
+
+type QueueConfig = Pick<Config, 'queues' | 'managedIdentityClientId'>;
+
+/** Loads the SDK and makes the clients (the identity, too, only for an endpoint setting). */
+function connect(config: QueueConfig, queueName: string): Clients {
+  const { QueueServiceClient } = require('@azure/storage-queue') as typeof import('@azure/storage-queue');
+  const q = config.queues;
+  const service =
+    'connectionString' in q
+      ? QueueServiceClient.fromConnectionString(q.connectionString, CLIENT_OPTIONS)
+      : new QueueServiceClient(q.endpoint, azureCredential(config.managedIdentityClientId), CLIENT_OPTIONS);
+  return { queue: service.getQueueClient(queueName), poison: service.getQueueClient(`${queueName}-poison`) };
+}
+
 export class StorageEventQueue implements EventQueue {
   private ready: Promise<void> | undefined;
+  private connected: Clients | undefined;
 
   constructor(
-    readonly client: QueueClient,
-    readonly poison: QueueClient,
+    private readonly config: QueueConfig,
+    private readonly queueName: string,
     private readonly onRoundTrip?: (op: string) => void,
   ) {}
 
-  static fromConfig(
-    config: Pick<Config, 'queues' | 'managedIdentityClientId'>,
-    queueName: string,
-    onRoundTrip?: (op: string) => void,
-  ): StorageEventQueue {
-    const q = config.queues;
-    const service =
-      'connectionString' in q
-        ? QueueServiceClient.fromConnectionString(q.connectionString, CLIENT_OPTIONS)
-        : new QueueServiceClient(q.endpoint, azureCredential(config.managedIdentityClientId), CLIENT_OPTIONS);
-    return new StorageEventQueue(service.getQueueClient(queueName), service.getQueueClient(`${queueName}-poison`), onRoundTrip);
+  /** Checks nothing and connects nothing: the first use does. */
+  static fromConfig(config: QueueConfig, queueName: string, onRoundTrip?: (op: string) => void): StorageEventQueue {
+    return new StorageEventQueue(config, queueName, onRoundTrip);
+  }
+
+  /** The clients, made on first use, once. */
+  private clients(): Clients {
+    this.connected ??= connect(this.config, this.queueName);
+    return this.connected;
   }
 
   private async call<T>(op: string, run: () => Promise<T>): Promise<T> {
@@ -54,10 +76,11 @@ export class StorageEventQueue implements EventQueue {
     }
   }
 
-  ensure(): Promise<void> {
+  async ensure(): Promise<void> {
+    const { queue, poison } = this.clients();
     this.ready ??= this.call('queue.create', async () => {
-      await this.client.createIfNotExists();
-      await this.poison.createIfNotExists();
+      await queue.createIfNotExists();
+      await poison.createIfNotExists();
     }).catch((err: unknown) => {
       this.ready = undefined;
       throw err;
@@ -67,27 +90,29 @@ export class StorageEventQueue implements EventQueue {
 
   async send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage> {
     await this.ensure();
+    const { queue } = this.clients();
     const sent = await this.call('queue.send', () =>
-      this.client.sendMessage(encodeMessage(message), { visibilityTimeout: Math.max(0, Math.round(delaySeconds)) }),
+      queue.sendMessage(encodeMessage(message), { visibilityTimeout: Math.max(0, Math.round(delaySeconds)) }),
     );
     return { messageId: sent.messageId, popReceipt: sent.popReceipt };
   }
 
   async release(m: QueuedMessage, content?: EventMessage): Promise<void> {
-    await this.call('queue.release', () =>
-      this.client.updateMessage(m.messageId, m.popReceipt, content ? encodeMessage(content) : undefined, 0),
-    );
+    const { queue } = this.clients();
+    await this.call('queue.release', () => queue.updateMessage(m.messageId, m.popReceipt, content ? encodeMessage(content) : undefined, 0));
   }
 
   async withdraw(m: QueuedMessage): Promise<void> {
-    await this.call('queue.delete', () => this.client.deleteMessage(m.messageId, m.popReceipt));
+    const { queue } = this.clients();
+    await this.call('queue.delete', () => queue.deleteMessage(m.messageId, m.popReceipt));
   }
 
   // ------------------------------------------------ the local runner's poller (src/local/queues.ts)
 
   async receive(max: number, visibilitySeconds: number): Promise<ReceivedMessage[]> {
     await this.ensure();
-    const res = await this.client.receiveMessages({ numberOfMessages: max, visibilityTimeout: visibilitySeconds });
+    const { queue } = this.clients();
+    const res = await queue.receiveMessages({ numberOfMessages: max, visibilityTimeout: visibilitySeconds });
     return res.receivedMessageItems.map((m) => ({
       messageId: m.messageId,
       popReceipt: m.popReceipt,
@@ -97,12 +122,14 @@ export class StorageEventQueue implements EventQueue {
   }
 
   async complete(m: Pick<ReceivedMessage, 'messageId' | 'popReceipt'>): Promise<void> {
-    await this.client.deleteMessage(m.messageId, m.popReceipt);
+    const { queue } = this.clients();
+    await queue.deleteMessage(m.messageId, m.popReceipt);
   }
 
   /** Moves a message that failed too often to the poison queue, as the host does. */
   async toPoison(m: ReceivedMessage): Promise<void> {
-    await this.poison.sendMessage(m.text);
-    await this.client.deleteMessage(m.messageId, m.popReceipt);
+    const { queue, poison } = this.clients();
+    await poison.sendMessage(m.text);
+    await queue.deleteMessage(m.messageId, m.popReceipt);
   }
 }

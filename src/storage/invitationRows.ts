@@ -1,15 +1,14 @@
 /** Invitations, send counters and remembered creations over rows (the partner's partition). */
 import type { CreationRecord, InvitationChange, InvitationStore } from '../domain/ports';
 import { INVITATION, idempotencyKeyKey, invitationData, invitationKey, invitationOf, sendCounterKey, versioned } from './layout';
-import { saveRow, type AggregateRows, type Pager } from './pager';
+import { saveRow, type AggregateRows, type Pager, readOne } from './pager';
 import type { Condition, Rows } from './rows';
 
 export function invitationRows(rows: Rows, page: Pager): AggregateRows<InvitationStore, InvitationChange> {
   return {
     reads: {
       async invitation(partnerId, invitationId) {
-        const row = await rows.get('data', partnerId, invitationKey(invitationId));
-        return row ? invitationOf(row) : undefined;
+        return readOne(rows, partnerId, invitationKey(invitationId), (row) => invitationOf(row));
       },
       invitations(partnerId, filter, request) {
         const now = filter.now.toISOString();
@@ -40,12 +39,10 @@ export function invitationRows(rows: Rows, page: Pager): AggregateRows<Invitatio
         );
       },
       async sendsOn(partnerId, day) {
-        const row = await rows.get('data', partnerId, sendCounterKey(day));
-        return row ? { value: Number(row.data.count ?? 0), version: row.etag } : undefined;
+        return readOne(rows, partnerId, sendCounterKey(day), (row) => ({ value: Number(row.data.count ?? 0), version: row.etag }));
       },
       async creationRecord(partnerId, keyHash) {
-        const row = await rows.get('data', partnerId, idempotencyKeyKey(keyHash));
-        return row ? versioned<CreationRecord>(row) : undefined;
+        return readOne(rows, partnerId, idempotencyKeyKey(keyHash), (row) => versioned<CreationRecord>(row));
       },
     },
     writers: {

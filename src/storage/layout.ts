@@ -20,9 +20,13 @@
  *   evt|{eventId}                           an event (the outbox and the feed; ids are time-ordered)
  *   dlv|{eventId}                           the delivery state of an event to the partner's webhook
  *   whk                                     the partner's webhook registration
+ *   bdg|{name}                              a budget of the partner (test events, redeliveries)
+ *   hld|{eventId}                           a delivery held (suspended partner, disabled endpoint)
  *
- * One partition of `data` is not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
- * listing of partners (a copy of each record, written after its commit; see docs/decisions.md).
+ * Two partitions of `data` are not a partner's: `directory` holds `ptl|{partnerId}`, the operator's
+ * listing of partners (a copy of each record, written after its commit; see docs/decisions.md),
+ * and `retention` holds `{YYYY-MM-DD}|{partnerId}`, the partners that recorded events on a day
+ * (the purge of expired events reads only these; src/storage/retention.ts).
  *
  * The `partners` table holds the directory entries written before the operator API
  * (PartitionKey = partner ID, RowKey = `profile`): read only, when a partner has no record.
@@ -45,11 +49,16 @@ export const IDEMPOTENCY_KEY = 'idk|';
 export const AUDIT_BY_INVITATION = 'aui|';
 export const PARTNER_RECORD = 'ptn|record';
 export const DIRECTORY_PARTITION = 'directory';
+export const RETENTION_PARTITION = 'retention';
 export const PARTNER_LISTING = 'ptl|';
 export const EVENT = 'evt|';
 export const DELIVERY = 'dlv|';
 export const WEBHOOK = 'whk';
+export const BUDGET = 'bdg|';
+export const HELD = 'hld|';
 export const eventKey = (id: string) => `${EVENT}${id}`;
+export const budgetKey = (name: string) => `${BUDGET}${name}`;
+export const heldKey = (eventId: string) => `${HELD}${eventId}`;
 export const deliveryKey = (eventId: string) => `${DELIVERY}${eventId}`;
 
 /** The end of a prefix range: every key starting with `prefix` is below it. */

@@ -61,3 +61,9 @@ export const saveRow = (rk: string, data: RowData, version?: string): Written =>
   writes: [version ? { kind: 'replace', rk, data, etag: version } : { kind: 'insert', rk, data }],
   versionKey: rk,
 });
+
+/** One row of a partner's data, mapped; undefined when it is absent (every aggregate's point read). */
+export async function readOne<T>(rows: Rows, partnerId: string, rowKey: string, of: (row: StoredRow) => T): Promise<T | undefined> {
+  const row = await rows.get('data', partnerId, rowKey);
+  return row ? of(row) : undefined;
+}

@@ -12,15 +12,14 @@ import {
   recordOf,
   versioned,
 } from './layout';
-import type { AggregateRows, Pager } from './pager';
+import { readOne, type AggregateRows, type Pager } from './pager';
 import type { Rows, StoredRow } from './rows';
 
 export function partnerRows(rows: Rows, page: Pager): AggregateRows<PartnerRecords, PartnerChange> {
   return {
     reads: {
       async partnerRecord(partnerId) {
-        const row = await rows.get('data', partnerId, PARTNER_RECORD);
-        return row ? versioned<PartnerRecord>(row) : undefined;
+        return readOne(rows, partnerId, PARTNER_RECORD, (row) => versioned<PartnerRecord>(row));
       },
       partnerRecords(request) {
         const q = { scope: 'partners', prefix: PARTNER_LISTING, position: (r: StoredRow) => r.rk, keyOf: (p: string) => p };

@@ -12,15 +12,14 @@ import {
   relationshipOf,
   relationshipWrites,
 } from './layout';
-import type { AggregateRows, Pager } from './pager';
+import { readOne, type AggregateRows, type Pager } from './pager';
 import type { Condition, Rows } from './rows';
 
 export function relationshipRows(rows: Rows, page: Pager): AggregateRows<RelationshipStore, RelationshipChange> {
   return {
     reads: {
       async relationship(partnerId, customerId) {
-        const row = await rows.get('data', partnerId, relationshipKey(customerId));
-        return row ? relationshipOf(row) : undefined;
+        return readOne(rows, partnerId, relationshipKey(customerId), (row) => relationshipOf(row));
       },
       relationships(partnerId, filter, request) {
         // Without a search: the name index. With one: the bucket of its first characters, in name

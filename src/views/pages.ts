@@ -7,6 +7,7 @@ import { CUSTOMER_ADMIN_ROLE, hasAnyRole, type CustomerRelationship, type Invita
 import { roleName } from '../domain/roles';
 import { fill, formatExpiry, texts, type Values } from '../i18n';
 import { escapeHtml } from '../domain/text';
+import { requestTexts } from '../i18n/requests';
 
 /** The pages' only stylesheet (the HTTP layer allows exactly this one by its hash). */
 export const PAGE_STYLE = `body{font-family:system-ui,"Segoe UI",Arial,sans-serif;line-height:1.5;color:#1b1b1b;background:#f5f5f5;margin:0}
@@ -16,9 +17,11 @@ button,.button{font-size:1rem;padding:.6rem 1.4rem;border-radius:4px;border:1px 
 .primary{background:#0f6cbd;color:#fff}.secondary{background:#fff;color:#0f6cbd}
 button:focus-visible,.button:focus-visible{outline:3px solid #000;outline-offset:2px}.muted{color:#555;font-size:.95rem}
 .notice{border-left:4px solid #c50f1f;padding:.2rem .8rem;background:#fdf3f4}table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.4rem .3rem;border-bottom:1px solid #ddd;vertical-align:top}`;
+th,td{text-align:left;padding:.4rem .3rem;border-bottom:1px solid #ddd;vertical-align:top}
+.change{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1.5rem}.change h2{font-size:1.05rem;margin-bottom:.3rem}
+@media (max-width:30rem){main{margin:0;padding:1rem;border-radius:0}}`;
 
-function layout(locale: Locale, title: string, body: string): string {
+export function layout(locale: Locale, title: string, body: string): string {
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head>
@@ -34,7 +37,7 @@ function values(inv: Invitation): Values {
   };
 }
 
-const h = (template: string, v: Values) => fill(template, v, escapeHtml);
+export const h = (template: string, v: Values) => fill(template, v, escapeHtml);
 
 export interface PageLinks {
   self: string;
@@ -64,26 +67,10 @@ export function invitationPage(inv: Invitation, principal: Principal | undefined
   const t = texts[inv.locale].page;
   const v = values(inv);
   const both = inv.providerName !== undefined;
-  const switchAccount = `<p class="actions"><a class="button secondary" href="${escapeHtml(links.signOut)}">${escapeHtml(t.switchAccount)}</a></p>`;
-  let action: string;
-  if (!principal) {
-    action = `<p>${escapeHtml(t.signInPrompt)}</p><p class="muted">${escapeHtml(t.onlyGlobalAdmin)}</p>
-<p class="actions"><a class="button primary" href="${escapeHtml(links.signIn)}">${escapeHtml(t.signIn)}</a></p>`;
-  } else {
-    const who = `<p class="muted">${h(t.signedInAs, { user: principal.name, tenant: principal.tenantId })}</p>`;
-    const bound = inv.customer.tenantId;
-    if (bound && bound !== principal.tenantId) {
-      action = `${who}<p class="notice" role="alert">${h(t.wrongTenant, { tenant: bound })}</p>${switchAccount}`;
-    } else if (!hasAnyRole(principal, [CUSTOMER_ADMIN_ROLE])) {
-      action = `${who}<p class="notice" role="alert">${escapeHtml(t.roleNeeded)}</p>${switchAccount}`;
-    } else {
-      action = `${who}
-<form method="post" action="${escapeHtml(links.self)}" class="actions">
+  const form = `<form method="post" action="${escapeHtml(links.self)}" class="actions">
 <button type="submit" name="decision" value="accept" class="primary">${escapeHtml(t.accept)}</button>
 <button type="submit" name="decision" value="decline" class="secondary">${escapeHtml(t.decline)}</button>
 </form>`;
-    }
-  }
   return layout(
     inv.locale,
     t.title,
@@ -92,8 +79,45 @@ export function invitationPage(inv: Invitation, principal: Principal | undefined
 ${accessBlock(inv, now)}
 <p>${escapeHtml(t.removeAnyTime)} <a href="${escapeHtml(links.customerPage)}">${escapeHtml(t.customerPageLink)}</a></p>
 <p>${h(t.expiry, v)}</p>
-${action}`,
+${answerBlock({ locale: inv.locale, principal, links, tenant: inv.customer.tenantId, form, texts: t })}`,
   );
+}
+
+export interface AnswerBlock {
+  locale: Locale;
+  principal: Principal | undefined;
+  links: Pick<PageLinks, 'signIn' | 'signOut'>;
+  /** The only tenant that may answer, when known. */
+  tenant?: string | undefined;
+  /** The answer form: shown only to a global admin of the right tenant. */
+  form: string;
+  texts: { signInPrompt: string; onlyGlobalAdmin: string; roleNeeded: string; wrongTenant: string };
+}
+
+/** Whether a signed-in user may answer (true), or why not. */
+export function mayAnswer(principal: Principal, tenant: string | undefined): true | 'wrongTenant' | 'roleNeeded' {
+  if (tenant && tenant !== principal.tenantId) return 'wrongTenant';
+  return hasAnyRole(principal, [CUSTOMER_ADMIN_ROLE]) ? true : 'roleNeeded';
+}
+
+/**
+ * Who may answer a link's page: a sign-in link when signed out; another tenant or a user without
+ * the global admin role is told why and offered another account, with no form.
+ */
+export function answerBlock(b: AnswerBlock): string {
+  const t = texts[b.locale].page;
+  const switchAccount = `<p class="actions"><a class="button secondary" href="${escapeHtml(b.links.signOut)}">${escapeHtml(t.switchAccount)}</a></p>`;
+  if (!b.principal) {
+    return `<p>${escapeHtml(b.texts.signInPrompt)}</p><p class="muted">${escapeHtml(b.texts.onlyGlobalAdmin)}</p>
+<p class="actions"><a class="button primary" href="${escapeHtml(b.links.signIn)}">${escapeHtml(t.signIn)}</a></p>`;
+  }
+  const who = `<p class="muted">${h(t.signedInAs, { user: b.principal.name, tenant: b.principal.tenantId })}</p>`;
+  const refusal = mayAnswer(b.principal, b.tenant);
+  if (refusal === 'wrongTenant') {
+    return `${who}<p class="notice" role="alert">${h(b.texts.wrongTenant, { tenant: b.tenant ?? '' })}</p>${switchAccount}`;
+  }
+  if (refusal === 'roleNeeded') return `${who}<p class="notice" role="alert">${escapeHtml(b.texts.roleNeeded)}</p>${switchAccount}`;
+  return `${who}\n${b.form}`;
 }
 
 export function invalidLinkPage(locale: Locale): string {
@@ -152,6 +176,8 @@ export interface CustomerPageInput {
   /** The partner whose roles were just removed (the form post's answer). */
   removed?: string | undefined;
   links: { self: string; signIn: string; signOut: string; revoke: (partnerId: string) => string };
+  /** The link of each partner's pending access request, by partner ID. */
+  requests?: Map<string, string> | undefined;
 }
 
 /** "Partner relationships": every partner with a relationship to the signed-in tenant, "Remove roles" per partner. */
@@ -184,7 +210,11 @@ export function customerPage(p: CustomerPageInput): string {
       da.status === 'granted'
         ? `<form method="post" action="${escapeHtml(p.links.revoke(r.partnerId))}"><button type="submit" class="secondary">${escapeHtml(t.removeRoles)}</button></form>`
         : '';
-    return `<tr><td>${escapeHtml(r.partnerName)}</td><td>${escapeHtml(r.role === 'reseller' ? t.reseller : t.indirectProvider)}</td><td><ul>${roles}</ul></td><td>${status}</td><td>${ends}</td><td>${button}</td></tr>`;
+    const request = p.requests?.get(r.partnerId);
+    const pending = request
+      ? `<p><strong>${escapeHtml(requestTexts[p.locale].page.pending)}</strong>: <a href="${escapeHtml(request)}">${escapeHtml(requestTexts[p.locale].page.review)}</a></p>`
+      : '';
+    return `<tr><td>${escapeHtml(r.partnerName)}${pending}</td><td>${escapeHtml(r.role === 'reseller' ? t.reseller : t.indirectProvider)}</td><td><ul>${roles}</ul></td><td>${status}</td><td>${ends}</td><td>${button}</td></tr>`;
   });
   const table = rows.length
     ? `<table><thead><tr><th>${escapeHtml(t.partner)}</th><th>${escapeHtml(t.kind)}</th><th>${escapeHtml(t.roles)}</th><th>${escapeHtml(t.status)}</th><th>${escapeHtml(t.endsAt)}</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`

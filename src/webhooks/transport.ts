@@ -10,8 +10,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { WebhookResponse, WebhookTransport } from '../domain/ports';
-import { isPublicAddress } from './targets';
+import type { DeliveryErrorClass, WebhookResponse, WebhookTransport } from '../domain/ports';
+import { isPublicAddress, portAllowed } from './targets';
 
 export const ATTEMPT_TIMEOUT_MS = 10_000;
 export const EXCERPT_BYTES = 256;
@@ -34,6 +34,22 @@ function resolveAll(host: string): Promise<LookupAddress[]> {
 
 const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
 
+/**
+ * The class of a failed connection: never the socket's text (addresses, ports, OpenSSL
+ * messages), which would make the service a port scanner for whoever picks the URL. A target
+ * the policy refuses reads as a refused connection.
+ */
+export function errorClass(err: unknown): DeliveryErrorClass {
+  const raw = (err as { code?: unknown } | undefined)?.code;
+  const code = typeof raw === 'string' ? raw : '';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' || code === 'EAI_FAIL') return 'dns';
+  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|EPROTO$)/.test(code) || /ssl|tls/i.test(String(err))) {
+    return 'tls';
+  }
+  if (code === 'ETIMEDOUT') return 'timeout';
+  return 'connection-refused';
+}
+
 export class HttpWebhookTransport implements WebhookTransport {
   constructor(private readonly options: TransportOptions) {}
 
@@ -44,7 +60,7 @@ export class HttpWebhookTransport implements WebhookTransport {
   async allowed(raw: string): Promise<boolean> {
     if (!URL.canParse(raw)) return false;
     const url = new URL(raw);
-    if (!this.schemeAllowed(url) || url.username || url.password) return false;
+    if (!this.schemeAllowed(url) || url.username || url.password || !portAllowed(url, this.options.allowPrivateTargets)) return false;
     if (this.options.allowPrivateTargets) return true;
     try {
       const addresses = await resolveAll(bare(url.hostname));
@@ -69,14 +85,13 @@ export class HttpWebhookTransport implements WebhookTransport {
   };
 
   post(raw: string, headers: Record<string, string>, body: string): Promise<WebhookResponse> {
-    if (!URL.canParse(raw)) return Promise.resolve({ error: 'the URL is not valid', excerpt: '' });
+    const refused: WebhookResponse = { error: 'connection-refused', excerpt: '' };
+    if (!URL.canParse(raw)) return Promise.resolve(refused);
     const url = new URL(raw);
-    if (!this.schemeAllowed(url)) return Promise.resolve({ error: 'the URL is refused', excerpt: '' });
+    if (!this.schemeAllowed(url) || !portAllowed(url, this.options.allowPrivateTargets)) return Promise.resolve(refused);
     // An IP literal is connected to without a lookup: checked here.
     const host = bare(url.hostname);
-    if (!this.options.allowPrivateTargets && isIP(host) && !isPublicAddress(host)) {
-      return Promise.resolve({ error: 'the URL is refused', excerpt: '' });
-    }
+    if (!this.options.allowPrivateTargets && isIP(host) && !isPublicAddress(host)) return Promise.resolve(refused);
     const timeoutMs = this.options.timeoutMs ?? ATTEMPT_TIMEOUT_MS;
     return new Promise((resolve) => {
       let settled = false;
@@ -109,10 +124,8 @@ export class HttpWebhookTransport implements WebhookTransport {
           res.on('error', finish);
         },
       );
-      const timer = setTimeout(() => done({ error: `no answer within ${timeoutMs / 1000} s`, excerpt: '' }), timeoutMs);
-      req.on('error', (err) =>
-        done({ error: err instanceof RefusedTarget ? 'the URL is refused' : `could not connect: ${err.message}`, excerpt: '' }),
-      );
+      const timer = setTimeout(() => done({ error: 'timeout', excerpt: '' }), timeoutMs);
+      req.on('error', (err) => done({ error: err instanceof RefusedTarget ? 'connection-refused' : errorClass(err), excerpt: '' }));
       req.end(body);
     });
   }

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../../src/domain/eventTypes';
 import { ATTESTATION_STATEMENT } from '../../src/domain/relationships';
 import { ROLE_CATALOGUE } from '../../src/domain/roles';
+import type { Webhook } from '../../src/domain/model';
 import { launchChromium } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
@@ -491,6 +492,60 @@ describe('the partner portal', () => {
       await page.getByLabel('URL del webhook').waitFor();
       await page.getByRole('button', { name: 'Quitar el webhook' }).click();
       await page.getByText('Aún no hay ningún webhook registrado.').waitFor();
+      await page.getByRole('button', { name: 'English' }).click();
+    } finally {
+      await context.close();
+      receiver.close();
+    }
+  }, 90_000);
+
+  it('shows a failing endpoint and a disabled one, in English and Spanish; a test event enables it again', async () => {
+    const receiver = createServer((_req, res) => res.writeHead(204).end());
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const p = (await seedWorld(svc.deps)).reseller;
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/health`;
+    expect((await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url } })).status).toBe(201);
+    // The circuit as the worker leaves it after failures (the worker's own tests: test/e2e/webhook-health.test.ts).
+    const setHealth = async (health: Webhook['health']) => {
+      const found = (await svc.deps.store.webhook(p.id))!;
+      await svc.deps.store.commit(p.id, [{ kind: 'saveWebhook', webhook: { ...found.value, health }, version: found.version }]);
+    };
+    const since = new Date(Date.now() - 4 * 86_400_000).toISOString();
+    const context = await newContext('en-GB', 360);
+    const page = await context.newPage();
+    try {
+      await signIn(page, { tenantId: p.id, roles: 'AdminAgent' }, 'Sign in');
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      const health = page.getByRole('region', { name: 'Endpoint health' });
+      await health.getByText('Healthy').waitFor();
+
+      await setHealth({ status: 'failing', failingSince: since, consecutiveFailures: 7, nextProbeAt: since });
+      await page.reload();
+      await health.getByText('Failing').waitFor();
+      expect(await health.innerText()).toContain('7 failed attempts in a row since');
+      expect(await health.innerText()).toContain('A successful delivery or a test event closes the circuit.');
+      await expectAccessible(page, 'webhooks (failing)');
+      await at360(page, 'portal-webhooks-failing-360');
+
+      await setHealth({ status: 'disabled', failingSince: since, consecutiveFailures: 40 });
+      await page.reload();
+      await health.getByText('Disabled').waitFor();
+      expect(await health.innerText()).toContain('deliveries are held');
+      await at360(page, 'portal-webhooks-disabled-360');
+
+      await page.getByRole('button', { name: 'Español' }).click();
+      const salud = page.getByRole('region', { name: 'Estado del punto de conexión' });
+      await salud.getByText('Deshabilitado').waitFor();
+      expect(await salud.innerText()).toContain('40 intentos fallidos seguidos desde el');
+      expect(await salud.innerText()).toContain('las entregas quedan retenidas');
+      await expectAccessible(page, 'webhooks (disabled, Spanish)');
+      await at360(page, 'portal-webhooks-disabled-es-360');
+
+      // Keyboard only: the test event re-enables it.
+      await page.getByRole('button', { name: 'Enviar un evento de prueba' }).focus();
+      await page.keyboard.press('Enter');
+      await salud.getByText('Correcto').waitFor();
+      expect((await call(svc, 'GET', '/api/webhooks', { as: adminOf(p) })).body.health.status).toBe('healthy');
       await page.getByRole('button', { name: 'English' }).click();
     } finally {
       await context.close();

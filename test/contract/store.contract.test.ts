@@ -246,6 +246,9 @@ describe.each(adapters)('the partner store on $name', ({ storage }) => {
     expect(versions[1]).toBe((await store.invitation(p, inv.id))?.version);
     expect(versions[2]).toBeUndefined();
 
+    // The webhook changes once more, so its first version is stale (another row's version is no
+    // stale version: a transaction's rows may share one timestamp, hence one ETag).
+    await store.commit(p, [{ kind: 'saveWebhook', webhook: { ...webhook, url: 'https://hooks.example/in2' }, version: versions[0]! }]);
     const delivery: Delivery = { eventId: randomUUID(), type: 'test.created', status: 'pending', attempts: 0, roundStart: 0 };
     const other = invitation(p);
     await expect(
@@ -253,13 +256,13 @@ describe.each(adapters)('the partner store on $name', ({ storage }) => {
         { kind: 'createInvitation', invitation: other },
         { kind: 'saveDelivery', delivery },
         recordAudit(auditEvent(p, 'invitation.created', actor, new Date(), { invitationId: other.id })),
-        { kind: 'saveWebhook', webhook: { ...webhook, url: 'https://hooks.example/stale' }, version: versions[1]! },
+        { kind: 'saveWebhook', webhook: { ...webhook, url: 'https://hooks.example/stale' }, version: versions[0]! },
       ]),
     ).rejects.toBeInstanceOf(WriteConflict);
     expect(await store.invitation(p, other.id)).toBeUndefined();
     expect(await store.delivery(p, delivery.eventId)).toBeUndefined();
     expect((await store.auditEvents(p, {}, { pageSize: 10 })).items.map((e) => e.id)).toEqual([event.id]);
-    expect((await store.webhook(p))?.value.url).toBe('https://hooks.example/in');
+    expect((await store.webhook(p))?.value.url).toBe('https://hooks.example/in2');
 
     await store.commit(p, [{ kind: 'deleteWebhook' }]);
     expect(await store.webhook(p)).toBeUndefined();

@@ -30,6 +30,7 @@ export async function world(options: { email?: boolean } = {}): Promise<TestWorl
     store: storage.store,
     directory: storage.directory,
     ledger: storage.ledger,
+    warnings: storage.warnings,
     mailer: options.email === false ? undefined : mailer,
     clock: { now: () => new Date(now), set: (d: Date) => (now = d) },
     settings: {

@@ -113,11 +113,18 @@ describe('requests', () => {
       ['listDeliveries', () => c.listDeliveries({ status: 'failed' })],
       ['redeliver', () => c.redeliver('e/1'), { eventId: 'e/1' }],
       ['listEvents', () => c.listEvents({ after: 'e1' })],
+      ['createChangeRequest', () => c.requestAccessChange('c1', { roles: ['r'] }), { customerId: 'c1' }],
+      ['listChangeRequests', () => c.listAccessRequests('c1'), { customerId: 'c1' }],
+      ['getChangeRequest', () => c.getAccessRequest('c1', 'q/1'), { customerId: 'c1', id: 'q/1' }],
+      ['revokeChangeRequest', () => c.revokeAccessRequest('c1', 'q1'), { customerId: 'c1', id: 'q1' }],
+      ['sendChangeRequest', () => c.sendAccessRequest('c1', 'q1'), { customerId: 'c1', id: 'q1' }],
+      ['answerChangeRequest', () => c.answerAccessRequest('t?k', 'approve', ['r']), { token: 't?k' }],
     ];
     const covered = new Set(calls.map(([name]) => name));
     expect(Object.keys(operations).filter((n) => !covered.has(n as ClientOperation))).toEqual([
       'acceptPage',
       'customerPage',
+      'changeRequestPage',
       'listPartners',
       'getPartnerRecord',
       'putPartner',

@@ -130,6 +130,14 @@ describe('handlers', () => {
         'listDeliveries',
         'redeliver',
         'listEvents',
+        'createChangeRequest',
+        'listChangeRequests',
+        'getChangeRequest',
+        'revokeChangeRequest',
+        'sendChangeRequest',
+        'changeRequestPage',
+        'changeRequestPageHead',
+        'answerChangeRequest',
       ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');

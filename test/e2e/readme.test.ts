@@ -114,6 +114,10 @@ describe('README walkthrough', () => {
       },
       { when: '/send', prints: [/^http:\/\/localhost:\d+\/api\/accept\/\S+$/m, /email-not-configured/, /^HTTP 409$/m] },
       { when: '"decision":"accept"', prints: [/"status":"accepted"/, new RegExp(`"customerId":"3f1d5b7a-2c4e-4a6b-8d9f-0e1a2b3c4d5e"`)] },
+      {
+        when: 'delegated-admin/requests',
+        prints: [/^added: 729827e3-9c14-49f7-bb1b-9608f156bbb8$/m, /"status":"approved"/, /"endsAt":"/, /^roles now: 2$/m],
+      },
       { when: 'relationships?q=', prints: [/"companyName":"Contoso Ltd"/, /"status":"active"/] },
       { when: 'ETAG=$(', prints: [/^".+"$/m, /^stale ETag: HTTP 412$/m, /"status":"removed"/, /"status":"revoked"/] },
       { when: '/audit', prints: [/relationship\.removed/, /relationship\.established/] },

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpWebhookTransport } from '../../src/webhooks/transport';
 import { isPublicAddress } from '../../src/webhooks/targets';
-import { adminOf, call, startWorld, type Service, type World } from '../support/harness';
+import { freePort } from '../../src/local/azurite';
+import { adminOf, call, seedWorld, startWorld, type Service, type World } from '../support/harness';
 
 let svc: Service;
 let w: World;
@@ -51,15 +52,18 @@ describe('registration refusals', () => {
     'https://localhost/hook',
     `https://localhost:${8443}/hook`,
     'https://receiver.invalid/hook',
-    'https://user:pass@localhost/',
   ];
 
   it.each(refused)('%s is refused with the same 400 as every other', async (url) => {
     const r = await call(svc, 'PUT', '/api/webhooks', { as: adminOf(w.reseller), body: { url } });
     expect(r.status).toBe(400);
     expect(r.body.type).toMatch(/webhook-url-refused$/);
-    expect(r.body.detail).toBe('The webhook URL is refused: it must be https, and its host must resolve to public addresses only.');
-    expect(r.body.errors).toEqual({ url: ['must be https, and its host must resolve to public addresses only'] });
+    expect(r.body.detail).toBe(
+      'The webhook URL is refused: it must be https, on port 443 or 1024 and above, and its host must resolve to public addresses only.',
+    );
+    expect(r.body.errors).toEqual({
+      url: ['must be https, on port 443 or 1024 and above, and its host must resolve to public addresses only'],
+    });
     expect((await call(svc, 'GET', '/api/webhooks', { as: adminOf(w.reseller) })).status).toBe(404);
   });
 });
@@ -70,10 +74,13 @@ describe('delivery-time checks', () => {
   it('refuses a name that resolves to loopback after resolution, without connecting (no DNS rebinding)', async () => {
     const before = hits;
     // http is refused outright; over https the resolution is checked by the socket's own lookup.
-    expect(await transport.post(`http://localhost:${port}/`, {}, '{}')).toEqual({ error: 'the URL is refused', excerpt: '' });
-    expect(await transport.post(`https://localhost:${port}/`, {}, '{}')).toEqual({ error: 'the URL is refused', excerpt: '' });
-    expect(await transport.post(`https://127.0.0.1:${port}/`, {}, '{}')).toEqual({ error: 'the URL is refused', excerpt: '' });
-    expect(await transport.post(`https://[::ffff:127.0.0.1]:${port}/`, {}, '{}')).toEqual({ error: 'the URL is refused', excerpt: '' });
+    for (const url of [
+      `http://localhost:${port}/`,
+      `https://localhost:${port}/`,
+      `https://127.0.0.1:${port}/`,
+      `https://[::ffff:127.0.0.1]:${port}/`,
+    ])
+      expect(await transport.post(url, {}, '{}')).toEqual({ error: 'connection-refused', excerpt: '' });
     expect(hits).toBe(before);
   });
 
@@ -91,7 +98,7 @@ describe('delivery-time checks', () => {
       const t = new HttpWebhookTransport({ allowPrivateTargets: true, timeoutMs: 300 });
       const started = Date.now();
       const r = await t.post(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, {}, '{}');
-      expect(r.error).toMatch(/no answer within/);
+      expect(r.error).toBe('timeout');
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       silent.closeAllConnections();
@@ -123,8 +130,112 @@ describe('isPublicAddress', () => {
     ['::ffff:127.0.0.1', false],
     ['::ffff:8.8.8.8', true],
     ['64:ff9b::a00:1', false],
+    ['64:ff9b::808:808', true],
+    ['::a00:1', false],
+    ['::808:808', true],
+    ['::ffff:0:a00:1', false],
+    ['::ffff:0:808:808', true],
+    ['64:ff9b:1::808:808', false],
+    ['2002:a00:1::1', false],
+    ['2002:c0a8:101::', false],
+    ['2002:808:808::1', true],
+    ['fec0::1', false],
+    ['feff::1', false],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', false],
+    ['2001:db8::1', false],
+    ['2001:4860:4860::8888', true],
     ['not-an-ip', false],
   ])('%s: %s', (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
+  });
+});
+
+describe('address policy (issue 25, item 4)', () => {
+  // Public addresses as literals need no DNS: today these are refused only by the policy.
+  it.each([
+    'https://[::a00:1]/', // ::10.0.0.1, IPv4-compatible
+    'https://[::7f00:1]/', // ::127.0.0.1
+    'https://[::ffff:0:a00:1]/', // ::ffff:0:10.0.0.1, IPv4-translated
+    'https://[64:ff9b:1::a00:1]/', // local-use NAT64
+    'https://[2002:a00:1::1]/', // 6to4 of 10.0.0.1
+    'https://[2002:7f00:1::1]/', // 6to4 of 127.0.0.1
+    'https://[fec0::1]/', // site-local
+    'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', // Teredo (the client address is hidden)
+    'https://8.8.8.8:22/',
+    'https://8.8.8.8:80/',
+    'https://8.8.8.8:1023/',
+    'https://[2606:4700::1111]:25/',
+  ])('%s is refused', async (url) => {
+    const p = (await seedWorld(svc.deps)).reseller;
+    const r = await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url } });
+    expect(r.status).toBe(400);
+    expect(r.body.type).toMatch(/webhook-url-refused$/);
+  });
+
+  it.each(['https://8.8.8.8/', 'https://8.8.8.8:443/x', 'https://8.8.8.8:1024/', 'https://8.8.8.8:8443/', 'https://[2002:808:808::1]/'])(
+    '%s is accepted',
+    async (url) => {
+      const p = (await seedWorld(svc.deps)).reseller;
+      expect((await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url } })).status).toBe(201);
+    },
+  );
+
+  it.each([
+    [' https://8.8.8.8/', 'spaces'],
+    ['https://8.8.8.8/ ', 'spaces'],
+    ['https://8.8.8.8/a\tb', 'control'],
+    ['https://8.8.8.8/a\nb', 'control'],
+    ['https://8.8.8.8/\u0000', 'control'],
+    ['https://8.8.8.8/\u007f', 'control'],
+    ['https://user@8.8.8.8/', 'user'],
+    ['https://user:pass@8.8.8.8/', 'user'],
+    ['https://:pass@8.8.8.8/', 'user'],
+    ['https://@8.8.8.8/', 'user'],
+  ])('%j is refused with a 400 naming the url (%s)', async (url, what) => {
+    const p = (await seedWorld(svc.deps)).reseller;
+    const r = await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url } });
+    expect(r.status).toBe(400);
+    expect(r.headers.get('content-type')).toContain('application/problem+json');
+    expect(r.body.errors.url.join(' ')).toMatch(
+      new RegExp(what === 'user' ? 'user name or password' : what === 'spaces' ? 'spaces' : 'control characters'),
+    );
+    expect((await call(svc, 'GET', '/api/webhooks', { as: adminOf(p) })).status).toBe(404);
+  });
+
+  it('stores and echoes the canonical form', async () => {
+    const p = (await seedWorld(svc.deps)).reseller;
+    const r = await call(svc, 'PUT', '/api/webhooks', { as: adminOf(p), body: { url: 'HTTPS://8.8.8.8:443/a/../hook?x=1#frag' } });
+    expect(r.status).toBe(201);
+    expect(r.body.url).toBe('https://8.8.8.8/hook?x=1');
+    expect((await call(svc, 'GET', '/api/webhooks', { as: adminOf(p) })).body.url).toBe('https://8.8.8.8/hook?x=1');
+  });
+});
+
+describe('lastError is a class (issue 25, item 5)', () => {
+  const local = new HttpWebhookTransport({ allowPrivateTargets: true, timeoutMs: 300 });
+
+  it('connection refused, DNS, TLS, timeout: a class, never socket text', async () => {
+    const closed = await freePort();
+    expect(await local.post(`http://127.0.0.1:${closed}/`, {}, '{}')).toEqual({ error: 'connection-refused', excerpt: '' });
+    expect(await local.post('https://receiver.invalid/', {}, '{}')).toEqual({ error: 'dns', excerpt: '' });
+    // TLS to a plain-HTTP server fails in the handshake.
+    expect(await local.post(`https://127.0.0.1:${port}/`, {}, '{}')).toEqual({ error: 'tls', excerpt: '' });
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      expect(await local.post(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, {}, '{}')).toEqual({
+        error: 'timeout',
+        excerpt: '',
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it('a target the policy refuses at delivery reads as connection-refused, the same as a closed port', async () => {
+    const strict = new HttpWebhookTransport({ allowPrivateTargets: false });
+    expect(await strict.post(`https://localhost:${port}/`, {}, '{}')).toEqual({ error: 'connection-refused', excerpt: '' });
+    expect(await strict.post('https://8.8.8.8:22/', {}, '{}')).toEqual({ error: 'connection-refused', excerpt: '' });
   });
 });

@@ -194,8 +194,11 @@ describe('isolation between partners', () => {
       return name;
     };
     const relBefore = (await rec.call('GET', `/api/relationships/${customer.tenantId}`, { as: adminOf(w.reseller) })).body;
+    // A's access request to the customer.
+    const requests = `/api/relationships/${customer.tenantId}/delegated-admin/requests`;
+    const aRequest = (await rec.call('POST', requests, { as: adminOf(w.reseller), body: {} })).body as { id: string };
     // A's webhook and one of its events.
-    const aHook = `http://127.0.0.1:9/${randomUUID()}`;
+    const aHook = `http://127.0.0.1:9099/${randomUUID()}`;
     expect((await rec.call('PUT', '/api/webhooks', { as: adminOf(w.reseller), body: { url: aHook } })).status).toBe(201);
     const aEvent = (await rec.call('POST', '/api/webhooks/test', { as: adminOf(w.reseller) })).body.eventId as string;
 
@@ -284,13 +287,26 @@ describe('isolation between partners', () => {
         label,
       ).toEqual([]);
       route('putWebhook');
-      expect((await rec.call('PUT', '/api/webhooks', { as: who, body: { url: 'http://127.0.0.1:9/stranger' } })).status, label).toBe(201);
+      expect((await rec.call('PUT', '/api/webhooks', { as: who, body: { url: 'http://127.0.0.1:9099/stranger' } })).status, label).toBe(
+        201,
+      );
       route('deleteWebhook');
       expect((await rec.call('DELETE', '/api/webhooks', { as: who })).status, label).toBe(204);
       const aStill = await rec.call('GET', '/api/webhooks', { as: adminOf(w.reseller) });
       expect(aStill.body.url, label).toBe(aHook);
       expect(aStill.body.previousSecretExpiresAt, label).toBeUndefined();
+      // A's access request: found by no one else (the provider's requests are its own).
+      route('getChangeRequest');
+      expect((await rec.call('GET', `${requests}/${aRequest.id}`, { as: who })).status, label).toBe(404);
+      route('revokeChangeRequest');
+      expect((await rec.call('DELETE', `${requests}/${aRequest.id}`, { as: who })).status, label).toBe(404);
+      route('sendChangeRequest');
+      expect((await rec.call('POST', `${requests}/${aRequest.id}/send`, { as: who, body: {} })).status, label).toBe(404);
       if (who.tenantId === w.provider.id) continue; // the provider has its own relationship with the customer
+      route('createChangeRequest');
+      expect((await rec.call('POST', requests, { as: who, body: {} })).status, label).toBe(404);
+      route('listChangeRequests');
+      expect((await rec.call('GET', requests, { as: who })).status, label).toBe(404);
       route('getRelationship');
       expect((await rec.call('GET', `/api/relationships/${customer.tenantId}`, { as: who })).status, label).toBe(404);
       route('removeRelationship');
@@ -336,6 +352,7 @@ describe('isolation between partners', () => {
 
     // Nothing of A changed.
     expect((await rec.call('GET', `/api/invitations/${pending.id}`, { as: adminOf(w.reseller) })).body.status).toBe('pending');
+    expect((await rec.call('GET', `${requests}/${aRequest.id}`, { as: adminOf(w.reseller) })).body.status).toBe('pending');
     expect((await rec.call('GET', `/api/relationships/${customer.tenantId}`, { as: adminOf(w.reseller) })).body).toEqual(relBefore);
     // Every partner route of the API was tried (a new route must be added here).
     const partnerRoutes = Object.values(operations)

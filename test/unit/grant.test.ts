@@ -1,6 +1,6 @@
 /** The terms of delegated admin (roles, duration, end date, auto-extension, expiry) with an injected clock, on the memory adapter. */
 import { describe, expect, it } from 'vitest';
-import { completeOwed } from '../../src/domain/customerSide';
+import { afterCommit } from '../../src/domain/followUp';
 import { processDueGrants } from '../../src/domain/delegatedAdmin';
 import { AppError } from '../../src/domain/errors';
 import { accessOf, addDays, atEnd, durationDays, grantOf, resolveAccess } from '../../src/domain/grant';
@@ -98,10 +98,16 @@ describe('the due index and the customer index on the memory adapter, with a clo
       partner: async (id: string) => ({ id, name: `Partner ${id}`, kind: 'reseller' as const, indirectProviderIds: [] }),
       enrol: async () => {},
     };
-    const deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'> = { store: storage.store, ledger: storage.ledger, directory, clock };
-    /** The delivery worker's share of each announcement: what the customers' side is owed (the due rows, a copy). */
+    const deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock' | 'warnings'> = {
+      store: storage.store,
+      ledger: storage.ledger,
+      directory,
+      clock,
+      warnings: storage.warnings,
+    };
+    /** The delivery worker's share of each announcement: what the commit owes after it (due rows, warning points, a copy). */
     const drain = async () => {
-      for (const m of storage.queue.take()) await completeOwed(deps, m);
+      for (const m of storage.queue.take()) await afterCommit(deps, m);
     };
     const process = async () => {
       const r = await processDueGrants(deps);
@@ -111,7 +117,7 @@ describe('the due index and the customer index on the memory adapter, with a clo
     return { storage, deps, drain, process, move: (days: number) => (now = addDays(start, days)) };
   }
   async function grantTo(
-    deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'>,
+    deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock' | 'warnings'>,
     customerId: string,
     duration: string,
     autoExtend: boolean,
@@ -170,11 +176,14 @@ describe('the due index and the customer index on the memory adapter, with a clo
     const failing = { ...deps, ledger };
     await grantTo(failing, 'c9', 'P30D', false);
     expect(await deps.ledger.customerRelationship('c9', 'p1')).toBeUndefined();
-    // Not settled: the worker re-reads the relationship and writes the copy, its events and its due row.
+    // Not settled: the worker re-reads the relationship and writes the copy, its events, its due row
+    // and the grant's first warning point (carried by the message).
     const [message, ...none] = storage.queue.take();
     expect(none).toEqual([]);
     expect(message?.settled).toBeUndefined();
-    await completeOwed(deps, message!);
+    expect(await deps.warnings.due(deps.clock.now(), 10)).toEqual([]);
+    await afterCommit(deps, message!);
+    expect((await deps.warnings.due(deps.clock.now(), 10)).map((w) => [w.kind, w.subjectId, w.days])).toEqual([['grant', 'c9', 30]]);
     expect((await deps.ledger.customerRelationship('c9', 'p1'))?.delegatedAdmin.status).toBe('granted');
     expect((await deps.ledger.customerAuditEvents('c9', { pageSize: 10 })).items.map((e) => e.action)).toEqual([
       'relationship.established',
@@ -182,7 +191,7 @@ describe('the due index and the customer index on the memory adapter, with a clo
     move(31);
     expect((await deps.ledger.dueGrants(deps.clock.now(), 10)).map((d) => d.customerId)).toEqual(['c9']);
     // Again (a message delivered twice): nothing changes.
-    await completeOwed(deps, message!);
+    await afterCommit(deps, message!);
     expect((await deps.ledger.customerAuditEvents('c9', { pageSize: 10 })).items).toHaveLength(1);
   });
 });

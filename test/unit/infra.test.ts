@@ -420,6 +420,14 @@ describe('azd wiring', () => {
     expect(main).toMatch(/^module\s+portal\s+'app\/portal\.bicep'/m);
   });
 
+  it("the portal's CSP connects to the API's origin the Bicep outputs: the portal hook writes it from SERVICE_API_URI", () => {
+    const yaml = readFileSync(join(ROOT, 'azure.yaml'), 'utf8');
+    expect(main).toMatch(/^output SERVICE_API_URI string = api\.outputs\.SERVICE_API_URI$/m);
+    expect(yaml).toMatch(/prepackage:[\s\S]*node scripts\/portal-config\.mjs dist\/portal\/config\.json/);
+    const swa = readFileSync(join(ROOT, 'portal', 'staticwebapp.config.json'), 'utf8');
+    expect(swa).not.toMatch(/azurewebsites\.net|\*\./);
+  });
+
   it('config rejects an unresolved Key Vault reference as INVITATION_SIGNING_KEY', () => {
     const env = {
       TABLES_ENDPOINT: 'https://a.table.core.windows.net',

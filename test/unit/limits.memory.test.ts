@@ -22,6 +22,7 @@ function world(start: string, limits = { perInvitation: 2, perPartnerPerDay: 3 }
     store: storage.store,
     directory: storage.directory,
     ledger: storage.ledger,
+    warnings: storage.warnings,
     mailer: {
       send: (m) => {
         if (!sent.some((s) => s.operationId === m.operationId)) sent.push(m);

@@ -2,6 +2,7 @@
  * The portal's pure parts: its catalogues (complete in both languages, the removal statement the
  * service's own), hash routes, the language default, and the draft's mailto: and HTML.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mailtoHref, messageHtml } from '../../portal/src/draftText';
@@ -147,5 +148,32 @@ describe('the deployed portal’s config.json (scripts/portal-config.mjs)', () =
   it('names every missing value', async () => {
     const { portalConfig } = await load();
     expect(() => portalConfig({ SERVICE_API_URI: 'https://x' })).toThrow(/PORTAL_CLIENT_ID, AUTH_CLIENT_ID/);
+  });
+});
+
+describe('the deployed portal’s CSP (issue 25, item 8)', () => {
+  const connectSrc = (csp: string) => /connect-src ([^;]+)/.exec(csp)?.[1]?.split(' ') ?? [];
+  const env = { SERVICE_API_URI: 'https://func-api-x.azurewebsites.net/', PORTAL_CLIENT_ID: 'spa-id', AUTH_CLIENT_ID: 'api-id' };
+
+  it('lets the portal connect to its own origin, the API’s origin (from the Bicep’s SERVICE_API_URI) and Entra ID, nothing else', async () => {
+    const { staticWebAppConfig } = (await import(join(__dirname, '..', '..', 'scripts', 'portal-config.mjs'))) as {
+      staticWebAppConfig: (env: Record<string, string | undefined>, template: unknown) => { globalHeaders: Record<string, string> };
+    };
+    const template = JSON.parse(readFileSync(join(__dirname, '..', '..', 'portal', 'staticwebapp.config.json'), 'utf8')) as unknown;
+    const deployed = staticWebAppConfig(env, template);
+    expect(connectSrc(deployed.globalHeaders['Content-Security-Policy']!)).toEqual([
+      "'self'",
+      'https://func-api-x.azurewebsites.net',
+      'https://login.microsoftonline.com',
+    ]);
+    // Every other header and route of the template stays as it is.
+    expect({ ...deployed, globalHeaders: {} }).toEqual({ ...(template as object), globalHeaders: {} });
+  });
+
+  it('no wildcard anywhere in the CSP the portal ships with', () => {
+    const file = readFileSync(join(__dirname, '..', '..', 'portal', 'staticwebapp.config.json'), 'utf8');
+    const csp = (JSON.parse(file) as { globalHeaders: Record<string, string> }).globalHeaders['Content-Security-Policy']!;
+    expect(csp).not.toContain('*');
+    expect(connectSrc(csp)).toEqual(["'self'", 'https://login.microsoftonline.com']);
   });
 });

@@ -107,6 +107,41 @@ export const en = {
     cancel: 'Cancel',
     removing: 'Removing…',
   },
+  access: {
+    title: 'Change access',
+    change: 'Change access', // exact
+    reduce: 'Remove roles', // exact
+    endingSoon:
+      'Delegated admin ends in {days} days ({date}) and does not extend itself. Ask the customer for more time with Change access.',
+    requestStatus: 'Access request: {status}',
+    added: 'Roles added',
+    removed: 'Roles removed',
+    approved: 'Roles approved',
+    none: 'None',
+    duration: 'Duration',
+    days: '{days} days from approval',
+    link: 'Request link',
+    revoke: 'Revoke',
+    revoked: 'The request was revoked: its link no longer works.',
+    asked: 'Access request created: send its draft to the customer, or copy it.',
+    reduced: 'Roles removed. The customer did not need to approve.',
+    changeIntro:
+      'Choose the roles and the duration to ask {company} for. The customer approves each added role, or declines; roles you leave out end when it approves. A pending request is replaced.',
+    pickRole: 'Choose at least one role.',
+    durationHint: 'Days from the customer’s approval, 1 to 730.',
+    ask: 'Ask the customer',
+    reduceIntro: 'Untick the roles to give up. Fewer roles need no approval from the customer; to add a role, use Change access.',
+    keep: 'Roles to keep',
+    reduceSubmit: 'Remove roles',
+  },
+  accessStatus: {
+    pending: 'waiting for the customer',
+    approved: 'approved',
+    declined: 'declined',
+    superseded: 'replaced by a newer request',
+    revoked: 'revoked',
+    expired: 'expired',
+  } as Record<string, string>,
   audit: {
     'invitation.created': 'Invitation created',
     'invitation.sent': 'Invitation sent',
@@ -116,6 +151,12 @@ export const en = {
     'invitation.expired': 'Invitation expired',
     'relationship.established': 'Relationship established',
     'relationship.removed': 'Relationship removed',
+    'delegatedAdmin.changeRequested': 'Access change requested',
+    'delegatedAdmin.changeSent': 'Access request sent',
+    'delegatedAdmin.changeApproved': 'Access change approved',
+    'delegatedAdmin.changeDeclined': 'Access change declined',
+    'delegatedAdmin.changeRevoked': 'Access request revoked',
+    'delegatedAdmin.rolesReduced': 'Roles removed',
   } as Record<string, string>,
   invite: {
     requestTitle: 'Request a reseller relationship',
@@ -216,6 +257,16 @@ export const en = {
     redelivering: 'The event {id} will be delivered again.',
     refresh: 'Refresh',
     more: 'Show more',
+    health: 'Endpoint health',
+    failures: '{n} failed attempts in a row since {date}.',
+    failingHint: 'Deliveries back off and are tried one at a time. A successful delivery or a test event closes the circuit.',
+    disabledHint:
+      'Your endpoint failed for days, so deliveries are held (none is lost; the event feed has every event). Send a test event, or save with “Deliver events” on, to enable it again.',
+  },
+  webhookHealth: {
+    healthy: 'Healthy',
+    failing: 'Failing',
+    disabled: 'Disabled',
   },
   deliveryStatus: {
     pending: 'Pending',

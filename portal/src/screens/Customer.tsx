@@ -5,6 +5,7 @@ import { useSession } from '../context';
 import { fill, formatDate } from '../i18n';
 import { Dialog, ErrorAlert, Loading, ScreenHeading } from '../ui';
 import { useLoad } from '../useLoad';
+import { AccessPanel } from './Access';
 
 type Tab = 'details' | 'activity' | 'account';
 const TABS: Tab[] = ['details', 'activity', 'account'];
@@ -72,7 +73,7 @@ export function Customer({ id }: { id: string }) {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
         {tab === 'details' ? (
-          <Details rel={rel} />
+          <Details rel={rel} onChange={(r) => update(() => r)} />
         ) : tab === 'activity' ? (
           <Activity customerId={rel.customerId} />
         ) : (
@@ -83,7 +84,7 @@ export function Customer({ id }: { id: string }) {
   );
 }
 
-function Details({ rel }: { rel: Relationship }) {
+function Details({ rel, onChange }: { rel: Relationship; onChange: (r: Relationship) => void }) {
   const { t, lang, partner, roles } = useSession();
   const da = rel.delegatedAdmin;
   const providerName = (pid: string | undefined) => partner.indirectProviders?.find((p) => p.id === pid)?.name ?? pid;
@@ -129,6 +130,7 @@ function Details({ rel }: { rel: Relationship }) {
         {row(t.customer.daAutoExtend, da.autoExtend ? t.customer.yes : t.customer.no)}
         {row(t.customer.daRevoked, formatDate(lang, da.revokedAt))}
       </dl>
+      <AccessPanel rel={rel} onChange={onChange} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Webhooks: register the partner's one receiver (URL, events, on/off), see its signing secret
- * once, rotate it, send a test event, and follow the deliveries (redeliver a failed one).
+ * once, rotate it, send a test event, see the endpoint's health (healthy, failing, disabled),
+ * and follow the deliveries (redeliver a failed one).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { isApiError, type Delivery, type Webhook, type WebhookInput } from '../../../src/client';
@@ -84,6 +85,8 @@ export function Webhooks() {
     void act(async () => {
       const { eventId } = await api.testWebhook(JSON_HEADERS);
       setMessage(fill(t.webhooks.tested, { id: eventId }));
+      // A test event closes the endpoint's circuit: its health is read again.
+      show(await api.getWebhook());
       await loadDeliveries();
     });
   const remove = () =>
@@ -174,6 +177,7 @@ export function Webhooks() {
           </div>
         </form>
       ) : null}
+      {webhook ? <Health health={webhook.health} /> : null}
       {secret ? (
         <section class="card" aria-labelledby="secret-title">
           <h2 id="secret-title">{t.webhooks.secretTitle}</h2>
@@ -246,6 +250,24 @@ export function Webhooks() {
           ) : null}
         </section>
       ) : null}
+    </section>
+  );
+}
+
+/** The endpoint's circuit: what it means and how to enable it again. */
+function Health({ health }: { health: Webhook['health'] }) {
+  const { t, lang } = useSession();
+  return (
+    <section class="card" aria-labelledby="health-title">
+      <h2 id="health-title">{t.webhooks.health}</h2>
+      <p>
+        <span class={`tag tag-${health.status}`}>{t.webhookHealth[health.status]}</span>
+      </p>
+      {health.status !== 'healthy' && health.failingSince ? (
+        <p>{fill(t.webhooks.failures, { n: String(health.consecutiveFailures), date: formatDate(lang, health.failingSince) })}</p>
+      ) : null}
+      {health.status === 'failing' ? <p>{t.webhooks.failingHint}</p> : null}
+      {health.status === 'disabled' ? <p>{t.webhooks.disabledHint}</p> : null}
     </section>
   );
 }
