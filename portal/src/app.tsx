@@ -17,6 +17,7 @@ import { Customers } from './screens/Customers';
 import { Draft } from './screens/Draft';
 import { InviteForm } from './screens/InviteForm';
 import { Invitations, parseInvitationStatus } from './screens/Invitations';
+import { Overview } from './screens/Overview';
 import { Webhooks } from './screens/Webhooks';
 import { ErrorAlert, Loading, ScreenHeading } from './ui';
 
@@ -117,7 +118,7 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
   );
 
   const current = section(route);
-  const navItem = (key: 'customers' | 'invitations' | 'request' | 'new' | 'webhooks', href: string, label: string) => (
+  const navItem = (key: 'overview' | 'customers' | 'invitations' | 'request' | 'new' | 'webhooks', href: string, label: string) => (
     <li>
       <a href={href} aria-current={current === key ? 'page' : undefined}>
         {label}
@@ -151,6 +152,7 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
       {session ? (
         <nav class="nav" aria-label={t.app.nav}>
           <ul>
+            {navItem('overview', '#/', t.nav.overview)}
             {navItem('customers', '#/customers', t.nav.customers)}
             {navItem('invitations', '#/invitations', t.nav.invitations)}
             {session.partner.kind === 'reseller' ? navItem('request', '#/request', t.nav.request) : null}
@@ -198,6 +200,8 @@ export function App({ config, auth }: { config: PortalConfig; auth: Auth }) {
 
 function Screen({ route }: { route: Route }) {
   switch (route.name) {
+    case 'overview':
+      return <Overview />;
     case 'customers':
       return <Customers key={route.status} status={route.status} />;
     case 'customer':

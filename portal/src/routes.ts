@@ -1,5 +1,6 @@
 /** Hash routes (`#/customers?status=removed`): the portal is static files, so the hash is the whole state. */
 export type Route =
+  | { name: 'overview' }
   | { name: 'customers'; status: 'active' | 'removed' }
   | { name: 'customer'; id: string }
   | { name: 'request' }
@@ -19,7 +20,8 @@ export function parseRoute(hash: string): Route {
     return { name: 'notFound' }; // a malformed escape (`%E0%A4%A`): no such page, not a crash
   }
   const [a, b, c] = parts;
-  if (parts.length === 0 || (a === 'customers' && parts.length === 1))
+  if (parts.length === 0 || (a === 'overview' && parts.length === 1)) return { name: 'overview' };
+  if (a === 'customers' && parts.length === 1)
     return { name: 'customers', status: query.get('status') === 'removed' ? 'removed' : 'active' };
   if (a === 'customers' && b && parts.length === 2) return { name: 'customer', id: b };
   if (a === 'request' && parts.length === 1) return { name: 'request' };
@@ -31,8 +33,10 @@ export function parseRoute(hash: string): Route {
 }
 
 /** The navigation entry a route belongs to (aria-current). */
-export function section(route: Route): 'customers' | 'invitations' | 'request' | 'new' | 'webhooks' | undefined {
+export function section(route: Route): 'overview' | 'customers' | 'invitations' | 'request' | 'new' | 'webhooks' | undefined {
   switch (route.name) {
+    case 'overview':
+      return 'overview';
     case 'customers':
     case 'customer':
       return 'customers';

@@ -55,6 +55,7 @@ import {
   CreateChangeRequestBody,
   RequestTokenParams,
 } from './changeRequestSchemas';
+import { InsightsSchema } from './insightSchemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 /**
@@ -276,6 +277,13 @@ export const operations = {
     access: 'partner',
     summary: "The caller's partner profile",
     responses: { 200: json(PartnerSchema, 'The partner'), ...problems(PARTNER_ERRORS) },
+  }),
+  getInsights: op({
+    name: 'getInsights',
+    ...routes.getInsights,
+    access: 'partner',
+    summary: "The caller's counts at this moment: invitations, relationships, delegated admin, acceptance, the last 12 weeks",
+    responses: { 200: json(InsightsSchema, 'The insights'), ...problems(PARTNER_ERRORS) },
   }),
   // ---------- delegated admin: the role catalogue, the partner's controls, the customer's side ----------
   listRoles: op({

@@ -15,6 +15,7 @@ export const routes = {
   removeRelationship: { methods: ['POST'], route: 'relationships/{customerId}/remove' },
   listAuditEvents: { methods: ['GET'], route: 'audit' },
   getPartner: { methods: ['GET'], route: 'partners/me' },
+  getInsights: { methods: ['GET'], route: 'insights' },
   listPartners: { methods: ['GET'], route: 'admin/partners' },
   getPartnerRecord: { methods: ['GET'], route: 'admin/partners/{id}' },
   putPartner: { methods: ['PUT'], route: 'admin/partners/{id}' },

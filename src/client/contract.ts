@@ -34,6 +34,8 @@ import type {
 } from '../api/webhookSchemas';
 import type { ChangeDelegatedAdminBody, ChangeRequestSchema, CreateChangeRequestBody } from '../api/changeRequestSchemas';
 
+import type { InsightsSchema } from '../api/insightSchemas';
+
 type Ops = typeof operations;
 
 /** The operations a client calls (the accept page and the OpenAPI document are for browsers and tools). */
@@ -60,6 +62,7 @@ export type RemovalResult = z.output<typeof RemovalResultSchema>;
 export type AuditEvent = z.output<typeof AuditEventSchema>;
 export type Partner = z.output<typeof PartnerSchema>;
 export type Health = z.output<typeof HealthSchema>;
+export type Insights = z.output<typeof InsightsSchema>;
 /** A delegated admin role of the catalogue (GET /api/roles). */
 export type Role = z.output<typeof RoleSchema>;
 export type AcceptResult = Responses['acceptInvitation'];

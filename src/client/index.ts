@@ -31,6 +31,7 @@ import type {
   Health,
   Invitation,
   InvitationFilter,
+  Insights,
   Partner,
   Queries,
   Relationship,
@@ -262,6 +263,7 @@ export function createClient(options: ClientOptions) {
     auditEvents: (filter: AuditFilter = {}, o: RequestOptions = {}): AsyncGenerator<AuditEvent, void, undefined> =>
       paginate((continuationToken) => listAuditEvents({ ...filter, continuationToken }, o)),
     getPartner: (o: RequestOptions = {}): Promise<Partner> => get('getPartner', o),
+    getInsights: (o: RequestOptions = {}): Promise<Insights> => get('getInsights', o),
 
     // webhooks and events
     /** Registers or changes the webhook; the first registration (201) carries `secret`, shown only then. */

@@ -133,7 +133,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
           const declined: Invitation = { ...inv, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant };
           // A lost race (someone answered first) is a WriteConflict: read again and decide again.
           await deps.store.commit(inv.partnerId, [
-            { kind: 'updateInvitation', invitation: declined, version: found.version },
+            { kind: 'updateInvitation', invitation: declined, previous: found },
             ...mirrors,
             recordAudit(auditEvent(inv.partnerId, 'invitation.declined', actor, now, base)),
           ]);
@@ -163,7 +163,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
           deps,
           inv.partnerId,
           [
-            { kind: 'updateInvitation', invitation: accepted, version: found.version },
+            { kind: 'updateInvitation', invitation: accepted, previous: found },
             // The acceptance, then what it establishes: the order of the commit's events.
             recordAudit(event),
             ...rel.changes,

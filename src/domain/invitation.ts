@@ -40,7 +40,7 @@ export function transition(
     const result = change(current.value);
     if (!result) return current;
     const [version] = await deps.store.commit(current.value.partnerId, [
-      { kind: 'updateInvitation', invitation: result.next, version: current.version },
+      { kind: 'updateInvitation', invitation: result.next, previous: current },
       ...result.changes,
     ]);
     return { value: result.next, version: version ?? '' };

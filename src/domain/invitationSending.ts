@@ -108,7 +108,7 @@ export async function reserveSend(
     if (count >= perPartnerPerDay) throw dailyLimitReached(perPartnerPerDay, now);
     const next: Invitation = { ...inv, sendOperations: [...reserved, operationId] };
     const [version] = await deps.store.commit(inv.partnerId, [
-      { kind: 'updateInvitation', invitation: next, version: current.version },
+      { kind: 'updateInvitation', invitation: next, previous: current },
       { kind: 'countSends', day, count: count + 1, version: counter?.version },
     ]);
     return { value: next, version: version ?? '' };

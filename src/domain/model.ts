@@ -273,6 +273,8 @@ export interface Delivery {
 export interface Versioned<T> {
   value: T;
   version: string;
+  /** Set by the store on a record written before the insight counters, until the backfill counts it. */
+  uncounted?: true;
 }
 
 /** One page of a listing; `cursor` (opaque) continues it, absent on the last page. */

@@ -5,6 +5,7 @@
 import type { AuditEvent, CustomerRelationship, Page, PageRequest, Partner } from './model';
 import type { AuditChange, AuditLog } from './store/audit';
 import type { EventChange, EventStore } from './store/events';
+import type { InsightStore } from './store/insights';
 import type { InvitationChange, InvitationStore } from './store/invitations';
 import type { PartnerChange, PartnerRecords } from './store/partners';
 import type { RelationshipChange, RelationshipStore } from './store/relationships';
@@ -15,6 +16,7 @@ import type { Warning, WarningSchedule } from './warnings';
 // The aggregates' ports, for the use cases that take them from here.
 export type * from './store/audit';
 export type * from './store/events';
+export type * from './store/insights';
 export type * from './store/invitations';
 export type * from './store/partners';
 export type * from './store/relationships';
@@ -46,7 +48,14 @@ export interface UnitOfWork {
 }
 
 /** Partners' data: every aggregate's reads, and one commit. Listings cost what their page costs. */
-export type PartnerStore = InvitationStore & RelationshipStore & AuditLog & EventStore & PartnerRecords & ChangeRequestStore & UnitOfWork;
+export type PartnerStore = InvitationStore &
+  RelationshipStore &
+  AuditLog &
+  EventStore &
+  PartnerRecords &
+  ChangeRequestStore &
+  InsightStore &
+  UnitOfWork;
 
 /** A message of the delivery queue: these events of this partner are (or are about to be) committed. */
 export interface EventMessage {

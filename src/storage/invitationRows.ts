@@ -51,7 +51,7 @@ export function invitationRows(rows: Rows, page: Pager): AggregateRows<Invitatio
         versionKey: invitationKey(c.invitation.id),
       }),
       updateInvitation: (c) => ({
-        writes: [{ kind: 'replace', rk: invitationKey(c.invitation.id), data: invitationData(c.invitation), etag: c.version }],
+        writes: [{ kind: 'replace', rk: invitationKey(c.invitation.id), data: invitationData(c.invitation), etag: c.previous.version }],
         versionKey: invitationKey(c.invitation.id),
       }),
       countSends: (c) => saveRow(sendCounterKey(c.day), { count: c.count, day: c.day }, c.version),

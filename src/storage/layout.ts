@@ -112,17 +112,27 @@ export const acceptanceMarkKey = (invitationId: string) => `${ACCEPTANCE_MARK}${
 export const sendCounterKey = (day: string) => `${SEND_COUNTER}${day}`;
 export const idempotencyKeyKey = (keyHash: string) => `${IDEMPOTENCY_KEY}${keyHash}`;
 
+/**
+ * Invitation and relationship rows written since the insight counters exist carry this
+ * property: their state is in the counters (insightRows.ts). Older rows gain it from the backfill.
+ */
+export const COUNTED = 'ic';
+
+/** A record read from a row, marked when its state is not in the insight counters yet. */
+const countedOf = <T>(row: StoredRow): Versioned<T> => ({ ...versioned<T>(row), ...(row.data[COUNTED] === 1 ? {} : { uncounted: true }) });
+
 export function invitationData(inv: Invitation): RowData {
   return {
     doc: JSON.stringify(inv),
+    [COUNTED]: 1,
     status: inv.status,
     expiresAt: inv.expiresAt,
     ...(inv.providerStep ? { providerStep: inv.providerStep } : {}),
   };
 }
 
-export const invitationOf = (row: StoredRow): Versioned<Invitation> => versioned<Invitation>(row);
-export const relationshipOf = (row: StoredRow): Versioned<Relationship> => versioned<Relationship>(row);
+export const invitationOf = (row: StoredRow): Versioned<Invitation> => countedOf<Invitation>(row);
+export const relationshipOf = (row: StoredRow): Versioned<Relationship> => countedOf<Relationship>(row);
 export const recordOf = <T>(row: StoredRow): T => docOf<T>(row);
 
 /** The sort key of a relationship: folded company name, then customer ID. */
@@ -152,7 +162,7 @@ export function indexRows(r: Relationship): Map<string, RowData> {
  */
 export function relationshipWrites(before: Versioned<Relationship> | undefined, after: Relationship): WriteOp[] {
   const rk = relationshipKey(after.customerId);
-  const data = { doc: JSON.stringify(after), status: after.status };
+  const data = { doc: JSON.stringify(after), status: after.status, [COUNTED]: 1 };
   const ops: WriteOp[] = [before ? { kind: 'replace', rk, data, etag: before.version } : { kind: 'insert', rk, data }];
   const old = before ? indexRows(before.value) : new Map<string, RowData>();
   const next = indexRows(after);

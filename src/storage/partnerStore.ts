@@ -10,6 +10,7 @@ import { ANNOUNCE_DELAY_SECONDS, type Change, type EventMessage, type EventQueue
 import { eventsOf } from '../domain/events';
 import { auditRows } from './auditRows';
 import { eventRows, eventWrite } from './eventRows';
+import { insightStore, insightWrites } from './insightRows';
 import { invitationRows } from './invitationRows';
 import { pager, type Written } from './pager';
 import { partnerRows } from './partnerRows';
@@ -48,7 +49,8 @@ export function rowPartnerStore(
 
   async function apply(partnerId: string, changes: Change[], implied: CloudEvent[]): Promise<(string | undefined)[]> {
     const written = changes.map((c) => (writers[c.kind] as (change: Change) => Written)(c));
-    const writes: WriteOp[] = [...written.flatMap((w) => w.writes), ...implied.map(eventWrite)];
+    // The insight counters' rows are implied too: they follow from the changes (insightRows.ts).
+    const writes: WriteOp[] = [...written.flatMap((w) => w.writes), ...implied.map(eventWrite), ...insightWrites(changes)];
     const etags = await rows.commit('data', partnerId, writes);
     return written.map((w) => (w.versionKey === undefined ? undefined : etags.get(w.versionKey)));
   }
@@ -60,6 +62,7 @@ export function rowPartnerStore(
     ...events.reads,
     ...partners.reads,
     ...changeRequests.reads,
+    ...insightStore(rows),
 
     /**
      * The outbox: the commit's events (its own and one per audit event, src/domain/events.ts) are

@@ -108,6 +108,7 @@ async function acceptAsCustomer(url: string, tenantId: string, signInName: strin
 interface Names {
   locale: 'en-GB' | 'es-ES';
   signIn: string;
+  overview: string;
   customers: string;
   newRelationship: string;
   companyName: string;
@@ -136,6 +137,7 @@ interface Names {
 const EN: Names = {
   locale: 'en-GB',
   signIn: 'Sign in',
+  overview: 'Overview',
   customers: 'Customers',
   newRelationship: 'New relationship',
   companyName: 'Company name',
@@ -164,6 +166,7 @@ const EN: Names = {
 const ES: Names = {
   locale: 'es-ES',
   signIn: 'Iniciar sesión',
+  overview: 'Resumen',
   customers: 'Clientes',
   newRelationship: 'Nueva relación',
   companyName: 'Nombre de la empresa',
@@ -211,7 +214,9 @@ async function story(n: Names, keyboard: boolean) {
   await expectAccessible(page, `signed out (${n.locale})`);
   await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, n.signIn);
 
-  // Customers (empty at first for this reseller, or not: others may have run).
+  // The Overview first, then Customers (empty at first for this reseller, or not: others may have run).
+  await page.getByRole('heading', { level: 1, name: n.overview }).waitFor();
+  await page.getByRole('link', { name: n.customers }).click();
   await page.getByRole('heading', { level: 1, name: n.customers }).waitFor();
   expect(await page.getByRole('button', { name: n.switchTo }).count()).toBe(1);
   await expectAccessible(page, `customers (${n.locale})`);
@@ -352,6 +357,7 @@ describe('the partner portal', () => {
     const context = await newContext('en-GB', 360);
     const page = await context.newPage();
     await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.goto(`${portal}#/customers`);
     await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
 
     // An invalid email address: the API's 400 names the field; its detail is shown.
@@ -693,6 +699,7 @@ describe('the partner portal', () => {
     const context = await newContext('en-GB');
     const page = await context.newPage();
     await signIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.goto(`${portal}#/customers`);
     await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
     const focused = () =>
       page.evaluate<{ text: string; outline: string; width: string }>(
@@ -701,7 +708,7 @@ describe('the partner portal', () => {
       );
     await page.getByRole('link', { name: 'Skip to content' }).focus();
     const order: string[] = [];
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Tab');
       const f = await focused();
       order.push(f.text);
@@ -712,6 +719,7 @@ describe('the partner portal', () => {
     expect(order).toEqual([
       'Español',
       'Sign out',
+      'Overview',
       'Customers',
       'Invitations',
       'Request a reseller relationship',
@@ -720,7 +728,7 @@ describe('the partner portal', () => {
       'customer-search',
       'ActiveRemoved', // the status select (its options' text)
     ]);
-    for (let i = 0; i < 9; i++) await page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+Tab');
     expect(await focused()).toEqual({ text: 'Skip to content', outline: 'solid', width: '3px' });
     // The skip link moves focus to the content.
     await page.keyboard.press('Enter');
@@ -761,6 +769,7 @@ describe('the partner portal', () => {
     const context = await newContext('en-GB', 360);
     const page = await context.newPage();
     await signIn(page, { tenantId: w.otherReseller.id, roles: 'AdminAgent' }, 'Sign in');
+    await page.goto(`${portal}#/customers`);
     const cards = page.getByRole('list', { name: 'Customers' }).getByRole('listitem');
     await expect.poll(() => cards.count()).toBe(20);
     expect(await cards.first().innerText()).toContain('Adatum');

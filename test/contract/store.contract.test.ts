@@ -45,9 +45,13 @@ describe.each(adapters)('the partner store on $name', ({ storage }) => {
     const [v1] = await store.commit(p, [{ kind: 'createInvitation', invitation: inv }]);
     expect(await store.invitation(p, inv.id)).toEqual({ value: inv, version: v1 });
     await expect(store.commit(p, [{ kind: 'createInvitation', invitation: inv }])).rejects.toMatchObject({ reason: 'exists' });
-    const [v2] = await store.commit(p, [{ kind: 'updateInvitation', invitation: { ...inv, status: 'revoked' }, version: v1! }]);
+    const [v2] = await store.commit(p, [
+      { kind: 'updateInvitation', invitation: { ...inv, status: 'revoked' }, previous: { value: inv, version: v1! } },
+    ]);
     expect(v2).not.toBe(v1);
-    await expect(store.commit(p, [{ kind: 'updateInvitation', invitation: inv, version: v1! }])).rejects.toBeInstanceOf(WriteConflict);
+    await expect(
+      store.commit(p, [{ kind: 'updateInvitation', invitation: inv, previous: { value: inv, version: v1! } }]),
+    ).rejects.toBeInstanceOf(WriteConflict);
     expect((await store.invitation(p, inv.id))?.value.status).toBe('revoked');
     expect(await store.invitation(randomUUID(), inv.id)).toBeUndefined();
   });
@@ -57,12 +61,12 @@ describe.each(adapters)('the partner store on $name', ({ storage }) => {
     const p = randomUUID();
     const inv = invitation(p);
     const [v1] = await store.commit(p, [{ kind: 'createInvitation', invitation: inv }]);
-    await store.commit(p, [{ kind: 'updateInvitation', invitation: { ...inv, locale: 'es' }, version: v1! }]);
+    await store.commit(p, [{ kind: 'updateInvitation', invitation: { ...inv, locale: 'es' }, previous: { value: inv, version: v1! } }]);
     const rel = relationshipOf(p, 'Contoso');
     const event = auditEvent(p, 'invitation.accepted', actor, new Date(), { customerId: rel.customerId });
     await expect(
       store.commit(p, [
-        { kind: 'updateInvitation', invitation: { ...inv, status: 'accepted' }, version: v1! },
+        { kind: 'updateInvitation', invitation: { ...inv, status: 'accepted' }, previous: { value: inv, version: v1! } },
         saveRelationship(rel),
         recordAudit(event),
       ]),

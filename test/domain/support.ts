@@ -4,6 +4,7 @@ import type { Partner, Principal } from '../../src/domain/model';
 import type { Deps, EmailMessage, Mailer, SendOutcome } from '../../src/domain/ports';
 import { enrolPartners } from '../../src/domain/operator';
 import { memoryStorage } from '../../src/storage';
+import type { MemoryRows } from '../../src/storage/memoryRows';
 
 export class FakeMailer implements Mailer {
   readonly sent: EmailMessage[] = [];
@@ -16,6 +17,8 @@ export class FakeMailer implements Mailer {
 
 export interface TestWorld {
   deps: Deps & { clock: { now(): Date; set(d: Date): void } };
+  /** The rows under the store (tests that look at the layout). */
+  rows: MemoryRows;
   mailer: FakeMailer;
   reseller: Partner;
   provider: Partner;
@@ -45,7 +48,7 @@ export async function world(options: { email?: boolean } = {}): Promise<TestWorl
   const reseller: Partner = { id: randomUUID(), name: 'Fabrikam <Resellers>', kind: 'reseller', indirectProviderIds: [provider.id] };
   await enrolPartners(deps, [reseller, provider]);
   const agent: Principal = { tenantId: reseller.id, userId: 'u-ana', name: 'ana@fabrikam.example', roles: ['AdminAgent'] };
-  return { deps, mailer, reseller, provider, agent };
+  return { deps, mailer, reseller, provider, agent, rows: storage.rows };
 }
 
 export const customerAdmin = (tenantId: string = randomUUID()): Principal => ({

@@ -113,6 +113,7 @@ describe('requests', () => {
       ['listDeliveries', () => c.listDeliveries({ status: 'failed' })],
       ['redeliver', () => c.redeliver('e/1'), { eventId: 'e/1' }],
       ['listEvents', () => c.listEvents({ after: 'e1' })],
+      ['getInsights', () => c.getInsights()],
       ['createChangeRequest', () => c.requestAccessChange('c1', { roles: ['r'] }), { customerId: 'c1' }],
       ['listChangeRequests', () => c.listAccessRequests('c1'), { customerId: 'c1' }],
       ['getChangeRequest', () => c.getAccessRequest('c1', 'q/1'), { customerId: 'c1', id: 'q/1' }],

@@ -14,6 +14,7 @@
  * - `report`: one summary line per file, `[reliability] name: key=value ...`, copied into
  *   docs/reliability.md.
  */
+import { ENDING, INSIGHTS } from '../../src/storage/insightRows';
 import { performance } from 'node:perf_hooks';
 import type { AuditEvent, Invitation, Relationship } from '../../src/domain/model';
 import {
@@ -189,6 +190,8 @@ export function violations(snap: Snapshot, figures?: InvariantFigures): string[]
       EVENT,
       DELIVERY,
       WEBHOOK,
+      INSIGHTS,
+      ENDING,
     ];
     for (const r of rows) if (!known.some((p) => r.rk.startsWith(p))) bad(`${where(r.rk)} unknown row kind`);
     // An idempotency key is committed with its invitation: never a key without one.

@@ -96,7 +96,9 @@ describe('the language default', () => {
 
 describe('hash routes', () => {
   it('name every screen, and nothing else', () => {
-    expect(parseRoute('')).toEqual({ name: 'customers', status: 'active' });
+    expect(parseRoute('')).toEqual({ name: 'overview' });
+    expect(parseRoute('#/')).toEqual({ name: 'overview' });
+    expect(parseRoute('#/customers')).toEqual({ name: 'customers', status: 'active' });
     expect(parseRoute('#/customers?status=removed')).toEqual({ name: 'customers', status: 'removed' });
     expect(parseRoute('#/customers?status=bogus')).toEqual({ name: 'customers', status: 'active' });
     expect(parseRoute('#/customers/3f1d5b7a-2c4e-4a6b-8d9f-0e1a2b3c4d5e')).toEqual({

@@ -28,6 +28,7 @@ export const en = {
     backToCustomers: 'Back to Customers',
   },
   nav: {
+    overview: 'Overview', // exact
     customers: 'Customers', // exact
     invitations: 'Invitations', // exact
     request: 'Request a reseller relationship', // exact
@@ -52,6 +53,27 @@ export const en = {
     previous: 'Previous page',
     page: 'Page {n}',
     removedNotice: '{company} was removed. {notice}',
+  },
+  overview: {
+    title: 'Overview',
+    asOf: 'As of {date}',
+    active: 'Active customers',
+    pending: 'Pending invitations',
+    rate: 'Acceptance rate',
+    rateHint: 'Last 90 days',
+    median: 'Median time to accept: {hours}',
+    noRate: 'No invitation answered or expired in the last 90 days',
+    ending: 'Access ending within 30 days',
+    chartTitle: 'The last 12 weeks',
+    chartSummary:
+      'Invitations sent, accepted and customers removed per week, from the week of {first} to the week of {last}: {invited} invited, {accepted} accepted, {removed} removed in all. The table below has every week.',
+    week: 'Week of',
+    invited: 'Invited',
+    accepted: 'Accepted',
+    removed: 'Removed',
+    endingTitle: 'Access ending soon',
+    endingNone: 'No customer’s delegated admin ends in the next 30 days.',
+    endsOn: 'ends {date}',
   },
   roles: {
     reseller: 'Reseller',

@@ -28,6 +28,7 @@ export const es: Catalogue = {
     backToCustomers: 'Volver a Clientes',
   },
   nav: {
+    overview: 'Resumen',
     customers: 'Clientes', // exacto
     invitations: 'Invitaciones', // exacto
     request: 'Solicitar una relación de revendedor', // exacto
@@ -52,6 +53,27 @@ export const es: Catalogue = {
     previous: 'Página anterior',
     page: 'Página {n}',
     removedNotice: 'Se ha quitado {company}. {notice}',
+  },
+  overview: {
+    title: 'Resumen',
+    asOf: 'A fecha de {date}',
+    active: 'Clientes activos',
+    pending: 'Invitaciones pendientes',
+    rate: 'Tasa de aceptación',
+    rateHint: 'Últimos 90 días',
+    median: 'Mediana hasta aceptar: {hours}',
+    noRate: 'Ninguna invitación respondida ni caducada en los últimos 90 días',
+    ending: 'Acceso que termina en 30 días',
+    chartTitle: 'Las últimas 12 semanas',
+    chartSummary:
+      'Invitaciones enviadas, aceptadas y clientes quitados por semana, de la semana del {first} a la del {last}: {invited} invitaciones, {accepted} aceptadas y {removed} quitados en total. La tabla de abajo tiene cada semana.',
+    week: 'Semana del',
+    invited: 'Invitadas',
+    accepted: 'Aceptadas',
+    removed: 'Quitados',
+    endingTitle: 'Acceso que termina pronto',
+    endingNone: 'El administrador delegado de ningún cliente termina en los próximos 30 días.',
+    endsOn: 'termina el {date}',
   },
   roles: {
     reseller: 'Revendedor',

@@ -3,8 +3,8 @@ import type { Invitation, InvitationStatus, Page, PageRequest, Versioned } from 
 
 export type InvitationChange =
   | { kind: 'createInvitation'; invitation: Invitation }
-  /** Replaces the invitation only if it is still at `version`. */
-  | { kind: 'updateInvitation'; invitation: Invitation; version: string }
+  /** Replaces `previous` (as read) only if it is unchanged: the insight counters take its state away (src/domain/insightSteps.ts). */
+  | { kind: 'updateInvitation'; invitation: Invitation; previous: Versioned<Invitation> }
   /** Sets the partner's count of sends on a UTC day: creates it (no `version`) or replaces it if unchanged. */
   | { kind: 'countSends'; day: string; count: number; version?: string | undefined }
   /** Remembers a creation under its idempotency key: a new key, or replaces an expired record if unchanged. */
