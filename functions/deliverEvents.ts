@@ -1,6 +1,6 @@
 import { eventQueueName } from '../src/config';
 import { deliverMessage } from '../src/domain/delivery';
-import { foldInsights } from '../src/domain/insights';
+import { foldAfterCommit } from '../src/domain/insights';
 import { registerQueue } from '../src/http/register';
 import { parseEventMessage } from '../src/queue/messages';
 
@@ -12,7 +12,9 @@ export const deliverEvents = registerQueue('deliverEvents', eventQueueName(), as
     return;
   }
   await deliverMessage(deps, parsed, log);
-  // The commit that sent this message may have left insight steps: fold what has settled (due work).
+  // The commit that sent this message may have left insight steps: fold what has settled (due work, once a minute per partner).
   if ((parsed.attempt ?? 1) === 1)
-    await foldInsights(deps, parsed.partnerId).catch((err: unknown) => log.warn(`deliverEvents: folding insights failed: ${String(err)}`));
+    await foldAfterCommit(deps, parsed.partnerId).catch((err: unknown) =>
+      log.warn(`deliverEvents: folding insights failed: ${String(err)}`),
+    );
 });

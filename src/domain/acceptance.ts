@@ -8,9 +8,11 @@
  *    answer; another tenant: conflict).
  * 2. For the combined kind, the provider's relationship lives in the provider's data. It is
  *    written by a second commit that also marks the invitation's step there, so it is applied
- *    at most once; the invitation says `providerStep: pending` until it is done. If that step
- *    fails (storage down), the customer's retry (the same POST) or the repair job completes it:
- *    it depends only on the accepted invitation.
+ *    at most once. If that step fails (storage down), the customer's retry (the same POST) or
+ *    the worker of the acceptance's announcement completes it: it depends only on the accepted
+ *    invitation.
+ * 3. The customer's copies of both relationships are written together, after both commits
+ *    (src/domain/customerSide.ts).
  */
 import { authorizeCustomerAdmin } from './access';
 import { auditEvent, mirrorInvitationEvents, recordAudit } from './audit';
@@ -29,7 +31,7 @@ import {
 import { findPartner, isSuspended } from './partners';
 import type { Deps } from './ports';
 import { establish } from './relationships';
-import { commitRelationships, type CustomerSideDeps } from './customerSide';
+import { commitRelationships, CustomerSteps, type CustomerSideDeps } from './customerSide';
 import { accessOf } from './grant';
 import { retryOnConflict } from './retry';
 import { linkTokenMatches, parseLinkToken, type LinkRef } from './tokens';
@@ -105,7 +107,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
             throw conflict('This invitation has already been accepted; it can no longer be declined.', 'invitation-already-accepted');
           // Answering the same again is idempotent; it tells the real state (a relationship removed
           // since shows as removed, and the page says it ended).
-          const relationships = await completeAcceptance(deps, found);
+          const relationships = await completeAcceptance(deps, inv);
           return { status: 'accepted', invitation: inv, relationships, ended: relationshipEnded(inv, relationships) };
         }
         if (effectiveStatus(inv, now) !== 'pending') {
@@ -125,7 +127,7 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
         const at = now.toISOString();
         const base = { invitationId: inv.id, customerId: tenant };
         // A bound invitation's events already name its customer (the only tenant that may answer).
-        const mirrors = inv.customer.tenantId ? [] : await mirrorInvitationEvents(deps, inv.partnerId, inv.id, tenant);
+        const mirrors = inv.customer.tenantId ? [] : await mirrorInvitationEvents(deps, inv, tenant);
 
         if (decision === 'decline') {
           const declined: Invitation = { ...inv, status: 'declined', closedAt: at, closedBy: actor, customerId: tenant };
@@ -154,24 +156,29 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
           },
           now,
         );
-        const accepted: Invitation = {
-          ...inv,
-          status: 'accepted',
-          acceptedAt: at,
-          acceptedBy: actor,
-          customerId: tenant,
-          ...(inv.kind === 'resellerAndIndirectProvider' ? { providerStep: 'pending' } : {}),
-        };
+        const accepted: Invitation = { ...inv, status: 'accepted', acceptedAt: at, acceptedBy: actor, customerId: tenant };
         const event = auditEvent(inv.partnerId, 'invitation.accepted', actor, now, { ...base, details: { kind: inv.kind } });
-        const [version] = await commitRelationships(deps, inv.partnerId, [
-          { kind: 'updateInvitation', invitation: accepted, previous: found },
-          // The acceptance, then what it establishes: the order of the commit's events.
-          recordAudit(event),
-          ...rel.changes,
-          ...mirrors,
-        ]);
-        const stored = { value: accepted, version: version ?? '' };
-        return { status: 'accepted', invitation: accepted, relationships: await completeAcceptance(deps, stored, rel.relationship) };
+        const steps = new CustomerSteps();
+        await commitRelationships(
+          deps,
+          inv.partnerId,
+          [
+            { kind: 'updateInvitation', invitation: accepted, previous: found },
+            // The acceptance, then what it establishes: the order of the commit's events.
+            recordAudit(event),
+            ...rel.changes,
+            ...mirrors,
+          ],
+          steps,
+        );
+        let done = false;
+        try {
+          const provider = accepted.indirectProviderId ? await providerStep(deps, accepted, steps) : undefined;
+          done = true;
+          return { status: 'accepted', invitation: accepted, relationships: [rel.relationship, ...(provider ? [provider] : [])] };
+        } finally {
+          await steps.finish(deps, done);
+        }
       }),
   );
 }
@@ -180,25 +187,29 @@ export async function answerInvitation(deps: Deps, principal: Principal, token: 
  * Everything an accepted invitation implies beyond its commit point (the provider's
  * relationship), applied at most once and safe to run again; returns the relationships.
  */
-export async function completeAcceptance(
-  deps: CustomerSideDeps,
-  stored: Versioned<Invitation>,
-  reseller?: Relationship,
-): Promise<Relationship[]> {
-  const inv = stored.value;
+export async function completeAcceptance(deps: CustomerSideDeps, inv: Invitation): Promise<Relationship[]> {
   const customerId = inv.customerId;
   if (inv.status !== 'accepted' || !customerId) throw new Error('completeAcceptance needs an accepted invitation');
-  const own = reseller ?? (await deps.store.relationship(inv.partnerId, customerId))?.value;
-  const relationships = own ? [own] : [];
-  const providerId = inv.indirectProviderId;
-  if (!providerId) return relationships;
+  const steps = new CustomerSteps();
+  const [own, provider] = await Promise.all([
+    deps.store.relationship(inv.partnerId, customerId),
+    inv.indirectProviderId ? providerStep(deps, inv, steps) : undefined,
+  ]);
+  await steps.finish(deps);
+  return [...(own ? [own.value] : []), ...(provider ? [provider] : [])];
+}
 
-  const provider = await retryOnConflict(async () => {
-    const [done, before] = await Promise.all([
-      deps.store.acceptanceStepDone(providerId, inv.id),
-      deps.store.relationship(providerId, customerId),
-    ]);
-    if (done) return before?.value;
+/**
+ * The provider's relationship of a combined acceptance: read, then committed with the step's
+ * mark (inserted: a second application fails on it). Only when that commit fails is the mark
+ * read: applied already, this returns the relationship as it is.
+ */
+function providerStep(deps: CustomerSideDeps, inv: Invitation, steps: CustomerSteps): Promise<Relationship | undefined> {
+  const providerId = inv.indirectProviderId;
+  const customerId = inv.customerId;
+  if (!providerId || !customerId) return Promise.resolve(undefined);
+  return retryOnConflict(async () => {
+    const before = await deps.store.relationship(providerId, customerId);
     const now = deps.clock.now();
     const rel = establish(
       before,
@@ -215,31 +226,21 @@ export async function completeAcceptance(
       },
       now,
     );
-    await commitRelationships(deps, providerId, [
-      { kind: 'markAcceptanceStep', invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() },
-      ...rel.changes,
-    ]);
-    return rel.relationship;
+    try {
+      await commitRelationships(
+        deps,
+        providerId,
+        [{ kind: 'markAcceptanceStep', invitationId: inv.id, resellerId: inv.partnerId, at: now.toISOString() }, ...rel.changes],
+        steps,
+      );
+      return rel.relationship;
+    } catch (err) {
+      if (err instanceof WriteConflict && (await deps.store.acceptanceStepDone(providerId, inv.id))) {
+        return (await deps.store.relationship(providerId, customerId))?.value;
+      }
+      throw err;
+    }
   });
-  if (provider) relationships.push(provider);
-  if (inv.providerStep === 'pending') await markProviderStepDone(deps, stored);
-  return relationships;
-}
-
-/**
- * Bookkeeping only (not a state change of the domain): lets the repair job skip it. Written
- * with the version already in hand; if the invitation changed meanwhile, someone else marked it
- * or the repair job will find it again (the step's mark then makes it a no-op).
- */
-async function markProviderStepDone(deps: Pick<Deps, 'store'>, current: Versioned<Invitation>): Promise<void> {
-  const { value } = current;
-  try {
-    await deps.store.commit(value.partnerId, [
-      { kind: 'updateInvitation', invitation: { ...value, providerStep: 'done' }, previous: current },
-    ]);
-  } catch (err) {
-    if (!(err instanceof WriteConflict)) throw err;
-  }
 }
 
 export type PageState =

@@ -4,25 +4,28 @@
  * A relationship lives in its partner's data; its customer reads a copy in the customer's own
  * index. Every relationship change goes through `commitRelationships`:
  *
- * 1. note: before the partner's commit, a note of the change (and, while delegated admin is
- *    granted, its due row: when it ends) is written to the job partition;
- * 2. commit: the partner's ONE atomic commit (the relationship, its index rows, its audit events),
- *    the change numbered (`seq`) one above the relationship it replaces;
- * 3. customer step: the customer's copy is written unless the index already holds that change or a
- *    later one (copies only move forward), with the change's audit events; then the note is done.
- *
- * If step 3 does not happen (a crash, storage down), the note stays, and the repair job
- * (`completeCustomerSteps`) reads the notes (only them), re-reads each relationship and writes its
- * copy. A note of a commit that failed only makes the repair copy what is already there.
+ * 1. commit: the partner's ONE atomic commit (the relationship, its index rows, its audit events,
+ *    its events), the change numbered (`seq`) one above the relationship it replaces. Its
+ *    announcement on the delivery queue, sent (delayed) before the commit, carries what the
+ *    customer's side owes (`owed`): that is the durable record of the work, nothing else is written;
+ * 2. customer step: the customer's copy is written unless the index already holds that change or
+ *    a later one (copies only move forward), with the change's audit events, in one commit per
+ *    customer for all of a request's commits (a combined acceptance: the reseller's and the
+ *    provider's copies together); then the announcement is released, `settled`;
+ * 3. after the answer, the worker of the announcement (src/domain/followUp.ts) records when the
+ *    grants fall due and schedules their first warnings before they end (carried by the message,
+ *    `warnings`) and, when the message is not settled (a crash, an outage, a failed step),
+ *    re-reads each relationship and writes its copy (`completeOwed`).
  */
 import type { AuditEvent, CustomerRelationship, Page, PageRequest, Principal, Relationship } from './model';
 import { authorizeCustomerAdmin } from './access';
-import { scheduleGrantWarnings } from './endingSoon';
+import { grantWarnings } from './endingSoon';
 import { notFound } from './errors';
 import { findPartner } from './partners';
-import type { Change, Deps, RelationshipNote } from './ports';
+import type { Change, Deps, DueGrant, EventMessage, FollowUp, RelationshipNote } from './ports';
+import type { Warning } from './warnings';
 
-export type CustomerSideDeps = Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock' | 'warnings'>;
+export type CustomerSideDeps = Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'>;
 
 /** The relationship as its customer sees it: no partner-internal fields. */
 export function customerCopy(r: Relationship, partnerName: string): CustomerRelationship {
@@ -58,56 +61,105 @@ function noteOf(r: Relationship, at: string, events: AuditEvent[]): Relationship
 const partnerName = async (deps: Pick<Deps, 'directory'>, id: string) => (await findPartner(deps.directory, id))?.name ?? id;
 
 /**
- * Commits a partner's changes as `store.commit` does, and brings the customer's index (and the
- * due index) along with every relationship among them. Returns what `store.commit` returns.
+ * The customer steps of one request's commits, done together once they are all made (one
+ * commit per customer), then their announcements released.
  */
-export async function commitRelationships(deps: CustomerSideDeps, partnerId: string, changes: Change[]): Promise<(string | undefined)[]> {
+export class CustomerSteps {
+  private readonly relationships: Relationship[] = [];
+  private readonly events: AuditEvent[] = [];
+  private readonly releases: ((settled: boolean) => Promise<void>)[] = [];
+
+  /** What a commit of these relationships carries; they join the step once it is made. */
+  follow(relationships: Relationship[], notes: RelationshipNote[], warnings: Warning[]): FollowUp {
+    return {
+      owed: notes,
+      warnings,
+      hold: (release) => {
+        this.relationships.push(...relationships);
+        this.events.push(...notes.flatMap((n) => n.events));
+        this.releases.push(release);
+      },
+    };
+  }
+
+  /** Writes the customers' copies; the announcements say whether that (and all before it) is done. */
+  async finish(deps: Pick<Deps, 'ledger' | 'directory'>, allDone = true): Promise<void> {
+    const customers = [...new Set(this.relationships.map((r) => r.customerId))];
+    const written = await Promise.allSettled(
+      customers.map(async (customerId) => {
+        const mine = this.relationships.filter((r) => r.customerId === customerId);
+        const copies = await Promise.all(mine.map(async (r) => customerCopy(r, await partnerName(deps, r.partnerId))));
+        await deps.ledger.mirror(
+          customerId,
+          copies,
+          this.events.filter((e) => e.customerId === customerId),
+        );
+      }),
+    );
+    const settled = allDone && written.every((w) => w.status === 'fulfilled');
+    // Not awaited: the answer does not wait for the queue (if a release is lost, the delay ends).
+    for (const release of this.releases) void release(settled).catch(() => undefined);
+  }
+}
+
+/**
+ * Commits a partner's changes as `store.commit` does, and brings the customer's index along with
+ * every relationship among them: at once, or with the other commits of `steps` when given (the
+ * caller then calls `steps.finish`). Returns what `store.commit` returns.
+ */
+export async function commitRelationships(
+  deps: CustomerSideDeps,
+  partnerId: string,
+  changes: Change[],
+  steps?: CustomerSteps,
+): Promise<(string | undefined)[]> {
   const numbered = changes.map((c) =>
     c.kind === 'saveRelationship' ? { ...c, relationship: { ...c.relationship, seq: (c.previous?.value.seq ?? 0) + 1 } } : c,
   );
   const relationships = numbered.flatMap((c) => (c.kind === 'saveRelationship' ? [c.relationship] : []));
   if (relationships.length === 0) return deps.store.commit(partnerId, changes);
   const events = numbered.flatMap((c) => (c.kind === 'recordAudit' ? [c.event] : []));
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const own = steps ?? new CustomerSteps();
+  // Each grant's first warning before it ends (src/domain/endingSoon.ts) rides with the notes:
+  // the worker schedules it after the answer (a failed commit leaves a point the job drops).
   const notes = relationships.map((r) => noteOf(r, at, events));
-
-  // With the notes, each grant's first warning before it ends (src/domain/endingSoon.ts).
-  await Promise.all([deps.ledger.note(notes), scheduleGrantWarnings(deps, relationships)]);
-  // If the commit fails (a lost race, storage down), nothing changed and the notes are moot: the
-  // repair drops them after copying what is already there (no extra round trip on the losing path).
-  const result = await deps.store.commit(partnerId, numbered);
-  // The change is committed; the customer's step is bookkeeping the repair job completes if it fails here.
-  await Promise.allSettled(relationships.map((r, i) => customerStep(deps, r, notes[i]!)));
+  const result = await deps.store.commit(partnerId, numbered, own.follow(relationships, notes, grantWarnings(relationships, now)));
+  if (!steps) await own.finish(deps);
   return result;
 }
 
-async function customerStep(deps: Pick<Deps, 'ledger' | 'directory'>, r: Relationship, note: RelationshipNote): Promise<void> {
-  await deps.ledger.mirror(customerCopy(r, await partnerName(deps, r.partnerId)), note.events);
-  await deps.ledger.done(note);
-}
+/** The grants a set of relationships leaves due. */
+const dueOf = (notes: RelationshipNote[]): DueGrant[] =>
+  notes.flatMap((n) => (n.endsAt ? [{ partnerId: n.partnerId, customerId: n.customerId, endsAt: n.endsAt }] : []));
 
 /**
- * The repair job: completes customer steps left behind (older than `graceMs`: their own request
- * is most likely still finishing). Reads the notes only; safe to run anywhere, any number of times.
+ * What a commit's announcement says the customers' side owes, done by its worker: the due rows
+ * always; the customer's copies only when the request did not say it wrote them (re-read from
+ * the partner's data, so a commit that failed only copies what is already there). Idempotent.
  */
-export async function completeCustomerSteps(
-  deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock'>,
-  graceMs = 60_000,
-  limit = 200,
-): Promise<{ found: number; completed: number }> {
-  const notes = await deps.ledger.pendingNotes(new Date(deps.clock.now().getTime() - graceMs), limit);
-  let completed = 0;
-  for (const note of notes) {
-    const current = await deps.store.relationship(note.partnerId, note.customerId);
-    if (current) {
-      const r = current.value;
-      // The note's events happened if its change is the one in place (same revision).
-      await deps.ledger.mirror(customerCopy(r, await partnerName(deps, r.partnerId)), r.rev === note.rev ? note.events : []);
-      completed++;
-    }
-    await deps.ledger.done(note);
+export async function completeOwed(deps: CustomerSideDeps, message: Pick<EventMessage, 'owed' | 'settled'>): Promise<void> {
+  const owed = message.owed ?? [];
+  if (owed.length === 0) return;
+  if (message.settled) {
+    await deps.ledger.due(dueOf(owed));
+    return;
   }
-  return { found: notes.length, completed };
+  const current = await Promise.all(owed.map((n) => deps.store.relationship(n.partnerId, n.customerId)));
+  const now: RelationshipNote[] = [];
+  owed.forEach((n, i) => {
+    const r = current[i]?.value;
+    // The note's events happened if its change is the one in place (same revision).
+    if (r) now.push({ ...noteOf(r, n.at, []), events: r.rev === n.rev ? n.events : [] });
+  });
+  for (const customerId of new Set(now.map((n) => n.customerId))) {
+    const mine = current.flatMap((c) => (c && c.value.customerId === customerId ? [c.value] : []));
+    const copies = await Promise.all(mine.map(async (r) => customerCopy(r, await partnerName(deps, r.partnerId))));
+    const events = now.filter((n) => n.customerId === customerId).flatMap((n) => n.events);
+    await deps.ledger.mirror(customerId, copies, events);
+  }
+  await deps.ledger.due(dueOf(now));
 }
 
 // ---------------------------------------------------------------- the customer's reads

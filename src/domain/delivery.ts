@@ -15,11 +15,11 @@
  * enqueue loses nothing. A worker that finds no such event drops it (the commit failed).
  */
 import { createHmac } from 'node:crypto';
-import { completeAcceptance } from './acceptance';
 import { auditEvent, recordAudit } from './audit';
 import { afterAttempt, claimProbe, gate as circuitGate } from './circuit';
 import { WriteConflict } from './errors';
 import { eventIdTime } from './events';
+import { afterCommit, followUp } from './followUp';
 import { systemActor, type CloudEvent, type Delivery, type Versioned, type Webhook } from './model';
 import {
   ANNOUNCE_DELAY_SECONDS,
@@ -32,7 +32,7 @@ import {
   type WebhookResponse,
 } from './ports';
 import { retryOnConflict } from './retry';
-import { releaseHeld, signingSecrets, subscribed } from './webhooks';
+import { signingSecrets, subscribed } from './webhooks';
 
 /** Retries after the first attempt of a round, in seconds (times WEBHOOK_RETRY_SCALE), then `failed`. */
 export const RETRY_SCHEDULE_SECONDS = [10, 60, 300, 1800, 7200, 21600, 43200, 86400] as const;
@@ -68,24 +68,18 @@ export function signedHeaders(webhook: Webhook, event: CloudEvent, now: Date, bo
 export type DeliveryDeps = Pick<Deps, 'store' | 'clock' | 'ledger' | 'directory' | 'warnings'> & WebhookDeps;
 
 /**
- * Work a commit implies beyond itself, driven by its event's announcement (so it survives a
- * process that dies right after the commit, without any scan): the provider's step of a
- * combined acceptance, and the release of a reactivated partner's held deliveries. Idempotent,
- * and safe while the request itself is still doing it. A failure throws: the host tries the
- * message again (maxDequeueCount), then the poison queue.
- */
-async function followUp(deps: DeliveryDeps, partnerId: string, event: CloudEvent): Promise<void> {
-  if (event.type === 'partner.reactivated') return releaseHeld(deps, partnerId);
-  if (event.type !== 'invitation.accepted' || event.data.providerStep !== 'pending') return;
-  const stored = await deps.store.invitation(partnerId, String(event.data.id));
-  if (stored?.value.status === 'accepted' && stored.value.providerStep === 'pending') await completeAcceptance(deps, stored);
-}
-
-/**
- * The events of a message side by side: each takes one of the partner's slots or waits in the
- * queue as a message of its own, so a message of many events never holds a worker for long.
+ * What the commit owes after it (src/domain/followUp.ts), then the events of the message side by
+ * side: each takes one of the partner's slots or waits in the queue as a message of its own, so a
+ * message of many events never holds a worker for long. A settled message (released by the
+ * request once all was done) for a partner with no enabled webhook costs one read: the
+ * registration (held deliveries wait for the webhook's re-enabling, which releases them).
  */
 export async function deliverMessage(deps: DeliveryDeps, message: EventMessage, log?: Logger): Promise<void> {
+  const [webhook] = await Promise.all([
+    message.settled ? deps.store.webhook(message.partnerId) : undefined,
+    (message.attempt ?? 1) === 1 ? afterCommit(deps, message) : undefined,
+  ]);
+  if (message.settled && !webhook?.value.enabled) return;
   const outcomes = await Promise.allSettled(message.eventIds.map((id) => deliverEvent(deps, message, id, log)));
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
@@ -93,8 +87,8 @@ export async function deliverMessage(deps: DeliveryDeps, message: EventMessage, 
 
 /** A decision taken on state that changed meanwhile is taken again, a few times. */
 async function deliverEvent(deps: DeliveryDeps, message: EventMessage, eventId: string, log?: Logger): Promise<void> {
-  const { partnerId, attempt = 1, waits = 0 } = message;
-  for (let i = 0; i < 5; i++) if ((await deliverOnce(deps, { partnerId, eventId, attempt, waits }, log)) === 'done') return;
+  const { partnerId, attempt = 1, waits = 0, settled = false } = message;
+  for (let i = 0; i < 5; i++) if ((await deliverOnce(deps, { partnerId, eventId, attempt, waits, settled }, log)) === 'done') return;
   throw new WriteConflict('version', `deliverEvents: ${partnerId}/${eventId} kept changing`);
 }
 
@@ -104,6 +98,8 @@ interface Job {
   attempt: number;
   /** Waits for a slot so far. */
   waits: number;
+  /** The commit's own work is done (its request said so): nothing follows up but held deliveries. */
+  settled: boolean;
 }
 
 /**
@@ -112,14 +108,15 @@ interface Job {
  * (each wait for a slot longer than the last, up to SLOT_WAIT_MAX_SECONDS).
  */
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
-  const { partnerId, eventId, attempt, waits } = job;
+  const { partnerId, eventId, attempt, waits, settled } = job;
   const paused = deps.slots.pausedUntil(partnerId);
   const release = paused ? undefined : deps.slots.take(partnerId);
   if (!release) {
     const seconds = paused
       ? (paused.getTime() - Date.now()) / 1000
       : Math.min(SLOT_WAIT_MAX_SECONDS, SLOT_WAIT_SECONDS * 2 ** waits) * (1 + Math.random());
-    await deps.queue.send({ partnerId, eventIds: [eventId], attempt, waits: waits + 1 }, Math.max(1, Math.ceil(seconds)));
+    const message = { partnerId, eventIds: [eventId], attempt, waits: waits + 1, ...(settled ? { settled } : {}) };
+    await deps.queue.send(message, Math.max(1, Math.ceil(seconds)));
     return 'done';
   }
   try {
@@ -147,7 +144,7 @@ async function decide(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done
     if (Date.now() - eventIdTime(eventId) < MISSING_GRACE_MS) await later(ANNOUNCE_DELAY_SECONDS);
     return 'done';
   }
-  if (attempt === 1 && !state) await followUp(deps, partnerId, event);
+  if (attempt === 1 && !state) await followUp(deps, partnerId, event, job.settled);
   const hook = webhook?.value;
   if (!webhook || !hook || !hook.enabled || !subscribed(hook, event.type)) return 'done';
   const d = state?.value;

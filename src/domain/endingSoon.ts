@@ -3,8 +3,9 @@
  * without auto-extension, `invitation.expiringSoon` 3 days before a pending invitation expires.
  *
  * Driven by due rows (the WarningSchedule port): a grant or invitation gets ONE row, its next
- * warning point, written before the commit that sets its end (a failed commit leaves a row that
- * the job drops). When a row falls due the job re-reads the truth: a grant whose end moved, that
+ * warning point, carried by the announcement of the commit that sets its end (sent before the
+ * commit) and written by its worker after the answer (a failed commit whose announcement was not
+ * withdrawn leaves a row that the job drops). When a row falls due the job re-reads the truth: a grant whose end moved, that
  * was revoked, expired or extends itself, an invitation no longer pending, drops the row (the new
  * end has its own row: warnings are rescheduled or cancelled that way). Otherwise it commits the
  * event in the partner's data with a marker row inserted in the same commit, so a warning is
@@ -61,18 +62,9 @@ export function invitationWarning(inv: Invitation, now: Date): Warning | undefin
 
 export type WarningDeps = Pick<Deps, 'store' | 'clock' | 'warnings'>;
 
-/** Schedules an invitation's warning (before its commit). */
-export async function scheduleInvitationWarning(deps: Pick<Deps, 'clock' | 'warnings'>, inv: Invitation): Promise<void> {
-  const point = invitationWarning(inv, deps.clock.now());
-  if (point) await deps.warnings.schedule([point]);
-}
-
-/** Schedules the first warning of each relationship that needs one (before its commit). */
-export async function scheduleGrantWarnings(deps: WarningDeps, relationships: Relationship[]): Promise<void> {
-  const now = deps.clock.now();
-  const points = relationships.flatMap((r) => grantWarning(r, now) ?? []);
-  if (points.length) await deps.warnings.schedule(points);
-}
+/** The first warning point of each relationship that needs one (carried by its commit's announcement). */
+export const grantWarnings = (relationships: Relationship[], now: Date): Warning[] =>
+  relationships.flatMap((r) => grantWarning(r, now) ?? []);
 
 /** What a due warning emits, if it still holds: the event's type and data, and the next point. */
 async function stillHolds(

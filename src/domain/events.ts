@@ -44,9 +44,9 @@ export const eventIdTime = (id: string): number => parseInt(id.replace(/-/g, '')
 
 export const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** An invitation as an event carries it: without its link nonce (a secret). */
+/** An invitation as an event carries it: without its link nonce (a secret) and its stored history. */
 export function invitationData(inv: Invitation): Record<string, unknown> {
-  const { nonce: _nonce, ...rest } = inv;
+  const { nonce: _nonce, history: _history, ...rest } = inv;
   return rest;
 }
 

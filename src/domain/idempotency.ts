@@ -8,7 +8,7 @@ import { badRequest, unprocessable } from './errors';
 import { requireInvitation } from './invitation';
 import { toView, type InvitationView } from './invitationViews';
 import type { Invitation, Partner, Versioned } from './model';
-import type { Change, CreationRecord, Deps } from './ports';
+import type { Change, CreationRecord, Deps, FollowUp } from './ports';
 import { retryOnConflict } from './retry';
 
 /** How long an Idempotency-Key is remembered. */
@@ -58,7 +58,7 @@ export async function createOnce(
   body: { send: boolean },
   steps: {
     /** Validates and builds the invitation with its changes (nothing written). */
-    prepare(): Promise<{ inv: Invitation; changes: Change[] }>;
+    prepare(): Promise<{ inv: Invitation; changes: Change[]; follow?: FollowUp }>;
     /** The first send of a `send: true` creation, once committed. */
     send(created: Versioned<Invitation>): Promise<InvitationView>;
   },
@@ -78,11 +78,15 @@ export async function createOnce(
       }
       return { kind: 'replayed' as const, view: await replay(deps, partner, found.value) };
     }
-    const { inv, changes } = await steps.prepare();
+    const { inv, changes, follow } = await steps.prepare();
     const record: CreationRecord = { keyHash, requestHash, invitationId: inv.id, at: inv.createdAt, ...(body.send ? {} : { answer: inv }) };
     // A concurrent request with the same key that committed first makes this a WriteConflict:
     // read again, and replay its answer.
-    const versions = await deps.store.commit(partner.id, [...changes, { kind: 'rememberCreation', record, version: found?.version }]);
+    const versions = await deps.store.commit(
+      partner.id,
+      [...changes, { kind: 'rememberCreation', record, version: found?.version }],
+      follow,
+    );
     return { kind: 'created' as const, created: { value: inv, version: versions[0] ?? '' }, record, recordVersion: versions.at(-1) };
   });
   if (outcome.kind === 'replayed') return outcome.view;

@@ -162,3 +162,22 @@ export function foldInsights(deps: Pick<Deps, 'store' | 'clock'>, partnerId: str
   // A week more than the answer needs, so a late step of a day still inside the window is kept.
   return deps.store.foldInsights(partnerId, now, dayOf(oldestDayNeeded(now) - 7 * DAY_MS));
 }
+
+/** When this instance last folded each partner's steps after a commit's events (foldAfterCommit). */
+const lastFolds = new Map<string, number>();
+
+/**
+ * The due work after a commit's events (deliverEvents): `foldInsights`, at most once per
+ * FOLD_MARGIN_MS per partner in this instance. A step is folded only FOLD_MARGIN_MS after its time,
+ * so a busy partner's steps are folded once a minute instead of a range read per message; a
+ * partner's first message after a quiet minute folds (one read, and a write when it found steps).
+ * Steps left meanwhile are summed by reads, and folded by a read that finds many.
+ */
+export async function foldAfterCommit(deps: Pick<Deps, 'store' | 'clock'>, partnerId: string): Promise<number> {
+  const now = deps.clock.now().getTime();
+  const last = lastFolds.get(partnerId);
+  if (last !== undefined && now >= last && now - last < FOLD_MARGIN_MS) return 0;
+  if (lastFolds.size >= 100_000) lastFolds.clear();
+  lastFolds.set(partnerId, now);
+  return foldInsights(deps, partnerId);
+}

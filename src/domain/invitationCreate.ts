@@ -2,8 +2,8 @@
  * Creating an invitation (with its bilingual draft), optionally sending it at once, optionally
  * under an Idempotency-Key (src/domain/idempotency.ts).
  */
-import { auditEvent, recordAudit } from './audit';
-import { scheduleInvitationWarning } from './endingSoon';
+import { auditEvent, recordAudit, withHistory } from './audit';
+import { invitationWarning } from './endingSoon';
 import { AppError, badRequest, conflict, forbidden } from './errors';
 import { resolveAccess, type AccessRequest } from './grant';
 import { createOnce } from './idempotency';
@@ -11,7 +11,7 @@ import { checkDailySendLimit, emailNotConfigured, sendInvitation } from './invit
 import { getInvitation, toView, type InvitationView } from './invitationViews';
 import { actorOf, type Invitation, type Locale, type Partner, type Principal, type Versioned } from './model';
 import { findPartner, isSuspended } from './partners';
-import type { Change, Deps } from './ports';
+import type { Change, Deps, FollowUp } from './ports';
 import { newInvitationId, newNonce } from './tokens';
 
 export interface NewInvitation {
@@ -32,7 +32,7 @@ export async function prepareInvitation(
   principal: Principal,
   body: NewInvitation,
   acceptLanguageLocale: Locale,
-): Promise<{ inv: Invitation; changes: Change[] }> {
+): Promise<{ inv: Invitation; changes: Change[]; follow: FollowUp }> {
   assertReseller(partner);
   const access = resolveAccess(body.access);
   if (body.send && !deps.mailer) throw emailNotConfigured();
@@ -95,7 +95,15 @@ export async function prepareInvitation(
       access,
     },
   });
-  return { inv, changes: [{ kind: 'createInvitation', invitation: inv }, recordAudit(event)] };
+  // An unbound invitation carries its events, for its customer's audit once it is answered.
+  const stored = tenantId ? inv : withHistory(inv, [event]);
+  // Its warning before it expires rides with the commit's announcement (written after the answer).
+  const warning = invitationWarning(inv, now);
+  return {
+    inv: stored,
+    changes: [{ kind: 'createInvitation', invitation: stored }, recordAudit(event)],
+    follow: { warnings: warning ? [warning] : [] },
+  };
 }
 
 export function assertReseller(partner: Partner): void {
@@ -131,18 +139,12 @@ export async function createInvitation(
 ): Promise<InvitationView> {
   if (idempotencyKey !== undefined) {
     return createOnce(deps, partner, idempotencyKey, body, {
-      prepare: async () => {
-        const prepared = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
-        await scheduleInvitationWarning(deps, prepared.inv);
-        return prepared;
-      },
+      prepare: () => prepareInvitation(deps, partner, principal, body, acceptLanguageLocale),
       send: (created) => sendAfterCreate(deps, partner, principal, created),
     });
   }
-  const { inv, changes } = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
-  // Before the commit: a failed commit leaves a point the job drops; a crash after it loses none.
-  await scheduleInvitationWarning(deps, inv);
-  const [version] = await deps.store.commit(partner.id, changes);
+  const { inv, changes, follow } = await prepareInvitation(deps, partner, principal, body, acceptLanguageLocale);
+  const [version] = await deps.store.commit(partner.id, changes, follow);
   const created = { value: inv, version: version ?? '' };
   return body.send ? sendAfterCreate(deps, partner, principal, created) : toView(deps.settings, inv, deps.clock.now());
 }

@@ -3,7 +3,7 @@
  * quotas: distinct messages per invitation, and per partner per UTC day.
  */
 import { createHash } from 'node:crypto';
-import { auditEvent, recordAudit } from './audit';
+import { auditEvent, recordAudit, withHistory } from './audit';
 import type { Draft } from './drafts';
 import { htmlHasVisibleLink, textHasLink } from './emailLinks';
 import { AppError, badRequest, conflict, limited } from './errors';
@@ -179,7 +179,8 @@ export async function sendInvitation(
             }),
           ]
         : [];
-    return { next: { ...current, email }, changes: events.map(recordAudit) };
+    const next = { ...current, email };
+    return { next: current.customer.tenantId ? next : withHistory(next, events), changes: events.map(recordAudit) };
   });
   if (outcome.status === 'failed') throw sendFailed(outcome, 'invitation');
   return toView(deps.settings, done.value, now);

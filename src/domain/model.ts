@@ -118,8 +118,10 @@ export interface Invitation {
   customerId?: string;
   closedAt?: string;
   closedBy?: Actor;
-  /** For the combined kind: whether the provider's relationship has been written. */
+  /** Invitations accepted before the provider's step was driven by the acceptance's event: whether it was written. */
   providerStep?: 'pending' | 'done';
+  /** Its audit events so far (created, sent), listed under the customer by the answer; stored, never shown. */
+  history?: AuditEvent[];
   /** The delegated admin roles asked for (absent on invitations made before roles existed: the defaults). */
   access?: DelegatedAccess;
   /** A reminder email 3 days before expiry, if its draft was sent through the service (src/domain/reminders.ts). */

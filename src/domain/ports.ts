@@ -11,7 +11,7 @@ import type { PartnerChange, PartnerRecords } from './store/partners';
 import type { RelationshipChange, RelationshipStore } from './store/relationships';
 import type { ChangeRequestChange, ChangeRequestStore } from './store/changeRequests';
 import type { WarningChange } from './store/warnings';
-import type { WarningSchedule } from './warnings';
+import type { Warning, WarningSchedule } from './warnings';
 
 // The aggregates' ports, for the use cases that take them from here.
 export type * from './store/audit';
@@ -38,9 +38,11 @@ export interface UnitOfWork {
    * already exists, UnavailableError when storage cannot be reached. Returns, in the order of
    * the changes, the new version of what each change saved (an invitation, relationship, send
    * count, creation record, partner record, webhook or delivery), or undefined for a change
-   * that saves nothing versioned (audit events, events, marks, deletions).
+   * that saves nothing versioned (audit events, events, marks, deletions). With `follow`, the
+   * commit's announcement also carries what is owed after it (the customers' side, warning
+   * points), and is released only when `follow.hold`'s release is called.
    */
-  commit(partnerId: string, changes: Change[]): Promise<(string | undefined)[]>;
+  commit(partnerId: string, changes: Change[], follow?: FollowUp): Promise<(string | undefined)[]>;
   /** Storage answers (for /api/health). */
   ping(): Promise<void>;
 }
@@ -63,6 +65,23 @@ export interface EventMessage {
   attempt?: number;
   /** How many times it waited for one of the partner's slots (each wait is longer). */
   waits?: number;
+  /** The customers' side the commit owes (its relationship changes): the durable record of that work. */
+  owed?: RelationshipNote[];
+  /** Warning points the commit sets (src/domain/endingSoon.ts), scheduled by the worker. */
+  warnings?: Warning[];
+  /** Set when released by the request that committed: the commit is made and its customer step done. */
+  settled?: boolean;
+}
+
+/** What a commit owes beyond itself, carried by its announcement and done by its worker. */
+export interface FollowUp {
+  owed?: RelationshipNote[];
+  warnings?: Warning[];
+  /**
+   * Receives the announcement's release (`settled`: the customer step is done); without it the
+   * announcement is released settled once the commit is made.
+   */
+  hold?(release: (settled: boolean) => Promise<void>): void;
 }
 
 /**
@@ -75,8 +94,8 @@ export const ANNOUNCE_DELAY_SECONDS = 30;
 export interface EventQueue {
   /** Enqueues a message that becomes visible after `delaySeconds`; resolves with a handle to it. */
   send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage>;
-  /** Makes a message sent with a delay visible now. */
-  release(message: QueuedMessage): Promise<void>;
+  /** Makes a message sent with a delay visible now (with new content, when given). */
+  release(message: QueuedMessage, content?: EventMessage): Promise<void>;
   /** Removes a message (best effort). */
   withdraw(message: QueuedMessage): Promise<void>;
 }
@@ -146,14 +165,14 @@ export interface EventRetention {
 }
 
 /**
- * A relationship change the customer's side must follow (src/domain/customerSide.ts). Noted
- * before the partner's commit, done once the customer's index holds it; a note left behind (a
- * crash, an outage) is completed by the repair job, which reads only the notes.
+ * A relationship change the customer's side must follow (src/domain/customerSide.ts): carried by
+ * the commit's announcement on the delivery queue (sent before the commit), so that the worker
+ * completes it when the request could not (a crash, an outage).
  */
 export interface RelationshipNote {
   partnerId: string;
   customerId: string;
-  /** The change's number (Relationship.seq) and revision: the repair job tells by them whether it was committed. */
+  /** The change's number (Relationship.seq) and revision: the worker tells by them whether it was committed. */
   seq: number;
   rev: string;
   at: string;
@@ -175,20 +194,19 @@ export interface DueGrant {
  * (a customer's relationships live in many partners' data; due grants are read across all).
  */
 export interface CustomerLedger {
-  /** Notes changes (and their due grants) before the partner's commit. */
-  note(notes: RelationshipNote[]): Promise<void>;
-  /** Forgets a note (its change is in the customer's index, or was never committed). */
-  done(note: RelationshipNote): Promise<void>;
-  /** Notes taken before `before`, oldest first. */
-  pendingNotes(before: Date, limit: number): Promise<RelationshipNote[]>;
-  /** Writes the customer's copy unless the index already holds this change or a later one; records the events. */
-  mirror(copy: CustomerRelationship, events: AuditEvent[]): Promise<void>;
+  /**
+   * Writes one customer's copies (each unless the index already holds that change or a later one)
+   * and records the events, in one commit when it can.
+   */
+  mirror(customerId: string, copies: CustomerRelationship[], events: AuditEvent[]): Promise<void>;
+  /** Records grants that fall due (idempotent; a stale one is dropped by the job). */
+  due(grants: DueGrant[]): Promise<void>;
   customerRelationship(customerId: string, partnerId: string): Promise<CustomerRelationship | undefined>;
   /** The customer's active relationships, by partner ID. */
   customerRelationships(customerId: string, page: PageRequest): Promise<Page<CustomerRelationship>>;
   /** The customer's own audit events, newest first. */
   customerAuditEvents(customerId: string, page: PageRequest): Promise<Page<AuditEvent>>;
-  /** Grants due at or before `now`, earliest first. */
+  /** Grants due at or before `now` (by time bucket, oldest bucket first). */
   dueGrants(now: Date, limit: number): Promise<DueGrant[]>;
   clearDue(grant: DueGrant): Promise<void>;
 }

@@ -16,9 +16,12 @@ export class MemoryEventQueue implements EventQueue {
     return Promise.resolve({ messageId: m.messageId, popReceipt: m.popReceipt });
   }
 
-  release(q: QueuedMessage): Promise<void> {
+  release(q: QueuedMessage, content?: EventMessage): Promise<void> {
     const m = this.messages.find((x) => x.messageId === q.messageId);
-    if (m) m.visibleAt = Date.now();
+    if (m) {
+      m.visibleAt = Date.now();
+      if (content) m.message = content;
+    }
     return Promise.resolve();
   }
 

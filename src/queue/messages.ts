@@ -2,11 +2,38 @@
 import * as z from '../zod';
 import type { EventMessage } from '../domain/ports';
 
+const id = () => z.string().check(z.minLength(1), z.maxLength(64));
+const time = () => z.string().check(z.maxLength(40));
+
+/** What a commit owes the customers' side (written by the service itself: its audit events are kept as they are). */
+const NoteSchema = z.object({
+  partnerId: id(),
+  customerId: id(),
+  seq: z.int().check(z.gte(0)),
+  rev: z.string().check(z.maxLength(64)),
+  at: time(),
+  endsAt: z.optional(time()),
+  events: z.array(z.looseObject({ id: z.string(), at: z.string(), action: z.string() })).check(z.maxLength(100)),
+});
+
+/** A warning point the commit sets (src/domain/endingSoon.ts). */
+const WarningSchema = z.object({
+  kind: z.enum(['grant', 'invitation']),
+  partnerId: id(),
+  subjectId: id(),
+  endsAt: time(),
+  days: z.int().check(z.gte(0), z.lte(366)),
+  dueAt: time(),
+});
+
 const EventMessageSchema = z.object({
-  partnerId: z.string().check(z.minLength(1), z.maxLength(64)),
-  eventIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(100)),
+  partnerId: id(),
+  eventIds: z.array(id()).check(z.minLength(1), z.maxLength(100)),
   attempt: z.optional(z.int().check(z.gte(1), z.lte(1000))),
   waits: z.optional(z.int().check(z.gte(0), z.lte(1000))),
+  owed: z.optional(z.array(NoteSchema).check(z.maxLength(100))),
+  warnings: z.optional(z.array(WarningSchema).check(z.maxLength(100))),
+  settled: z.optional(z.boolean()),
 });
 
 /** The message as the host hands it over (parsed JSON) or as text (JSON or base64 JSON). */
@@ -21,5 +48,5 @@ export function parseEventMessage(message: unknown): EventMessage | undefined {
     }
   }
   const parsed = EventMessageSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success ? (parsed.data as EventMessage) : undefined;
 }

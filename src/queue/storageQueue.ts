@@ -97,9 +97,9 @@ export class StorageEventQueue implements EventQueue {
     return { messageId: sent.messageId, popReceipt: sent.popReceipt };
   }
 
-  async release(m: QueuedMessage): Promise<void> {
+  async release(m: QueuedMessage, content?: EventMessage): Promise<void> {
     const { queue } = this.clients();
-    await this.call('queue.release', () => queue.updateMessage(m.messageId, m.popReceipt, undefined, 0));
+    await this.call('queue.release', () => queue.updateMessage(m.messageId, m.popReceipt, content ? encodeMessage(content) : undefined, 0));
   }
 
   async withdraw(m: QueuedMessage): Promise<void> {

@@ -2,31 +2,37 @@
  * The CustomerLedger over rows (see docs/storage.md, "The customer's index and the due index").
  * Both live in the `data` table, in partitions no partner ID can take (partner IDs are UUIDs):
  *
- *   customer|{customerId}    rel|{partnerId}                       the customer's copy of a relationship
- *                            aud|{invertedTime}|{eventId}           the customer's audit events
- *   jobs|delegated-admin     note|{at}|{partnerId}|{customerId}|{seq}  a change the customer's copy must follow
- *                            due|{endsAt}|{partnerId}|{customerId}     a grant that falls due at endsAt
+ *   customer|{customerId}        rel|{partnerId}                      the customer's copy of a relationship
+ *                                aud|{invertedTime}|{eventId}          the customer's audit events
+ *   due|{shard}                  {endsAt}|{partnerId}|{customerId}     a grant that falls due at endsAt, in
+ *                                                                      one of DUE_SHARDS (by partner)
+ *   jobs|delegated-admin         due|{endsAt}|{partnerId}|{customerId} due rows of the earlier layout (read
+ *                                                                      and cleared, never written)
  *
- * The job partition is read by key range only (notes up to a time, due rows up to now): the
- * repair and expiry jobs read their pending work, never all relationships.
+ * No partition takes every partner's changes: a due row goes to its partner's shard. The job
+ * reads each shard by key range up to now: only what has fallen due.
  */
+import { createHash } from 'node:crypto';
 import { WriteConflict } from '../domain/errors';
 import type { AuditEvent, CustomerRelationship, Page, PageRequest } from '../domain/model';
-import type { CustomerLedger, DueGrant, RelationshipNote } from '../domain/ports';
+import type { CustomerLedger, DueGrant } from '../domain/ports';
 import { decodeCursor, encodeCursor } from './cursor';
 import { invertedTime, prefixEnd } from './layout';
 import type { Rows, StoredRow, WriteOp } from './rows';
 
-export const JOBS_PARTITION = 'jobs|delegated-admin';
+/** The due rows of the layout before the shards: still read (and cleared) until none is left. */
+export const LEGACY_JOBS_PARTITION = 'jobs|delegated-admin';
 export const customerPartition = (customerId: string) => `customer|${customerId}`;
 export const CUSTOMER_RELATIONSHIP = 'rel|';
 export const CUSTOMER_AUDIT = 'aud|';
-export const NOTE = 'note|';
-export const DUE = 'due|';
+const LEGACY_DUE = 'due|';
 
-const seqKey = (seq: number) => String(seq).padStart(10, '0');
-export const noteKey = (n: RelationshipNote) => `${NOTE}${n.at}|${n.partnerId}|${n.customerId}|${seqKey(n.seq)}`;
-export const dueKey = (d: DueGrant) => `${DUE}${d.endsAt}|${d.partnerId}|${d.customerId}`;
+/** Partitions per month of due rows: each takes 1/DUE_SHARDS of the partners. */
+export const DUE_SHARDS = 16;
+const shardOf = (partnerId: string) => createHash('sha256').update(partnerId).digest().readUInt16BE(0) % DUE_SHARDS;
+export const duePartition = (shard: number) => `due|${String(shard).padStart(2, '0')}`;
+export const dueKey = (d: DueGrant) => `${d.endsAt}|${d.partnerId}|${d.customerId}`;
+const dueRow = (d: DueGrant) => ({ pk: duePartition(shardOf(d.partnerId)), rk: dueKey(d) });
 
 const doc = <T>(row: StoredRow): T => JSON.parse(String(row.data.doc)) as T;
 
@@ -36,41 +42,50 @@ export class RowCustomerLedger implements CustomerLedger {
     private readonly cursorKey: string,
   ) {}
 
-  async note(notes: RelationshipNote[]): Promise<void> {
-    const ops: WriteOp[] = [];
-    for (const n of notes) {
-      ops.push({ kind: 'put', rk: noteKey(n), data: { doc: JSON.stringify(n) } });
-      if (n.endsAt) {
-        const due: DueGrant = { partnerId: n.partnerId, customerId: n.customerId, endsAt: n.endsAt };
-        ops.push({ kind: 'put', rk: dueKey(due), data: { doc: JSON.stringify(due) } });
-      }
+  /** Due rows of the earlier layout this instance has read: cleared where they are. */
+  private readonly legacy = new Set<string>();
+
+  async due(grants: DueGrant[]): Promise<void> {
+    const byPartition = new Map<string, WriteOp[]>();
+    for (const g of grants) {
+      const { pk, rk } = dueRow(g);
+      byPartition.set(pk, [...(byPartition.get(pk) ?? []), { kind: 'put', rk, data: { doc: JSON.stringify(g) } }]);
     }
-    if (ops.length) await this.rows.commit('data', JOBS_PARTITION, ops);
+    await Promise.all([...byPartition].map(([pk, ops]) => this.rows.commit('data', pk, ops)));
   }
 
-  async done(note: RelationshipNote): Promise<void> {
-    await this.deleteIfThere(noteKey(note));
-  }
-
-  async pendingNotes(before: Date, limit: number): Promise<RelationshipNote[]> {
-    const rows = await this.rows.range('data', JOBS_PARTITION, { from: NOTE, to: `${NOTE}${before.toISOString()}`, limit });
-    return rows.map((r) => doc<RelationshipNote>(r));
-  }
-
-  async mirror(copy: CustomerRelationship, events: AuditEvent[]): Promise<void> {
-    const pk = customerPartition(copy.customerId);
-    const rk = `${CUSTOMER_RELATIONSHIP}${copy.partnerId}`;
+  /**
+   * A copy of a change numbered 1 (a new relationship) is inserted at once (one round trip); when
+   * the row exists, or for later changes, the copy is read and replaced only if it is older.
+   */
+  async mirror(customerId: string, copies: CustomerRelationship[], events: AuditEvent[]): Promise<void> {
+    const pk = customerPartition(customerId);
     const audit: WriteOp[] = events.map((e) => ({
       kind: 'put',
       rk: `${CUSTOMER_AUDIT}${invertedTime(Date.parse(e.at))}|${e.id}`,
       data: { doc: JSON.stringify(e), action: e.action },
     }));
+    const keyOf = (c: CustomerRelationship) => `${CUSTOMER_RELATIONSHIP}${c.partnerId}`;
+    const dataOf = (c: CustomerRelationship) => ({ doc: JSON.stringify(c), status: c.status, seq: c.seq });
+    if (copies.length > 0 && copies.every((c) => c.seq === 1)) {
+      try {
+        await this.rows.commit('data', pk, [...copies.map((c): WriteOp => ({ kind: 'insert', rk: keyOf(c), data: dataOf(c) })), ...audit]);
+        return;
+      } catch (err) {
+        if (!(err instanceof WriteConflict)) throw err;
+      }
+    }
     for (let attempt = 0; attempt < 8; attempt++) {
-      const current = await this.rows.get('data', pk, rk);
-      const data = { doc: JSON.stringify(copy), status: copy.status, seq: copy.seq };
-      let ops: WriteOp[];
-      if (current && Number(current.data.seq ?? 0) >= copy.seq) ops = audit;
-      else ops = [current ? { kind: 'replace', rk, data, etag: current.etag } : { kind: 'insert', rk, data }, ...audit];
+      const current = await Promise.all(copies.map((c) => this.rows.get('data', pk, keyOf(c))));
+      const ops: WriteOp[] = [];
+      copies.forEach((c, i) => {
+        const row = current[i];
+        if (row && Number(row.data.seq ?? 0) >= c.seq) return;
+        ops.push(
+          row ? { kind: 'replace', rk: keyOf(c), data: dataOf(c), etag: row.etag } : { kind: 'insert', rk: keyOf(c), data: dataOf(c) },
+        );
+      });
+      ops.push(...audit);
       if (!ops.length) return;
       try {
         await this.rows.commit('data', pk, ops);
@@ -97,18 +112,28 @@ export class RowCustomerLedger implements CustomerLedger {
   }
 
   async dueGrants(now: Date, limit: number): Promise<DueGrant[]> {
-    // Every key of a due time up to `now` sorts below `due|{now}~` ('~' is above '|').
-    const rows = await this.rows.range('data', JOBS_PARTITION, { from: DUE, to: `${DUE}${now.toISOString()}~`, limit });
-    return rows.map((r) => doc<DueGrant>(r));
+    // Every key of a due time up to `now` sorts below `{now}~` ('~' is above '|').
+    const upTo = `${now.toISOString()}~`;
+    const legacy = this.rows.range('data', LEGACY_JOBS_PARTITION, { from: LEGACY_DUE, to: `${LEGACY_DUE}${upTo}`, limit });
+    const read = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, s) => this.rows.range('data', duePartition(s), { from: '', to: upTo, limit })),
+    );
+    const old = await legacy;
+    for (const r of old) this.legacy.add(r.rk);
+    const grants = [...old, ...read.flat()].map((r) => doc<DueGrant>(r));
+    return grants.sort((a, b) => a.endsAt.localeCompare(b.endsAt)).slice(0, limit);
   }
 
   async clearDue(grant: DueGrant): Promise<void> {
-    await this.deleteIfThere(dueKey(grant));
+    const { pk, rk } = dueRow(grant);
+    const old = `${LEGACY_DUE}${rk}`;
+    if (this.legacy.delete(old)) await this.deleteIfThere(LEGACY_JOBS_PARTITION, old);
+    else await this.deleteIfThere(pk, rk);
   }
 
-  private async deleteIfThere(rk: string): Promise<void> {
+  private async deleteIfThere(pk: string, rk: string): Promise<void> {
     try {
-      await this.rows.commit('data', JOBS_PARTITION, [{ kind: 'delete', rk }]);
+      await this.rows.commit('data', pk, [{ kind: 'delete', rk }]);
     } catch (err) {
       if (!(err instanceof WriteConflict)) throw err;
     }

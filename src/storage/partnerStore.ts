@@ -6,7 +6,7 @@
  * (announced on the queue, and their day noted for retention, around it).
  */
 import type { CloudEvent } from '../domain/model';
-import { ANNOUNCE_DELAY_SECONDS, type Change, type EventQueue, type PartnerStore } from '../domain/ports';
+import { ANNOUNCE_DELAY_SECONDS, type Change, type EventMessage, type EventQueue, type PartnerStore } from '../domain/ports';
 import { eventsOf } from '../domain/events';
 import { auditRows } from './auditRows';
 import { eventRows, eventWrite } from './eventRows';
@@ -67,27 +67,39 @@ export function rowPartnerStore(
     /**
      * The outbox: the commit's events (its own and one per audit event, src/domain/events.ts) are
      * written with it, and announced on the queue around it: BEFORE the commit with a delay (so a
-     * process dying after the commit loses no delivery, and nothing ever scans for events), made
-     * visible at once AFTER it, unawaited (or withdrawn when it failed).
+     * process dying after the commit loses no delivery and no customer step, and nothing ever
+     * scans for events), made visible AFTER it, marked `settled` (the commit is made), unawaited
+     * (or withdrawn when it failed); the day of its events is noted for retention beside the send.
+     * With `follow`, the announcement carries what is owed after the commit (the customers' side,
+     * warning points), and its release is handed to `follow.hold` (it waits for the customer step).
      */
-    async commit(partnerId, changes) {
+    async commit(partnerId, changes, follow) {
       const implied = eventsOf(partnerId, changes);
       const eventIds = implied.map((e) => e.id);
+      const message: EventMessage = {
+        partnerId,
+        eventIds,
+        ...(follow?.owed?.length ? { owed: follow.owed } : {}),
+        ...(follow?.warnings?.length ? { warnings: follow.warnings } : {}),
+      };
+      const announcer = implied.length > 0 ? queue : undefined;
       const [announced] = await Promise.all([
-        implied.length > 0 && queue ? queue.send({ partnerId, eventIds }, ANNOUNCE_DELAY_SECONDS) : undefined,
+        announcer?.send(message, ANNOUNCE_DELAY_SECONDS),
         implied.length > 0 ? retention?.note(partnerId, eventIds) : undefined,
       ]);
       let versions: (string | undefined)[];
       try {
         versions = await apply(partnerId, changes, implied);
       } catch (err) {
-        if (announced) await queue?.withdraw(announced).catch(() => undefined);
+        if (announced) await announcer?.withdraw(announced).catch(() => undefined);
         throw err;
       }
-      // The change is made. Its announcement is made visible now, without holding up the answer
-      // (the request path waits for one queue round trip, the send): if this is lost, the
-      // announcement still comes after its delay.
-      if (announced) void queue?.release(announced).catch(() => undefined);
+      // The request path waits for one queue round trip, the send: if the release is lost, the
+      // announcement still comes after its delay (not settled: the worker checks everything).
+      const release = (settled: boolean) =>
+        announced && announcer ? announcer.release(announced, settled ? { ...message, settled: true } : undefined) : Promise.resolve();
+      if (follow?.hold) follow.hold(release);
+      else void release(true).catch(() => undefined);
       return versions;
     },
 

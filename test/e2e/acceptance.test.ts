@@ -150,8 +150,14 @@ describe('acceptInvitation', () => {
     const reseller = await call(svc, 'GET', `/api/relationships/${ga.tenantId}`, { as: adminOf(w.reseller) });
     expect(reseller.body).toMatchObject({ role: 'reseller', indirectProviderId: w.provider.id });
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);
-    // Its bookkeeping says so, so the repair job will not look at it again.
-    expect((await svc.deps.store.invitation(w.reseller.id, id))?.value.providerStep).toBe('done');
+    // The customer's index holds both, written together on the request path.
+    const mine = await call(svc, 'GET', '/api/customer/relationships', { as: ga });
+    expect(mine.body.items.map((r: any) => [r.partnerId, r.role]).sort()).toEqual(
+      [
+        [w.reseller.id, 'reseller'],
+        [w.provider.id, 'indirectProvider'],
+      ].sort(),
+    );
     // A retry changes nothing more.
     expect((await accept(path, ga)).status).toBe(200);
     expect(await auditOf(w.provider.id, id)).toEqual(['relationship.established']);

@@ -63,7 +63,7 @@ describe('the bundle under the local runner', () => {
       registeredTimers()
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['expireDelegatedAdmin', 'purgeEvents', 'repairCustomerIndex', 'warnEndingSoon']);
+    ).toEqual(['expireDelegatedAdmin', 'purgeEvents', 'warnEndingSoon']);
     expect(registeredQueueTriggers().map(([name]) => name)).toEqual(['deliverEvents']);
   });
 

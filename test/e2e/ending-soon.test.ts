@@ -12,7 +12,7 @@ import type { AppDeps } from '../../src/deps';
 import { GLOBAL_READER } from '../../src/domain/roles';
 import { CURSOR_PARTITION } from '../../src/storage/warningRows';
 import type { FakeAcs } from '../support/fakeAcs';
-import { adminOf, call, customerAdmin, startWorldWithEmail, type Service, type Who, type World } from '../support/harness';
+import { adminOf, call, customerAdmin, drainQueue, startWorldWithEmail, type Service, type Who, type World } from '../support/harness';
 
 const DAY = 86_400_000;
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
@@ -28,8 +28,12 @@ beforeEach(async () => {
   await svc.rows.commit('data', CURSOR_PARTITION, [{ kind: 'delete', rk: 'cursor' }]);
 });
 
-/** The job as the timer runs it, at `at`, twice (each warning must still come once). */
+/**
+ * The job as the timer runs it, at `at`, twice (each warning must still come once), once the
+ * announcements' worker has written the points the requests' commits carry (after the answer).
+ */
 async function runAt(at: number) {
+  await drainQueue(svc);
   const deps: AppDeps = { ...svc.deps, clock: { now: () => new Date(at) } };
   for (let i = 0; i < 2; i++) await processWarnings(deps, 500, (x) => sendReminder(deps, x));
 }

@@ -369,10 +369,10 @@ describe('follow-up work without scans', () => {
     const real = svc.deps.store;
     let failing = true;
     svc.deps.store = wrapStore(real, {
-      commit: (partnerId, changes) =>
+      commit: (partnerId, changes, follow) =>
         failing && partnerId === world.provider.id
           ? Promise.reject(new UnavailableError('simulated outage'))
-          : real.commit(partnerId, changes),
+          : real.commit(partnerId, changes, follow),
     });
     try {
       expect((await call(svc, 'POST', a.path, { as: ga, body: { decision: 'accept' } })).status).toBe(503);
@@ -393,11 +393,11 @@ describe('follow-up work without scans', () => {
     expect(audit.body.items.map((e: any) => e.action).filter((a: string) => !a.startsWith('partner.'))).toEqual([
       'relationship.established',
     ]);
-    // Bookkeeping: the invitation's step is marked done (nothing is left for anyone to repair).
-    const inv = await eventually(async () => {
-      const found = await real.invitation(world.reseller.id, a.id);
-      return found?.value.providerStep === 'done' ? found.value : undefined;
+    // The customer's index holds both: the reseller's copy from the request, the provider's from the worker.
+    const mine = await eventually(async () => {
+      const r = await call(svc, 'GET', '/api/customer/relationships', { as: ga });
+      return r.body.items?.length === 2 ? r.body.items : undefined;
     });
-    expect(inv.status).toBe('accepted');
+    expect(mine.map((r: any) => r.role).sort()).toEqual(['indirectProvider', 'reseller']);
   }, 60_000);
 });

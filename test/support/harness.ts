@@ -13,6 +13,10 @@ import { freePort } from '../../src/local/azurite';
 import { startQueuePollers } from '../../src/local/queues';
 import { loadFunctions, startRunner, type RunnerOptions, type RunningServer } from '../../src/local/runner';
 import { tableStorage } from '../../src/storage';
+import { deliverMessage } from '../../src/domain/delivery';
+import { parseEventMessage } from '../../src/queue/messages';
+import { StorageEventQueue } from '../../src/queue/storageQueue';
+import { queueNameFor } from '../../src/config';
 import { startFakeAcs, type FakeAcs } from './fakeAcs';
 import { checkResponse, disagreements } from './openapiCheck';
 import type { Rows } from '../../src/storage/rows';
@@ -161,3 +165,22 @@ export const customerAdmin = (tenantId: string = randomUUID()): Who => ({
   roles: ['GlobalAdmin'],
   name: `ga@${tenantId.slice(0, 6)}.example`,
 });
+
+/**
+ * Works the delivery queue's visible messages once, in this process, as the host would (for a
+ * service started without `queues`, so that a test controls when the work after the answer runs).
+ */
+export async function drainQueue(svc: Service): Promise<number> {
+  const queue = StorageEventQueue.fromConfig(svc.deps.config, queueNameFor(svc.deps.config.tablePrefix));
+  let worked = 0;
+  for (;;) {
+    const batch = await queue.receive(32, 30);
+    if (!batch.length) return worked;
+    for (const m of batch) {
+      const message = parseEventMessage(m.text);
+      if (message) await deliverMessage(svc.deps, message);
+      await queue.complete(m);
+      worked++;
+    }
+  }
+}

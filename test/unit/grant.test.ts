@@ -1,6 +1,6 @@
 /** The terms of delegated admin (roles, duration, end date, auto-extension, expiry) with an injected clock, on the memory adapter. */
 import { describe, expect, it } from 'vitest';
-import { completeCustomerSteps } from '../../src/domain/customerSide';
+import { afterCommit } from '../../src/domain/followUp';
 import { processDueGrants } from '../../src/domain/delegatedAdmin';
 import { AppError } from '../../src/domain/errors';
 import { accessOf, addDays, atEnd, durationDays, grantOf, resolveAccess } from '../../src/domain/grant';
@@ -105,7 +105,16 @@ describe('the due index and the customer index on the memory adapter, with a clo
       clock,
       warnings: storage.warnings,
     };
-    return { storage, deps, move: (days: number) => (now = addDays(start, days)) };
+    /** The delivery worker's share of each announcement: what the commit owes after it (due rows, warning points, a copy). */
+    const drain = async () => {
+      for (const m of storage.queue.take()) await afterCommit(deps, m);
+    };
+    const process = async () => {
+      const r = await processDueGrants(deps);
+      await drain();
+      return r;
+    };
+    return { storage, deps, drain, process, move: (days: number) => (now = addDays(start, days)) };
   }
   async function grantTo(
     deps: Pick<Deps, 'store' | 'ledger' | 'directory' | 'clock' | 'warnings'>,
@@ -130,14 +139,17 @@ describe('the due index and the customer index on the memory adapter, with a clo
   }
 
   it('expires at endsAt and extends auto-extending grants, reading only what is due', async () => {
-    const { deps, storage, move } = world();
+    const { deps, storage, drain, process, move } = world();
     await grantTo(deps, 'c1', 'P30D', false);
     await grantTo(deps, 'c2', 'P30D', true);
     await grantTo(deps, 'c3', 'P730D', false);
+    // The due rows are recorded after the answer, by the worker of each commit's announcement.
+    expect(await storage.ledger.dueGrants(addDays(start, 1000), 100)).toEqual([]);
+    await drain();
     move(29);
-    expect(await processDueGrants(deps)).toEqual({ due: 0, expired: 0, extended: 0 });
+    expect(await process()).toEqual({ due: 0, expired: 0, extended: 0 });
     move(30);
-    expect(await processDueGrants(deps)).toEqual({ due: 2, expired: 1, extended: 1 });
+    expect(await process()).toEqual({ due: 2, expired: 1, extended: 1 });
     expect((await deps.store.relationship('p1', 'c1'))?.value).toMatchObject({ status: 'active', delegatedAdmin: { status: 'expired' } });
     expect((await deps.store.relationship('p1', 'c2'))?.value.delegatedAdmin).toMatchObject({
       status: 'granted',
@@ -145,32 +157,41 @@ describe('the due index and the customer index on the memory adapter, with a clo
     });
     expect((await deps.ledger.customerRelationship('c1', 'p1'))?.delegatedAdmin.status).toBe('expired');
     // Run again: the due rows are gone, nothing more happens.
-    expect(await processDueGrants(deps)).toEqual({ due: 0, expired: 0, extended: 0 });
+    expect(await process()).toEqual({ due: 0, expired: 0, extended: 0 });
     move(30 + 180);
-    expect(await processDueGrants(deps)).toEqual({ due: 1, expired: 0, extended: 1 });
+    expect(await process()).toEqual({ due: 1, expired: 0, extended: 1 });
     // P730D from 1 March 2027 spans 29 February 2028, so it ends on 28 February 2029, not on 1 March.
     expect((await deps.store.relationship('p1', 'c3'))?.value.delegatedAdmin.endsAt).toBe('2029-02-28T00:00:00.000Z');
     move(729);
-    expect((await processDueGrants(deps)).expired).toBe(0);
+    expect((await process()).expired).toBe(0);
     move(730);
-    expect(await processDueGrants(deps)).toMatchObject({ expired: 1 });
+    expect(await process()).toMatchObject({ expired: 1 });
     // The due rows read were only those due: none is left for c1 (expired) and c3; c2 has its next one.
-    expect((await storage.ledger.dueGrants(addDays(start, 10_000), 100)).map((d) => d.customerId)).toEqual(['c2']);
+    expect((await storage.ledger.dueGrants(addDays(start, 3_000), 100)).map((d) => d.customerId)).toEqual(['c2']);
   });
 
-  it('a customer step cut off after the partner commit is completed by the repair, from the notes alone', async () => {
-    const { deps, move } = world();
+  it("a customer step cut off after the partner commit is completed from the commit's announcement alone", async () => {
+    const { deps, storage, move } = world();
     const ledger = Object.assign(Object.create(deps.ledger) as typeof deps.ledger, { mirror: () => Promise.reject(new Error('down')) });
     const failing = { ...deps, ledger };
     await grantTo(failing, 'c9', 'P30D', false);
     expect(await deps.ledger.customerRelationship('c9', 'p1')).toBeUndefined();
-    expect(await completeCustomerSteps(deps)).toEqual({ found: 0, completed: 0 }); // within the grace period
-    move(1);
-    expect(await completeCustomerSteps(deps)).toEqual({ found: 1, completed: 1 });
+    // Not settled: the worker re-reads the relationship and writes the copy, its events, its due row
+    // and the grant's first warning point (carried by the message).
+    const [message, ...none] = storage.queue.take();
+    expect(none).toEqual([]);
+    expect(message?.settled).toBeUndefined();
+    expect(await deps.warnings.due(deps.clock.now(), 10)).toEqual([]);
+    await afterCommit(deps, message!);
+    expect((await deps.warnings.due(deps.clock.now(), 10)).map((w) => [w.kind, w.subjectId, w.days])).toEqual([['grant', 'c9', 30]]);
     expect((await deps.ledger.customerRelationship('c9', 'p1'))?.delegatedAdmin.status).toBe('granted');
     expect((await deps.ledger.customerAuditEvents('c9', { pageSize: 10 })).items.map((e) => e.action)).toEqual([
       'relationship.established',
     ]);
-    expect(await completeCustomerSteps(deps)).toEqual({ found: 0, completed: 0 });
+    move(31);
+    expect((await deps.ledger.dueGrants(deps.clock.now(), 10)).map((d) => d.customerId)).toEqual(['c9']);
+    // Again (a message delivered twice): nothing changes.
+    await afterCommit(deps, message!);
+    expect((await deps.ledger.customerAuditEvents('c9', { pageSize: 10 })).items).toHaveLength(1);
   });
 });

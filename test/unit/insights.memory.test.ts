@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerInvitation } from '../../src/domain/acceptance';
 import { DAY_MS } from '../../src/domain/grant';
-import { foldInsights, getInsights, type Insights } from '../../src/domain/insights';
+import { FOLD_MARGIN_MS, foldAfterCommit, foldInsights, getInsights, type Insights } from '../../src/domain/insights';
 import { createInvitation } from '../../src/domain/invitationCreate';
 import { revokeInvitation } from '../../src/domain/invitationRevoke';
 import { backfillInsights } from '../../src/local/backfillInsights';
@@ -77,6 +77,28 @@ describe('insight counters on the memory adapter', () => {
     const after = await getInsights(w.deps, w.reseller);
     expect({ ...after, asOf: '' }).toEqual({ ...before, asOf: '' });
     expect(after.invitations).toMatchObject({ pending: 5, revoked: 1 });
+  });
+
+  it('after a commit, folds a partner at most once a minute in an instance (a step is folded only a minute after its time)', async () => {
+    let now = Date.parse('2027-03-01T00:00:00Z');
+    const folds: string[] = [];
+    const deps = {
+      clock: { now: () => new Date(now) },
+      store: { foldInsights: (partnerId: string) => (folds.push(partnerId), Promise.resolve(0)) },
+    } as unknown as Parameters<typeof foldAfterCommit>[0];
+    await foldAfterCommit(deps, 'p-a');
+    await foldAfterCommit(deps, 'p-a');
+    await foldAfterCommit(deps, 'p-b');
+    expect(folds).toEqual(['p-a', 'p-b']);
+    now += FOLD_MARGIN_MS - 1;
+    await foldAfterCommit(deps, 'p-a');
+    expect(folds).toEqual(['p-a', 'p-b']);
+    now += 1;
+    await foldAfterCommit(deps, 'p-a');
+    // A clock moved back (another instance's idea of now does not matter: this is per instance) folds too.
+    now -= 10 * FOLD_MARGIN_MS;
+    await foldAfterCommit(deps, 'p-b');
+    expect(folds).toEqual(['p-a', 'p-b', 'p-a', 'p-b']);
   });
 
   it('a read that finds many settled steps folds them, so the next read is short again', async () => {

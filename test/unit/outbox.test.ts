@@ -50,7 +50,8 @@ describe('the outbox', () => {
     expect(event.data.id).toBe('inv-1');
     expect(event.data.nonce).toBeUndefined();
     expect(s.queue.messages).toHaveLength(1);
-    expect(s.queue.messages[0]!.message).toEqual({ partnerId: P, eventIds: [event.id] });
+    // Released once the commit is made, marked settled: nothing owed after it but the delivery.
+    expect(s.queue.messages[0]!.message).toEqual({ partnerId: P, eventIds: [event.id], settled: true });
     expect(s.queue.messages[0]!.visibleAt).toBeLessThanOrEqual(Date.now());
   });
 

@@ -135,14 +135,7 @@ describe('the deployment package', () => {
       expect(capabilities.HttpUri).toMatch(/^http:\/\/localhost:\d+\/$/);
       const trigger = (name: string) => Object.values(seen.find((m) => m.name === name)!.bindings).find((b) => b.direction === 'in')!;
       expect(seen.map((m) => m.name).sort()).toEqual(
-        [
-          ...Object.keys(operations),
-          'deliverEvents',
-          'expireDelegatedAdmin',
-          'purgeEvents',
-          'repairCustomerIndex',
-          'warnEndingSoon',
-        ].sort(),
+        [...Object.keys(operations), 'deliverEvents', 'expireDelegatedAdmin', 'purgeEvents', 'warnEndingSoon'].sort(),
       );
       for (const op of Object.values(operations)) {
         expect(trigger(op.name), op.name).toMatchObject({
