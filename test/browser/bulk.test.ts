@@ -109,7 +109,9 @@ describe('Bulk invite', () => {
     await page.keyboard.press('Enter');
     const table = page.getByRole('table', { name: 'Rows' });
     await table.waitFor();
-    await expect.poll(() => page.getByRole('status').allInnerTexts()).toContain('Checked 5 rows: 2 ready, 2 with problems, 1 repeated.');
+    await expect
+      .poll(() => page.getByRole('status').allInnerTexts(), { timeout: 15_000 })
+      .toContain('Checked 5 rows: 2 ready, 2 with problems, 1 repeated.');
     const row = (n: number) => table.getByRole('row').nth(n);
     // The email error sits in the email cell, the roles error under "Other fields".
     expect(await row(2).getByRole('cell').nth(1).innerText()).toContain('must be an email address');
@@ -122,7 +124,7 @@ describe('Bulk invite', () => {
     await page.getByRole('button', { name: 'Create invitations' }).focus();
     await page.keyboard.press('Enter');
     await expect
-      .poll(() => page.getByRole('status').allInnerTexts())
+      .poll(() => page.getByRole('status').allInnerTexts(), { timeout: 15_000 })
       .toContain('Created 2 invitations (0 sent by email); 2 rows with problems, 1 repeated.');
     await page.screenshot({ path: join(SHOTS, 'portal-bulk-results.png'), fullPage: true });
     await expectAccessible(page, 'bulk results');
