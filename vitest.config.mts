@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The load test runs alone (npm run test:load, vitest.load.config.mts).
+    exclude: ['test/load/**', '**/node_modules/**'],
     globalSetup: ['test/support/globalSetup.ts'],
     setupFiles: ['test/support/setupEnv.ts'],
     testTimeout: 30_000,
