@@ -54,6 +54,9 @@ export const LAZY = [
   // The HTML parser (parse5, a quarter of the bundle), imported at the top of src/domain/emailLinks.ts: only a
   // send of an edited HTML body reads HTML.
   { name: 'html', module: 'parse5', forward: true },
+  // CSV: read only by a bulk invitation's CSV upload, written only by an export or a batch's CSV answer.
+  { name: 'csv-parse', module: 'csv-parse/sync', forward: true },
+  { name: 'csv-stringify', module: 'csv-stringify', forward: true },
 ];
 
 /** Every function file, sorted: what the bundle registers. */
