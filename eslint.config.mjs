@@ -9,7 +9,16 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.mjs', 'vitest.config.mts'] },
+        projectService: {
+          allowDefaultProject: [
+            'eslint.config.mjs',
+            'vitest.config.mts',
+            'vitest.serial.config.mts',
+            'vitest.shared.mts',
+            'vitest.load.config.mts',
+            'vitest.unit.config.mts',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

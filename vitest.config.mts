@@ -1,20 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { SERIAL, common } from './vitest.shared.mts';
 
+/**
+ * `npm test`'s first run: every test file but the timing ones (vitest.serial.config.mts) and the
+ * load test (vitest.load.config.mts), two files at once. Vitest's default on two cores is one;
+ * most of a file's time is spent waiting on Azurite, Chromium or a timer, so two overlap well.
+ */
 export default defineConfig({
   test: {
+    ...common,
     include: ['test/**/*.test.ts'],
-    // The load test runs alone (npm run test:load, vitest.load.config.mts).
-    exclude: ['test/load/**', '**/node_modules/**'],
-    globalSetup: ['test/support/globalSetup.ts'],
-    setupFiles: ['test/support/setupEnv.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    // Two files at once (vitest's default on two cores is one): most of a file's time is spent
-    // waiting on Azurite, Chromium or a timer, so two overlap well; the whole suite takes about
-    // 6 minutes instead of 9 on the 2-core machine CI uses.
+    exclude: ['test/load/**', ...SERIAL, '**/node_modules/**'],
     maxWorkers: 2,
     minWorkers: 1,
-    reporters: ['default'],
   },
 });
