@@ -87,8 +87,9 @@ export async function deliverMessage(deps: DeliveryDeps, message: EventMessage, 
 
 /** A decision taken on state that changed meanwhile is taken again, a few times. */
 async function deliverEvent(deps: DeliveryDeps, message: EventMessage, eventId: string, log?: Logger): Promise<void> {
-  const { partnerId, attempt = 1, waits = 0, settled = false } = message;
-  for (let i = 0; i < 5; i++) if ((await deliverOnce(deps, { partnerId, eventId, attempt, waits, settled }, log)) === 'done') return;
+  const { partnerId, attempt = 1, waits = 0, settled = false, released = false } = message;
+  const job = { partnerId, eventId, attempt, waits, settled, released };
+  for (let i = 0; i < 5; i++) if ((await deliverOnce(deps, job, log)) === 'done') return;
   throw new WriteConflict('version', `deliverEvents: ${partnerId}/${eventId} kept changing`);
 }
 
@@ -100,6 +101,8 @@ interface Job {
   waits: number;
   /** The commit's own work is done (its request said so): nothing follows up but held deliveries. */
   settled: boolean;
+  /** Released from a hold: decided on storage, whatever this instance remembers of a failing endpoint. */
+  released: boolean;
 }
 
 /**
@@ -108,14 +111,21 @@ interface Job {
  * (each wait for a slot longer than the last, up to SLOT_WAIT_MAX_SECONDS).
  */
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
-  const { partnerId, eventId, attempt, waits, settled } = job;
-  const paused = deps.slots.pausedUntil(partnerId);
+  const { partnerId, eventId, attempt, waits, settled, released } = job;
+  const paused = released ? undefined : deps.slots.pausedUntil(partnerId);
   const release = paused ? undefined : deps.slots.take(partnerId);
   if (!release) {
     const seconds = paused
       ? (paused.getTime() - Date.now()) / 1000
       : Math.min(SLOT_WAIT_MAX_SECONDS, SLOT_WAIT_SECONDS * 2 ** waits) * (1 + Math.random());
-    const message = { partnerId, eventIds: [eventId], attempt, waits: waits + 1, ...(settled ? { settled } : {}) };
+    const message = {
+      partnerId,
+      eventIds: [eventId],
+      attempt,
+      waits: waits + 1,
+      ...(settled ? { settled } : {}),
+      ...(released ? { released } : {}),
+    };
     await deps.queue.send(message, Math.max(1, Math.ceil(seconds)));
     return 'done';
   }
@@ -165,6 +175,8 @@ async function decide(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done
     deps.slots.pause(partnerId, gate.waitUntil);
     return later((gate.waitUntil.getTime() - now.getTime()) / 1000);
   }
+  // Open (healthy again, or a probe is due): this instance's other waiting deliveries go on too.
+  deps.slots.resume(partnerId);
 
   if (hook.health?.status === 'failing') {
     // One probe at a time: the next waits its turn.

@@ -71,6 +71,11 @@ export interface EventMessage {
   warnings?: Warning[];
   /** Set when released by the request that committed: the commit is made and its customer step done. */
   settled?: boolean;
+  /**
+   * Sent by the release of held deliveries (the endpoint re-enabled, the partner reactivated): it
+   * does not wait out this instance's memory of a failing endpoint, and decides on storage.
+   */
+  released?: boolean;
 }
 
 /** What a commit owes beyond itself, carried by its announcement and done by its worker. */
@@ -134,6 +139,8 @@ export interface DeliverySlots {
   pause(partnerId: string, until: Date): void;
   /** Until when the partner's deliveries wait, if they do. */
   pausedUntil(partnerId: string): Date | undefined;
+  /** The partner's endpoint takes deliveries again (re-enabled, or found healthy): no more waiting. */
+  resume(partnerId: string): void;
 }
 
 /** What webhook use cases need beyond the store. */

@@ -72,7 +72,7 @@ export async function releaseHeld(deps: Pick<Deps, 'store'> & Pick<WebhookDeps, 
     const held = await deps.store.heldDeliveries(partnerId, 100);
     const byAttempt = new Map<number, string[]>();
     for (const h of held) byAttempt.set(h.attempt, [...(byAttempt.get(h.attempt) ?? []), h.eventId]);
-    for (const [attempt, eventIds] of byAttempt) await deps.queue.send({ partnerId, eventIds, attempt }, 0);
+    for (const [attempt, eventIds] of byAttempt) await deps.queue.send({ partnerId, eventIds, attempt, released: true }, 0);
     if (held.length) await deps.store.commit(partnerId, [{ kind: 'releaseHeld', eventIds: held.map((h) => h.eventId) }]);
     if (held.length < 100) return;
   }

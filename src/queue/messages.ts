@@ -34,6 +34,7 @@ const EventMessageSchema = z.object({
   owed: z.optional(z.array(NoteSchema).check(z.maxLength(100))),
   warnings: z.optional(z.array(WarningSchema).check(z.maxLength(100))),
   settled: z.optional(z.boolean()),
+  released: z.optional(z.boolean()),
 });
 
 /** The message as the host hands it over (parsed JSON) or as text (JSON or base64 JSON). */

@@ -35,6 +35,10 @@ export class MemorySlots implements DeliverySlots {
     this.paused.set(partnerId, Math.min(until.getTime(), Date.now() + MAX_PAUSE_MS));
   }
 
+  resume(partnerId: string): void {
+    this.paused.delete(partnerId);
+  }
+
   pausedUntil(partnerId: string): Date | undefined {
     const until = this.paused.get(partnerId);
     if (until === undefined || until <= Date.now()) {

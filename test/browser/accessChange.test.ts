@@ -5,18 +5,14 @@
  * rest; the partner sees the new roles, then gives one up with **Remove roles**. Keyboard only,
  * 360 px without horizontal scroll, axe-clean, in English and Spanish.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY_READERS, GLOBAL_READER } from '../../src/domain/roles';
-import { launchChromium } from '../support/browser';
+import { builtPortal, expectAccessible, launchChromium, noHorizontalScroll } from '../support/browser';
 import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type World } from '../support/harness';
 
-const BUILD_SCRIPT = join(__dirname, '..', '..', 'scripts', 'build-portal.mjs');
 const SHOTS = join(__dirname, '..', '..', 'test-results');
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 const EXCHANGE = '29232cdf-9323-42fd-ade2-1d097af3e4de';
@@ -27,9 +23,7 @@ let browser: Browser;
 let portal: string;
 
 beforeAll(async () => {
-  const outdir = join(tmpdir(), `portal-${randomUUID()}`);
-  const { buildPortal } = (await import(BUILD_SCRIPT)) as { buildPortal: (o: { outdir: string }) => Promise<unknown> };
-  await buildPortal({ outdir });
+  const outdir = await builtPortal();
   svc = await startService({}, [], { portalDir: outdir });
   w = await seedWorld(svc.deps);
   browser = await launchChromium();
@@ -40,16 +34,6 @@ afterAll(async () => {
   await browser?.close();
   await svc?.close();
 });
-
-async function expectAccessible(page: Page, screen: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad).toEqual([]);
-}
-
-const noHorizontalScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
 
 /** A customer that accepted the reseller's invitation for the two readers, for 10 days. */
 async function acceptedCustomer(): Promise<string> {

@@ -4,19 +4,16 @@
  * (with the links), and Export CSV on Customers and Invitations with the filters on screen, in
  * English and in Spanish (semicolons), by keyboard, at 360 px, axe-clean.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium, noHorizontalScroll } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
 
-const BUILD_SCRIPT = join(__dirname, '..', '..', 'scripts', 'build-portal.mjs');
 const SHOTS = join(__dirname, '..', '..', 'test-results');
 
 let svc: Service;
@@ -25,9 +22,7 @@ let browser: Browser;
 let portal: string;
 
 beforeAll(async () => {
-  const outdir = join(tmpdir(), `portal-${randomUUID()}`);
-  const { buildPortal } = (await import(BUILD_SCRIPT)) as { buildPortal: (o: { outdir: string }) => Promise<unknown> };
-  await buildPortal({ outdir });
+  const outdir = await builtPortal();
   svc = await startService({}, [], { portalDir: outdir });
   w = await seedWorld(svc.deps);
   await seedRelationships(svc.deps.store, w.reseller.id, [
@@ -44,23 +39,11 @@ afterAll(async () => {
   await svc?.close();
 });
 
-async function expectAccessible(page: Page, screen: string) {
-  const { violations, passes } = await new AxeBuilder({ page }).analyze();
-  expect(passes.length, `${screen}: axe ran its rules`).toBeGreaterThan(10);
-  const bad = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad).toEqual([]);
-}
-
 async function signedIn(locale: 'en-GB' | 'es-ES', width = 1280): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${svc.url}/.auth/login/aad?post_login_redirect_uri=/portal/`);
-  await page.getByLabel('Tenant ID').fill(w.reseller.id);
-  await page.getByLabel('User name').fill('ana@fabrikam.example');
-  await page.getByLabel('Roles (comma-separated)').fill('AdminAgent');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillLocalSignIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' });
   await page.waitForURL(portal);
   return page;
 }
@@ -75,8 +58,6 @@ async function downloadBy(page: Page, name: string): Promise<{ download: Downloa
 }
 
 const csvRows = (bytes: Buffer, delimiter = ',') => parse<Record<string, string>>(bytes, { bom: true, delimiter, columns: true });
-const noHorizontalScroll = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
-
 describe('Bulk invite', () => {
   it('template, file, dry run with errors at their cells, Create invitations, Download results with the links (English, keyboard)', async () => {
     const page = await signedIn('en-GB');

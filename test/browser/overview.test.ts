@@ -4,18 +4,14 @@
  * access ends soon linked to their records; English and Spanish, 360 px, keyboard only, axe-clean.
  * `UPDATE_SCREENSHOTS=1` also writes the README's screenshot (docs/overview.png).
  */
-import AxeBuilder from '@axe-core/playwright';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium } from '../support/browser';
 import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
 
-const BUILD_SCRIPT = join(__dirname, '..', '..', 'scripts', 'build-portal.mjs');
 const SHOTS = join(__dirname, '..', '..', 'test-results');
 const DOCS_SHOT = join(__dirname, '..', '..', 'docs', 'overview.png');
 
@@ -26,9 +22,7 @@ let portal: string;
 let soon: { customerId: string; companyName: string };
 
 beforeAll(async () => {
-  const outdir = join(tmpdir(), `portal-${randomUUID()}`);
-  const { buildPortal } = (await import(BUILD_SCRIPT)) as { buildPortal: (o: { outdir: string }) => Promise<unknown> };
-  await buildPortal({ outdir });
+  const outdir = await builtPortal();
   svc = await startService({}, [], { portalDir: outdir });
   w = await seedWorld(svc.deps);
   const as = adminOf(w.reseller);
@@ -75,17 +69,8 @@ afterAll(async () => {
 async function signIn(page: Page, signInName: string) {
   await page.goto(portal);
   await page.getByRole('link', { name: signInName }).click();
-  await page.getByLabel('Tenant ID').fill(w.reseller.id);
-  await page.getByLabel('User name').fill('ana@fabrikam.example');
-  await page.getByLabel('Roles (comma-separated)').fill('AdminAgent');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillLocalSignIn(page, { tenantId: w.reseller.id, roles: 'AdminAgent' });
   await page.waitForURL(portal);
-}
-
-async function expectAccessible(page: Page, screen: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen}: ${v.id}: ${v.help}`);
-  expect(bad).toEqual([]);
 }
 
 const tile = (page: Page, id: string) => page.locator(`#${id}`).innerText();

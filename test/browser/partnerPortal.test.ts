@@ -7,12 +7,10 @@
  * link check while editing, Revoke, users who may not use the portal, axe-core on every screen,
  * and 360 px screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,11 +18,10 @@ import { AUDIT_ACTIONS } from '../../src/domain/eventTypes';
 import { ATTESTATION_STATEMENT } from '../../src/domain/relationships';
 import { ROLE_CATALOGUE } from '../../src/domain/roles';
 import type { Webhook } from '../../src/domain/model';
-import { launchChromium } from '../support/browser';
+import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
 
-const BUILD_SCRIPT = join(__dirname, '..', '..', 'scripts', 'build-portal.mjs');
 const SHOTS = join(__dirname, '..', '..', 'test-results');
 /** `UPDATE_SCREENSHOTS=1` also writes the README's screenshot (docs/portal.png). */
 const DOCS_SHOT = join(__dirname, '..', '..', 'docs', 'portal.png');
@@ -35,9 +32,7 @@ let browser: Browser;
 let portal: string;
 
 beforeAll(async () => {
-  const outdir = join(tmpdir(), `portal-${randomUUID()}`);
-  const { buildPortal } = (await import(BUILD_SCRIPT)) as { buildPortal: (o: { outdir: string }) => Promise<unknown> };
-  await buildPortal({ outdir });
+  const outdir = await builtPortal();
   // Webhook deliveries run (the queue trigger), to a loopback receiver.
   svc = await startService({ webhooks: { allowPrivateTargets: true, retryScale: 0.001 } }, [], { portalDir: outdir, queues: true });
   w = await seedWorld(svc.deps);
@@ -49,16 +44,6 @@ afterAll(async () => {
   await browser?.close();
   await svc?.close();
 });
-
-/** No serious or critical axe-core violation on the page as it is now. */
-async function expectAccessible(page: Page, screen: string) {
-  const { violations, passes } = await new AxeBuilder({ page }).analyze();
-  expect(passes.length, `${screen}: axe ran its rules`).toBeGreaterThan(10);
-  const bad = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad).toEqual([]);
-}
 
 /** At 360 px the page needs no horizontal scroll; a full-page screenshot in test-results/ to look at. */
 async function at360(page: Page, shot: string) {
@@ -81,10 +66,7 @@ async function signIn(page: Page, who: { tenantId: string; roles: string; name?:
   const link = page.getByRole('link', { name: signInName });
   expect(await link.getAttribute('href')).toBe('/.auth/login/aad?post_login_redirect_uri=/portal/');
   await link.click();
-  await page.getByLabel('Tenant ID').fill(who.tenantId);
-  await page.getByLabel('User name').fill(who.name ?? 'ana@fabrikam.example');
-  await page.getByLabel('Roles (comma-separated)').fill(who.roles);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillLocalSignIn(page, { tenantId: who.tenantId, roles: who.roles, name: who.name ?? 'ana@fabrikam.example' });
   await page.waitForURL(portal);
 }
 
@@ -94,10 +76,7 @@ async function acceptAsCustomer(url: string, tenantId: string, signInName: strin
   const page = await context.newPage();
   await page.goto(url);
   await page.getByRole('link', { name: signInName }).click();
-  await page.getByLabel('Tenant ID').fill(tenantId);
-  await page.getByLabel('User name').fill('ga@customer.example');
-  await page.getByLabel('Roles (comma-separated)').fill('GlobalAdmin');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillLocalSignIn(page, { tenantId: tenantId, roles: 'GlobalAdmin', name: 'ga@customer.example' });
   await page.waitForURL(url);
   await page.getByRole('button', { name: acceptName }).click();
   await page.waitForLoadState();
