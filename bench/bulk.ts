@@ -10,18 +10,17 @@
  * One process: Azurite (its own child processes), the local runner serving the built functions
  * and the client, as bench/run.ts does. Run with --expose-gc (the npm script does).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config';
 import { buildDeps, setDeps } from '../src/deps';
 import type { Partner } from '../src/domain/model';
 import { enrolPartners } from '../src/domain/operator';
 import { encodePrincipal } from '../src/http/principal';
-import { freePort, startAzurite } from '../src/local/azurite';
 import { loadFunctions, startRunner } from '../src/local/runner';
 import { storageOver, tableStorage } from '../src/storage';
 import { MemoryRows } from '../src/storage/memoryRows';
+import { startBenchStorage } from './azurites';
 import { machineInfo } from './report';
 import { makeCustomers, mapConcurrent, seedRelationships } from './seed';
 
@@ -40,15 +39,8 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 async function main(): Promise<void> {
-  const azurite = await startAzurite({ port: await freePort() });
-  const queues = await startAzurite({ port: await freePort(), service: 'queue' });
-  const port = await freePort();
-  const config = loadConfig({
-    TABLES_CONNECTION_STRING: azurite.connectionString,
-    QUEUES_CONNECTION_STRING: queues.connectionString,
-    PUBLIC_BASE_URL: `http://localhost:${port}`,
-    INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
-  });
+  const bench = await startBenchStorage();
+  const { port, config } = bench;
   let trips: string[] | undefined;
   const storage = tableStorage(config, { onRoundTrip: (op) => op !== 'createTable' && trips?.push(op) });
   const deps = buildDeps(config, storage);
@@ -200,8 +192,7 @@ async function main(): Promise<void> {
     log('wrote bench/results/bulk.md');
   } finally {
     await runner.close();
-    await azurite.stop();
-    await queues.stop();
+    await bench.stop();
   }
 }
 

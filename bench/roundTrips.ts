@@ -4,10 +4,10 @@
  * then the delivery queue's messages the request announced, worked as the host would). About
  * 20 s; writes bench/results/roundtrips.md and .json. The full `npm run bench` measures latencies.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, queueNameFor } from '../src/config';
+import { queueNameFor } from '../src/config';
 import { buildDeps, setDeps } from '../src/deps';
 import { deliverMessage } from '../src/domain/delivery';
 import { foldAfterCommit } from '../src/domain/insights';
@@ -15,7 +15,7 @@ import type { Partner } from '../src/domain/model';
 import { enrolPartners } from '../src/domain/operator';
 import { findPartner } from '../src/domain/partners';
 import { encodePrincipal } from '../src/http/principal';
-import { freePort, startAzurite } from '../src/local/azurite';
+import { startBenchStorage } from './azurites';
 import { loadFunctions, startRunner } from '../src/local/runner';
 import { parseEventMessage } from '../src/queue/messages';
 import { StorageEventQueue } from '../src/queue/storageQueue';
@@ -46,18 +46,11 @@ const summary = (ops: string[]) => {
 };
 
 export async function countWriteRoundTrips(): Promise<Counted[]> {
-  const tables = await startAzurite({ port: await freePort() });
-  const queues = await startAzurite({ port: await freePort(), service: 'queue' });
-  const port = await freePort();
+  const bench = await startBenchStorage();
+  const { port, config } = bench;
   let phase: string[] | undefined;
   const runner = { close: async () => {} };
   try {
-    const config = loadConfig({
-      TABLES_CONNECTION_STRING: tables.connectionString,
-      QUEUES_CONNECTION_STRING: queues.connectionString,
-      PUBLIC_BASE_URL: `http://localhost:${port}`,
-      INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
-    });
     const storage = tableStorage(config, {
       onRoundTrip: (op) => {
         if (phase && op !== 'createTable' && !op.startsWith('queue.')) phase.push(op);
@@ -140,8 +133,7 @@ export async function countWriteRoundTrips(): Promise<Counted[]> {
   } finally {
     phase = undefined;
     await runner.close();
-    await tables.stop();
-    await queues.stop();
+    await bench.stop();
   }
 }
 

@@ -4,12 +4,11 @@
  * being created, started again on the same storage, and the batch retried with the same key and
  * body: every row is created exactly once, and a further retry answers the same.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/azurite';
 import { adminOf, call, seedWorld, startService, type Service } from '../support/harness';
+import { ready, START, startLocalProcess } from '../support/localProcess';
 import { checkStorage, report, sleep } from './support';
 
 let svc: Service;
@@ -17,26 +16,6 @@ beforeAll(async () => {
   svc = await startService();
 });
 afterAll(() => svc.close());
-
-const START = join(__dirname, '..', '..', 'dist', 'src', 'local', 'start.js');
-
-function startProcess(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [START], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return { child, output: () => out, exited };
-}
-
-async function ready(p: { child: ChildProcess; output: () => string }) {
-  const t0 = Date.now();
-  while (!p.output().includes('Ctrl-C stops everything')) {
-    if (p.child.exitCode !== null) throw new Error(p.output());
-    if (Date.now() - t0 > 60_000) throw new Error(`not ready:\n${p.output()}`);
-    await sleep(50);
-  }
-}
 
 /** The partner's invitations, straight from the store (every page). */
 async function storedInvitations(partnerId: string): Promise<{ id: string; email: string }[]> {
@@ -72,8 +51,8 @@ describe.skipIf(!existsSync(START))('a batch cut off half way', () => {
         rawBody: csv,
         headers: { 'content-type': 'text/csv', 'idempotency-key': 'crash-batch-1' },
       });
-    const first = startProcess(env);
-    let second: ReturnType<typeof startProcess> | undefined;
+    const first = startLocalProcess(env);
+    let second: ReturnType<typeof startLocalProcess> | undefined;
     try {
       await ready(first);
       const cutOff = post().catch((err: unknown) => err);
@@ -91,7 +70,7 @@ describe.skipIf(!existsSync(START))('a batch cut off half way', () => {
       expect(atCrash).toBeGreaterThan(0);
       expect(atCrash).toBeLessThan(500);
 
-      second = startProcess(env);
+      second = startLocalProcess(env);
       await ready(second);
       const retried = await post();
       expect(retried.status).toBe(200);

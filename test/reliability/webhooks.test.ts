@@ -4,13 +4,12 @@
  * service process killed (SIGKILL) right after an accept is acknowledged, started again on the
  * same storage: the event is delivered.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/model';
 import { freePort } from '../../src/local/azurite';
 import { adminOf, call, customerAdmin, seedWorld, startWorld, type Service } from '../support/harness';
+import { ready, START, startLocalProcess } from '../support/localProcess';
 import { eventually, Receiver, signedBy } from '../support/receiver';
 import { checkStorage, pool, report } from './support';
 
@@ -97,26 +96,6 @@ describe('load', () => {
   }, 120_000);
 });
 
-const START = join(__dirname, '..', '..', 'dist', 'src', 'local', 'start.js');
-
-function startProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<void> } {
-  const child = spawn(process.execPath, [START], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return { child, output: () => out, exited };
-}
-
-async function ready(p: { child: ChildProcess; output: () => string }) {
-  const t0 = Date.now();
-  while (!p.output().includes('Ctrl-C stops everything')) {
-    if (p.child.exitCode !== null) throw new Error(p.output());
-    if (Date.now() - t0 > 60_000) throw new Error(`not ready:\n${p.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(!existsSync(START))('crash', () => {
   it('the service is SIGKILLed right after an accept is acknowledged and started again on the same storage: the events are delivered', async () => {
     const w = await seedWorld(svc.deps);
@@ -134,8 +113,8 @@ describe.skipIf(!existsSync(START))('crash', () => {
       WEBHOOK_RETRY_SCALE: '0.001',
     };
     const base = { url: `http://localhost:${port}` };
-    const first = startProcess(env);
-    let second: ReturnType<typeof startProcess> | undefined;
+    const first = startLocalProcess(env);
+    let second: ReturnType<typeof startLocalProcess> | undefined;
     // The receiver is down while the first process lives: only the restarted one can deliver.
     const back = new Receiver();
     try {
@@ -156,7 +135,7 @@ describe.skipIf(!existsSync(START))('crash', () => {
 
       await back.start(receiverPort);
       const t0 = Date.now();
-      second = startProcess(env);
+      second = startLocalProcess(env);
       await ready(second);
       await eventually(
         () => (new Set(back.at('/crash').map((r) => r.event.type)).size === 2 ? true : undefined),
