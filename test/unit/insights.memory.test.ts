@@ -10,25 +10,14 @@ import { FOLD_MARGIN_MS, foldAfterCommit, foldInsights, getInsights, type Insigh
 import { createInvitation } from '../../src/domain/invitationCreate';
 import { revokeInvitation } from '../../src/domain/invitationRevoke';
 import { backfillInsights } from '../../src/local/backfillInsights';
-import { COUNTED, INVITATION, RELATIONSHIP, prefixEnd } from '../../src/storage/layout';
+import { prefixEnd } from '../../src/storage/layout';
 import { INSIGHT_STEP } from '../../src/storage/insightRows';
 import type { MemoryRows } from '../../src/storage/memoryRows';
 import { customerAdmin, newCustomer, tokenOf, world } from '../domain/support';
+import { makeLegacy } from '../support/legacyRows';
 
 const steps = async (rows: MemoryRows, partnerId: string) =>
   (await rows.range('data', partnerId, { from: INSIGHT_STEP, to: prefixEnd(INSIGHT_STEP), limit: 10_000 })).length;
-
-/** Takes the counters' marks and rows away: the partner's data as it was before the counters. */
-async function makeLegacy(rows: MemoryRows, partnerId: string) {
-  const all = await rows.range('data', partnerId, { from: '', to: '\uffff', limit: 100_000 });
-  for (const r of all) {
-    if (r.rk.startsWith('ins') || r.rk.startsWith('ine|')) await rows.commit('data', partnerId, [{ kind: 'delete', rk: r.rk }]);
-    else if (r.rk.startsWith(INVITATION) || r.rk.startsWith(RELATIONSHIP)) {
-      const { [COUNTED]: _counted, ...data } = r.data;
-      await rows.commit('data', partnerId, [{ kind: 'replace', rk: r.rk, data, etag: r.etag }]);
-    }
-  }
-}
 
 describe('insight counters on the memory adapter', () => {
   it('counts an untouched invitation as expired from its expiry, and a grant as ending and then expired, without any write', async () => {
