@@ -293,11 +293,10 @@ describe('storage outages under load', () => {
     expect(whileStopped.filter((s) => s.status !== 503).map((s) => `${s.label} ${s.status}`)).toEqual([]);
     expect(whileFrozen.filter((s) => s.status !== 503).map((s) => `${s.label} ${s.status}`)).toEqual([]);
     // Bounded: the SDK's retries and per-try timeout cap how long a request can wait on storage
-    // (about 3 s on a quiet machine; the bound leaves room for a suite running two files at once
-    // on two cores).
+    // (3 to 5 s here; this file runs in the suite's serial pass).
     const unavailable = samples.filter((s) => s.status === 503);
     const max503 = Math.max(...unavailable.map((s) => s.end - s.start));
-    expect(max503).toBeLessThan(15_000);
+    expect(max503).toBeLessThan(10_000);
     // Recovered by itself: once storage is back, nothing is refused.
     const settled = samples.filter((s) => (s.start >= up + 1000 && s.end <= frozen) || s.start >= thawed + 1000);
     expect(settled.length).toBeGreaterThan(20);
