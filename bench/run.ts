@@ -30,6 +30,7 @@ import type { RangeQuery, Rows, StoredRow, WriteOp } from '../src/storage/rows';
 import { tableName } from '../src/storage/tableRows';
 import type { HttpCall, LoadJob } from './loadWorker';
 import { RawTables, replacedId, replayActions } from './raw';
+import { startBenchStorage } from './azurites';
 import { machineInfo, renderMarkdown, type BenchResult, type Measured, type RoundTrips } from './report';
 import { SEARCH_PREFIX, makeCustomers, mapConcurrent, seedRelationships, type Customer } from './seed';
 import { closedLoop, summarize, type Sample } from './stats';
@@ -290,15 +291,7 @@ const perSliceAt = (connections: number) => Math.ceil((POOL_RATE * SECONDS) / sl
 
 /** Azurite, the service (functions from dist/functions, deps counting round trips), the runner and the load generator. */
 async function startBench(): Promise<Bench> {
-  const azurite = await startAzurite({ port: await freePort() });
-  const queues = await startAzurite({ port: await freePort(), service: 'queue' });
-  const port = await freePort();
-  const config = loadConfig({
-    TABLES_CONNECTION_STRING: azurite.connectionString,
-    QUEUES_CONNECTION_STRING: queues.connectionString,
-    PUBLIC_BASE_URL: `http://localhost:${port}`,
-    INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
-  });
+  const { azurite, queues, port, config } = await startBenchStorage();
   const storage = tableStorage(config, {
     onRoundTrip: (op) => {
       if (recording && op !== 'createTable') recording.ops.push(op);

@@ -5,15 +5,13 @@
  * rest; the partner sees the new roles, then gives one up with **Remove roles**. Keyboard only,
  * 360 px without horizontal scroll, axe-clean, in English and Spanish.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY_READERS, GLOBAL_READER } from '../../src/domain/roles';
-import { builtPortal, expectAccessible, launchChromium, noHorizontalScroll } from '../support/browser';
+import { builtPortal, expectAccessible, launchChromium, noHorizontalScroll, SHOTS } from '../support/browser';
 import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type World } from '../support/harness';
 
-const SHOTS = join(__dirname, '..', '..', 'test-results');
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 const EXCHANGE = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 
@@ -28,7 +26,6 @@ beforeAll(async () => {
   w = await seedWorld(svc.deps);
   browser = await launchChromium();
   portal = `${svc.url}/portal/`;
-  mkdirSync(SHOTS, { recursive: true });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

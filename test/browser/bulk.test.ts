@@ -6,15 +6,13 @@
  */
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium, noHorizontalScroll } from '../support/browser';
+import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium, noHorizontalScroll, SHOTS } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
-
-const SHOTS = join(__dirname, '..', '..', 'test-results');
 
 let svc: Service;
 let w: World;
@@ -32,7 +30,6 @@ beforeAll(async () => {
   ]);
   browser = await launchChromium();
   portal = `${svc.url}/portal/`;
-  mkdirSync(SHOTS, { recursive: true });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

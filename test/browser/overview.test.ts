@@ -4,15 +4,13 @@
  * access ends soon linked to their records; English and Spanish, 360 px, keyboard only, axe-clean.
  * `UPDATE_SCREENSHOTS=1` also writes the README's screenshot (docs/overview.png).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium } from '../support/browser';
+import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium, SHOTS } from '../support/browser';
 import { adminOf, call, customerAdmin, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
 
-const SHOTS = join(__dirname, '..', '..', 'test-results');
 const DOCS_SHOT = join(__dirname, '..', '..', 'docs', 'overview.png');
 
 let svc: Service;
@@ -58,7 +56,6 @@ beforeAll(async () => {
   );
   browser = await launchChromium();
   portal = `${svc.url}/portal/`;
-  mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {

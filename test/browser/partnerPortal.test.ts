@@ -8,7 +8,6 @@
  * and 360 px screenshots.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -18,11 +17,10 @@ import { AUDIT_ACTIONS } from '../../src/domain/eventTypes';
 import { ATTESTATION_STATEMENT } from '../../src/domain/relationships';
 import { ROLE_CATALOGUE } from '../../src/domain/roles';
 import type { Webhook } from '../../src/domain/model';
-import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium } from '../support/browser';
+import { builtPortal, expectAccessible, fillLocalSignIn, launchChromium, SHOTS } from '../support/browser';
 import { adminOf, call, seedWorld, startService, type Service, type World } from '../support/harness';
 import { seedRelationships } from '../support/seedRelationships';
 
-const SHOTS = join(__dirname, '..', '..', 'test-results');
 /** `UPDATE_SCREENSHOTS=1` also writes the README's screenshot (docs/portal.png). */
 const DOCS_SHOT = join(__dirname, '..', '..', 'docs', 'portal.png');
 
@@ -38,7 +36,6 @@ beforeAll(async () => {
   w = await seedWorld(svc.deps);
   browser = await launchChromium();
   portal = `${svc.url}/portal/`;
-  mkdirSync(SHOTS, { recursive: true });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

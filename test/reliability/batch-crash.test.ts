@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/azurite';
 import { adminOf, call, seedWorld, startService, type Service } from '../support/harness';
-import { ready, START, startLocalProcess } from '../support/localProcess';
+import { localEnv, ready, START, startLocalProcess } from '../support/localProcess';
 import { checkStorage, report, sleep } from './support';
 
 let svc: Service;
@@ -33,16 +33,7 @@ describe.skipIf(!existsSync(START))('a batch cut off half way', () => {
   it('SIGKILL mid-batch, restart, retry with the same key and body: 500 rows, each created once; a further retry answers the same', async () => {
     const w = await seedWorld(svc.deps);
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      TABLES_CONNECTION_STRING: process.env.TABLES_CONNECTION_STRING,
-      QUEUES_CONNECTION_STRING: process.env.QUEUES_CONNECTION_STRING,
-      TABLE_PREFIX: process.env.TABLE_PREFIX,
-      INVITATION_SIGNING_KEY: process.env.INVITATION_SIGNING_KEY,
-      PUBLIC_BASE_URL: `http://localhost:${port}`,
-    };
+    const env = localEnv(port);
     const base = { url: `http://localhost:${port}` };
     const csv = ['companyName,email', ...Array.from({ length: 500 }, (_, i) => `Crash ${i},it${i}@crash.example`)].join('\r\n');
     const post = () =>

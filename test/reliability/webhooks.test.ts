@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/model';
 import { freePort } from '../../src/local/azurite';
 import { adminOf, call, customerAdmin, seedWorld, startWorld, type Service } from '../support/harness';
-import { ready, START, startLocalProcess } from '../support/localProcess';
+import { localEnv, ready, START, startLocalProcess } from '../support/localProcess';
 import { eventually, Receiver, signedBy } from '../support/receiver';
 import { checkStorage, pool, report } from './support';
 
@@ -101,17 +101,7 @@ describe.skipIf(!existsSync(START))('crash', () => {
     const w = await seedWorld(svc.deps);
     const port = await freePort();
     const receiverPort = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      TABLES_CONNECTION_STRING: process.env.TABLES_CONNECTION_STRING,
-      QUEUES_CONNECTION_STRING: process.env.QUEUES_CONNECTION_STRING,
-      TABLE_PREFIX: process.env.TABLE_PREFIX,
-      INVITATION_SIGNING_KEY: process.env.INVITATION_SIGNING_KEY,
-      PUBLIC_BASE_URL: `http://localhost:${port}`,
-      WEBHOOK_RETRY_SCALE: '0.001',
-    };
+    const env = localEnv(port, { WEBHOOK_RETRY_SCALE: '0.001' });
     const base = { url: `http://localhost:${port}` };
     const first = startLocalProcess(env);
     let second: ReturnType<typeof startLocalProcess> | undefined;

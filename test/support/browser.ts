@@ -4,13 +4,19 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { chromiumPath, chromiumProblem } from './chromium';
 
+/** Where browser tests write their screenshots (looked at, never compared). */
+export const SHOTS = join(__dirname, '..', '..', 'test-results');
+
+/** Chromium, with the screenshots' folder ready. */
 export async function launchChromium(): Promise<Browser> {
+  mkdirSync(SHOTS, { recursive: true });
   const problem = chromiumProblem();
   if (problem) throw new Error(problem);
   return chromium.launch({

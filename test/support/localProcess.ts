@@ -13,6 +13,21 @@ export interface LocalProcess {
   exited: Promise<void>;
 }
 
+/** The settings of a second `npm start` on the test run's storage, serving on `port`. */
+export function localEnv(port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    TABLES_CONNECTION_STRING: process.env.TABLES_CONNECTION_STRING,
+    QUEUES_CONNECTION_STRING: process.env.QUEUES_CONNECTION_STRING,
+    TABLE_PREFIX: process.env.TABLE_PREFIX,
+    INVITATION_SIGNING_KEY: process.env.INVITATION_SIGNING_KEY,
+    PUBLIC_BASE_URL: `http://localhost:${port}`,
+    ...extra,
+  };
+}
+
 export function startLocalProcess(env: NodeJS.ProcessEnv): LocalProcess {
   const child = spawn(process.execPath, [START], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
