@@ -1,5 +1,5 @@
 /** The invitation email draft, in the invitation's language, from the translator's templates. */
-import { fill, formatExpiry, texts } from '../i18n';
+import { daysText, fill, formatExpiry, texts } from '../i18n';
 import { addDays, durationDays } from './grant';
 import type { DelegatedAccess, Locale } from './model';
 import { roleName } from './roles';
@@ -77,5 +77,5 @@ export function buildDraft(d: DraftInput): Draft {
  */
 export function accessValues(access: DelegatedAccess, expiresAt: string, locale: Locale): { days: string; endsAt: string } {
   const days = durationDays(access.duration) ?? 0;
-  return { days: String(days), endsAt: formatExpiry(addDays(new Date(expiresAt), days).toISOString(), locale) };
+  return { days: daysText(locale, days), endsAt: formatExpiry(addDays(new Date(expiresAt), days).toISOString(), locale) };
 }

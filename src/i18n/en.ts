@@ -16,7 +16,7 @@ export const en = {
       'If you accept, you grant {reseller} delegated administrative privileges in your Microsoft Entra tenant, limited to these roles, so that it can manage your services on your behalf:',
     grantsWithProvider:
       'If you accept, you grant {reseller} and {provider} delegated administrative privileges in your Microsoft Entra tenant, limited to these roles, so that they can manage your services on your behalf:',
-    duration: 'These roles last {days} days from the day you accept: until {endsAt} at the latest.',
+    duration: 'These roles last {days} from the day you accept: until {endsAt} at the latest.',
     autoExtend: 'At their end they are extended by 180 days at a time, until you or your partner end them.',
     removeAnyTime: 'You can remove these roles at any time, on your partner relationships page: {customerUrl}',
     action: 'A global administrator of your organisation must open this personal link, sign in, and accept:',
@@ -33,7 +33,7 @@ export const en = {
     grants: 'If you accept, you grant {reseller} delegated administrative privileges in your tenant, limited to these roles:',
     grantsWithProvider:
       'If you accept, you grant {reseller} and its indirect provider {provider} delegated administrative privileges in your tenant, limited to these roles:',
-    duration: 'They last {days} days: if you accept now, until {endsAt}.',
+    duration: 'They last {days}: if you accept now, until {endsAt}.',
     autoExtend: 'At their end they are extended by 180 days at a time, until you or your partner end them.',
     removeAnyTime: 'You can remove these roles at any time on your partner relationships page.',
     customerPageLink: 'Your partner relationships',
@@ -99,6 +99,8 @@ export const en = {
       'Only a global administrator of your organisation can see and change partner relationships, and this account is not one. Sign in with a global administrator account.',
     more: 'More partners',
   },
+  /** A number of days, `one|other` (src/i18n/plural.ts). */
+  days: '{n} day|{n} days',
 };
 
 export type Texts = typeof en;

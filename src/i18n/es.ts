@@ -18,7 +18,7 @@ export const es: Texts = {
       'Si aceptas, concedes a {reseller} privilegios de administrador delegado en tu inquilino de Microsoft Entra, limitados a estos roles, para que administre tus servicios en tu nombre:',
     grantsWithProvider:
       'Si aceptas, concedes a {reseller} y a {provider} privilegios de administrador delegado en tu inquilino de Microsoft Entra, limitados a estos roles, para que administren tus servicios en tu nombre:',
-    duration: 'Estos roles duran {days} días desde el día en que aceptes: como muy tarde, hasta el {endsAt}.',
+    duration: 'Estos roles duran {days} desde el día en que aceptes: como muy tarde, hasta el {endsAt}.',
     autoExtend: 'Al terminar se prorrogan 180 días cada vez, hasta que tú o tu partner los retiréis.',
     removeAnyTime: 'Puedes quitar estos roles en cualquier momento, en tu página de relaciones con partners: {customerUrl}',
     action: 'Un administrador global de tu organización debe abrir este enlace personal, iniciar sesión y aceptar:',
@@ -35,7 +35,7 @@ export const es: Texts = {
     grants: 'Si aceptas, concedes a {reseller} privilegios de administrador delegado en tu inquilino, limitados a estos roles:',
     grantsWithProvider:
       'Si aceptas, concedes a {reseller} y a su proveedor indirecto {provider} privilegios de administrador delegado en tu inquilino, limitados a estos roles:',
-    duration: 'Duran {days} días: si aceptas ahora, hasta el {endsAt}.',
+    duration: 'Duran {days}: si aceptas ahora, hasta el {endsAt}.',
     autoExtend: 'Al terminar se prorrogan 180 días cada vez, hasta que tú o tu partner los retiréis.',
     removeAnyTime: 'Puedes quitar estos roles en cualquier momento en tu página de relaciones con partners.',
     customerPageLink: 'Tus relaciones con partners',
@@ -99,4 +99,5 @@ export const es: Texts = {
       'Solo un administrador global de tu organización puede ver y cambiar las relaciones con partners, y esta cuenta no lo es. Inicia sesión con una cuenta de administrador global.',
     more: 'Más partners',
   },
+  days: '{n} día|{n} días',
 };

@@ -1,6 +1,7 @@
 import type { Locale } from '../domain/model';
 import { en, type Texts } from './en';
 import { es } from './es';
+import { counted } from './plural';
 
 export const texts: Record<Locale, Texts> = { en, es };
 
@@ -10,6 +11,9 @@ export type Values = Record<string, string>;
 export function fill(template: string, values: Values, escape: (v: string) => string = (v) => v): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? escape(values[k]!) : m));
 }
+
+/** "1 day", "30 días": a number of days in the locale's words. */
+export const daysText = (locale: Locale, n: number): string => counted(locale, n, texts[locale].days);
 
 export function formatExpiry(iso: string, locale: Locale): string {
   const f = new Intl.DateTimeFormat(locale === 'es' ? 'es-ES' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });

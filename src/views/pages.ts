@@ -5,7 +5,7 @@
 import { accessOf, addDays, durationDays } from '../domain/grant';
 import { CUSTOMER_ADMIN_ROLE, hasAnyRole, type CustomerRelationship, type Invitation, type Locale, type Principal } from '../domain/model';
 import { roleName } from '../domain/roles';
-import { fill, formatExpiry, texts, type Values } from '../i18n';
+import { daysText, fill, formatExpiry, texts, type Values } from '../i18n';
 import { escapeHtml } from '../domain/text';
 import { requestTexts } from '../i18n/requests';
 
@@ -53,7 +53,7 @@ function accessBlock(inv: Invitation, now: Date): string {
   const t = texts[inv.locale].page;
   const access = accessOf(inv);
   const days = durationDays(access.duration) ?? 0;
-  const v = { days: String(days), endsAt: formatExpiry(addDays(now, days).toISOString(), inv.locale) };
+  const v = { days: daysText(inv.locale, days), endsAt: formatExpiry(addDays(now, days).toISOString(), inv.locale) };
   return `<ul>${access.roles.map((r) => `<li>${escapeHtml(roleName(r, inv.locale))}</li>`).join('')}</ul>
 <p>${h(t.duration, v)}${access.autoExtend ? ` ${escapeHtml(t.autoExtend)}` : ''}</p>`;
 }

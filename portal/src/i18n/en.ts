@@ -55,8 +55,9 @@ export const en = {
     create: 'Create invitations', // exact
     creating: 'Creating…',
     download: 'Download results', // exact
-    checked: 'Checked {rows} rows: {valid} ready, {failed} with problems, {duplicate} repeated.',
-    created: 'Created {created} invitations ({sent} sent by email); {failed} rows with problems, {duplicate} repeated.',
+    // The counts are worded in `counts` below.
+    checked: '{rows}: {valid}, {failed}, {duplicate}.',
+    created: '{created} ({sent}); {failed}, {duplicate}.',
     nothingToCreate: 'No row is ready to create. Correct the file and check it again.',
     results: 'Rows',
     row: 'Row',
@@ -65,6 +66,20 @@ export const en = {
     other: 'Other fields',
     link: 'Link',
     chooseFirst: 'Choose a CSV file first.',
+  },
+  /** Counted words: `one|other`, chosen by the language's plural rules (src/i18n/plural.ts). */
+  counts: {
+    days: '{n} day|{n} days',
+    rowsChecked: 'Checked {n} row|Checked {n} rows',
+    ready: '{n} ready',
+    withProblems: '{n} with problems',
+    rowsWithProblems: '{n} row with problems|{n} rows with problems',
+    repeated: '{n} repeated',
+    created: 'Created {n} invitation|Created {n} invitations',
+    sent: '{n} sent by email',
+    invitations: '{n} invited',
+    accepted: '{n} accepted',
+    customersRemoved: '{n} removed',
   },
   bulkStatus: {
     valid: 'Ready',
@@ -103,7 +118,7 @@ export const en = {
     ending: 'Access ending within 30 days',
     chartTitle: 'The last 12 weeks',
     chartSummary:
-      'Invitations sent, accepted and customers removed per week, from the week of {first} to the week of {last}: {invited} invited, {accepted} accepted, {removed} removed in all. The table below has every week.',
+      'Invitations sent, accepted and customers removed per week, from the week of {first} to the week of {last}: {invited}, {accepted}, {removed} in all. The table below has every week.',
     week: 'Week of',
     invited: 'Invited',
     accepted: 'Accepted',
@@ -170,15 +185,14 @@ export const en = {
     title: 'Change access',
     change: 'Change access', // exact
     reduce: 'Remove roles', // exact
-    endingSoon:
-      'Delegated admin ends in {days} days ({date}) and does not extend itself. Ask the customer for more time with Change access.',
+    endingSoon: 'Delegated admin ends in {days} ({date}) and does not extend itself. Ask the customer for more time with Change access.',
     requestStatus: 'Access request: {status}',
     added: 'Roles added',
     removed: 'Roles removed',
     approved: 'Roles approved',
     none: 'None',
     duration: 'Duration',
-    days: '{days} days from approval',
+    days: '{days} from approval',
     link: 'Request link',
     revoke: 'Revoke',
     revoked: 'The request was revoked: its link no longer works.',

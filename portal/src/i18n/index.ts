@@ -35,3 +35,6 @@ export function formatDate(lang: Lang, iso: string | undefined, withTime = true)
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : f.format(d);
 }
+
+/** `counted('es', 1, t.counts.days)` → '1 día': a `one|other` form by the language's plural rules. */
+export { counted } from '../../../src/i18n/plural';

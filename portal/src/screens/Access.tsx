@@ -9,7 +9,7 @@ import type { AccessRequest, Relationship } from '../../../src/client';
 
 import { useSession } from '../context';
 import { mailtoHref } from '../draftText';
-import { fill, formatDate } from '../i18n';
+import { counted, fill, formatDate } from '../i18n';
 import { Dialog, ErrorAlert } from '../ui';
 
 const DAY = 86_400_000;
@@ -42,7 +42,9 @@ export function AccessPanel({ rel, onChange }: { rel: Relationship; onChange: (r
     <section aria-labelledby="access-title" class="access">
       <h2 id="access-title">{t.access.title}</h2>
       {endingSoon ? (
-        <p class="notice">{fill(t.access.endingSoon, { days: Math.max(daysLeft ?? 0, 0), date: formatDate(lang, da.endsAt) })}</p>
+        <p class="notice">
+          {fill(t.access.endingSoon, { days: counted(lang, Math.max(daysLeft ?? 0, 0), t.counts.days), date: formatDate(lang, da.endsAt) })}
+        </p>
       ) : null}
       {request ? <RequestStatus request={request} onChange={setRequest} /> : null}
       <div class="actions">
@@ -137,7 +139,7 @@ function RequestStatus({ request, onChange }: { request: AccessRequest; onChange
         ) : null}
         <div class="pair">
           <dt>{t.access.duration}</dt>
-          <dd>{fill(t.access.days, { days: request.requested.duration.replace(/\D/g, '') })}</dd>
+          <dd>{fill(t.access.days, { days: counted(lang, Number(request.requested.duration.replace(/\D/g, '')), t.counts.days) })}</dd>
         </div>
         {pending ? (
           <div class="pair">

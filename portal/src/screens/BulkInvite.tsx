@@ -10,7 +10,7 @@ import type { BatchResult } from '../../../src/client';
 import { BATCH_CSV_COLUMNS, FIELD_OF_COLUMN } from '../../../src/api/batchColumns';
 import { useSession } from '../context';
 import { datedName, saveFile } from '../download';
-import { fill } from '../i18n';
+import { counted, fill } from '../i18n';
 import { ErrorAlert, ScreenHeading } from '../ui';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'creating' | 'created';
@@ -133,8 +133,22 @@ export function BulkInvite() {
       </form>
       <ErrorAlert t={t} error={error} />
       <p class="status" role="status">
-        {s && phase === 'checked' ? fill(t.bulk.checked, { ...s }) : ''}
-        {s && phase === 'created' ? fill(t.bulk.created, { ...s }) : ''}
+        {s && phase === 'checked'
+          ? fill(t.bulk.checked, {
+              rows: counted(lang, s.rows, t.counts.rowsChecked),
+              valid: counted(lang, s.valid, t.counts.ready),
+              failed: counted(lang, s.failed, t.counts.withProblems),
+              duplicate: counted(lang, s.duplicate, t.counts.repeated),
+            })
+          : ''}
+        {s && phase === 'created'
+          ? fill(t.bulk.created, {
+              created: counted(lang, s.created, t.counts.created),
+              sent: counted(lang, s.sent, t.counts.sent),
+              failed: counted(lang, s.failed, t.counts.rowsWithProblems),
+              duplicate: counted(lang, s.duplicate, t.counts.repeated),
+            })
+          : ''}
         {s && phase === 'checked' && ready === 0 ? ` ${t.bulk.nothingToCreate}` : ''}
       </p>
       {result ? <RowsTable rows={result.rows} /> : null}

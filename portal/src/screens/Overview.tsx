@@ -5,7 +5,7 @@
  */
 import type { Insights } from '../../../src/client';
 import { useSession } from '../context';
-import { fill, formatDate, type Lang } from '../i18n';
+import { counted, fill, formatDate, type Lang } from '../i18n';
 import type { Catalogue } from '../i18n/en';
 import { ErrorAlert, Loading, ScreenHeading } from '../ui';
 import { useLoad } from '../useLoad';
@@ -113,7 +113,10 @@ function Weeks({ t, lang, weeks }: { t: Catalogue; lang: Lang; weeks: Week[] }) 
   const band = (W - left - right) / Math.max(1, weeks.length);
   const bar = Math.min(12, (band - 8) / SERIES.length);
   const y = (v: number) => top + (H - top - bottom) * (1 - v / max);
-  const total = (s: (typeof SERIES)[number]) => num.format(weeks.reduce((a, w) => a + w[s], 0));
+  const total = (s: (typeof SERIES)[number], forms: string) => {
+    const n = weeks.reduce((a, w) => a + w[s], 0);
+    return counted(lang, n, forms, num.format(n));
+  };
   const first = weeks[0];
   const last = weeks.at(-1);
   const summary =
@@ -121,9 +124,9 @@ function Weeks({ t, lang, weeks }: { t: Catalogue; lang: Lang; weeks: Week[] }) 
       ? fill(t.overview.chartSummary, {
           first: shortDate(lang, mondayOf(first.week)),
           last: shortDate(lang, mondayOf(last.week)),
-          invited: total('invited'),
-          accepted: total('accepted'),
-          removed: total('removed'),
+          invited: total('invited', t.counts.invitations),
+          accepted: total('accepted', t.counts.accepted),
+          removed: total('removed', t.counts.customersRemoved),
         })
       : '';
   return (
