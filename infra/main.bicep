@@ -145,6 +145,8 @@ var dataTableName = '${tablePrefix}data'
 // The webhook delivery queue (src/config.ts eventQueueName) and the poison queue the host
 // moves a message to after maxDequeueCount tries (host.json).
 var eventQueueName = '${toLower(tablePrefix)}webhook-events'
+// Deliveries waiting for their own partner (a slot, a probe): src/config.ts waitingQueueName.
+var waitingQueueName = '${toLower(tablePrefix)}webhook-waiting'
 // Key Vault secret names allow letters, digits and dashes only.
 var signingKeySecretName = 'invitation-signing-key'
 
@@ -225,6 +227,8 @@ module storage 'br/public:avm/res/storage/storage-account:0.33.0' = {
       queues: [
         { name: eventQueueName }
         { name: '${eventQueueName}-poison' }
+        { name: waitingQueueName }
+        { name: '${waitingQueueName}-poison' }
       ]
     }
   }

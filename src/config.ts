@@ -214,6 +214,13 @@ export function eventQueueName(env: Env = process.env): string {
 
 export const queueNameFor = (tablePrefix: string) => `${tablePrefix.toLowerCase()}webhook-events`;
 
+/** The queue of deliveries waiting for their own partner (a slot, a probe): the queue's `waiting` lane. */
+export function waitingQueueName(env: Env = process.env): string {
+  return waitingQueueNameFor((env.TABLE_PREFIX ?? '').trim());
+}
+
+export const waitingQueueNameFor = (tablePrefix: string) => `${tablePrefix.toLowerCase()}webhook-waiting`;
+
 export function loadRunnerSettings(env: Env = process.env): RunnerSettings {
   const parsed = runnerSettingsSchema.safeParse(env);
   if (!parsed.success) {

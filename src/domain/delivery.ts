@@ -9,6 +9,8 @@
  * Before an attempt: a suspended partner's deliveries, and a disabled endpoint's, are held
  * (released on reactivation or re-enabling); a failing endpoint's wait for its next probe
  * (src/domain/circuit.ts); a partner with DeliverySlots' cap in flight waits in the queue.
+ * What waits for its own partner (a slot, a probe) goes on the queue's `waiting` lane, never
+ * ahead of other partners' due work: one partner's backlog cannot delay another's events.
  *
  * A message may name events not (yet) committed: every commit announces its events before it
  * is applied, with a delay (see the store), so that a process dying between the commit and the
@@ -113,7 +115,7 @@ interface Job {
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
   const { partnerId, eventId, attempt, waits, settled, released } = job;
   const paused = released ? undefined : deps.slots.pausedUntil(partnerId);
-  const release = paused ? undefined : deps.slots.take(partnerId);
+  const release = paused ? undefined : await deps.slots.take(partnerId);
   if (!release) {
     const seconds = paused
       ? (paused.getTime() - Date.now()) / 1000
@@ -126,7 +128,7 @@ async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<
       ...(settled ? { settled } : {}),
       ...(released ? { released } : {}),
     };
-    await deps.queue.send(message, Math.max(1, Math.ceil(seconds)));
+    await deps.queue.send(message, Math.max(1, Math.ceil(seconds)), 'waiting');
     return 'done';
   }
   try {
@@ -145,8 +147,9 @@ async function decide(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done
     deps.store.partnerRecord(partnerId),
   ]);
   const now = deps.clock.now();
+  // Waiting for this partner's own state (a probe, a claim under way, its commit): on the waiting lane.
   const later = async (seconds: number) => {
-    await deps.queue.send({ partnerId, eventIds: [eventId], attempt }, Math.max(1, Math.ceil(seconds)));
+    await deps.queue.send({ partnerId, eventIds: [eventId], attempt }, Math.max(1, Math.ceil(seconds)), 'waiting');
     return 'done' as const;
   };
   if (!event) {

@@ -96,9 +96,17 @@ export interface FollowUp {
 export const ANNOUNCE_DELAY_SECONDS = 30;
 
 /** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
+/**
+ * The lane of a delivery message: `due` work (a commit's announcement, a retry when its time
+ * comes, a release), or work `waiting` for its own partner (a slot, the endpoint's next probe).
+ * Waiting work has a queue of its own, so however much of it one partner has, it never sits
+ * ahead of another partner's due work.
+ */
+export type QueueLane = 'due' | 'waiting';
+
 export interface EventQueue {
-  /** Enqueues a message that becomes visible after `delaySeconds`; resolves with a handle to it. */
-  send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage>;
+  /** Enqueues a message (on the `due` lane unless told) that becomes visible after `delaySeconds`; resolves with a handle to it. */
+  send(message: EventMessage, delaySeconds: number, lane?: QueueLane): Promise<QueuedMessage>;
   /** Makes a message sent with a delay visible now (with new content, when given). */
   release(message: QueuedMessage, content?: EventMessage): Promise<void>;
   /** Removes a message (best effort). */
@@ -133,8 +141,11 @@ export interface WebhookTransport {
  * so one partner's slow receiver never holds every worker.
  */
 export interface DeliverySlots {
-  /** A slot for the partner (call the returned function to give it back), or undefined at the cap. */
-  take(partnerId: string): (() => void) | undefined;
+  /**
+   * A slot for the partner (call the returned function to give it back), or undefined at the cap
+   * (at once, or after a short wait while the partner's receiver answers quickly and frees one).
+   */
+  take(partnerId: string): Promise<(() => void) | undefined>;
   /** Remembers that the partner's deliveries wait until `until` (its endpoint's next probe). */
   pause(partnerId: string, until: Date): void;
   /** Until when the partner's deliveries wait, if they do. */

@@ -1,17 +1,18 @@
-/** The delivery queue in memory (unit tests): records what was sent, delivers nothing by itself. */
+/** The delivery queue in memory (unit tests): records what was sent (both lanes, in one list), delivers nothing by itself. */
 import { randomUUID } from 'node:crypto';
-import type { EventMessage, EventQueue, QueuedMessage } from '../domain/ports';
+import type { EventMessage, EventQueue, QueueLane, QueuedMessage } from '../domain/ports';
 
 export interface MemoryMessage extends QueuedMessage {
   message: EventMessage;
   visibleAt: number;
+  lane: QueueLane;
 }
 
 export class MemoryEventQueue implements EventQueue {
   readonly messages: MemoryMessage[] = [];
 
-  send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage> {
-    const m = { messageId: randomUUID(), popReceipt: randomUUID(), message, visibleAt: Date.now() + delaySeconds * 1000 };
+  send(message: EventMessage, delaySeconds: number, lane: QueueLane = 'due'): Promise<QueuedMessage> {
+    const m = { messageId: randomUUID(), popReceipt: randomUUID(), message, visibleAt: Date.now() + delaySeconds * 1000, lane };
     this.messages.push(m);
     return Promise.resolve({ messageId: m.messageId, popReceipt: m.popReceipt });
   }

@@ -1,7 +1,8 @@
 /**
  * The delivery queue on Azure Storage Queues (Azurite locally): the only importer of
  * @azure/storage-queue. Messages are JSON, base64-encoded as the Functions host's queue trigger
- * expects by default. The queue and its poison queue are created on first use.
+ * expects by default. The queue and its poison queue are created on first use. The `waiting`
+ * lane is a queue of its own (`webhook-waiting`, src/config.ts), with its own trigger.
  *
  * The SDK is loaded, and the clients made, on the first use too (the first change, which
  * announces its events here), not when the dependencies are built: a read never loads it. In
@@ -10,7 +11,7 @@
 import type { QueueClient, StoragePipelineOptions } from '@azure/storage-queue';
 import type { Config } from '../config';
 import { UnavailableError } from '../domain/errors';
-import type { EventMessage, EventQueue, QueuedMessage } from '../domain/ports';
+import type { EventMessage, EventQueue, QueueLane, QueuedMessage } from '../domain/ports';
 import { azureCredential } from '../identity';
 
 /** Bounded retries and a per-try timeout, as for tables: a request never hangs on the queue. */
@@ -49,16 +50,28 @@ function connect(config: QueueConfig, queueName: string): Clients {
 export class StorageEventQueue implements EventQueue {
   private ready: Promise<void> | undefined;
   private connected: Clients | undefined;
+  private readonly waiting: StorageEventQueue | undefined;
 
   constructor(
     private readonly config: QueueConfig,
     private readonly queueName: string,
     private readonly onRoundTrip?: (op: string) => void,
-  ) {}
+    waitingQueueName?: string,
+  ) {
+    this.waiting = waitingQueueName ? new StorageEventQueue(config, waitingQueueName, onRoundTrip) : undefined;
+  }
 
-  /** Checks nothing and connects nothing: the first use does. */
-  static fromConfig(config: QueueConfig, queueName: string, onRoundTrip?: (op: string) => void): StorageEventQueue {
-    return new StorageEventQueue(config, queueName, onRoundTrip);
+  /**
+   * Checks nothing and connects nothing: the first use does. Without `waitingQueueName` (a
+   * trigger's own queue, polled by the local runner), the waiting lane is the queue itself.
+   */
+  static fromConfig(
+    config: QueueConfig,
+    queueName: string,
+    onRoundTrip?: (op: string) => void,
+    waitingQueueName?: string,
+  ): StorageEventQueue {
+    return new StorageEventQueue(config, queueName, onRoundTrip, waitingQueueName);
   }
 
   /** The clients, made on first use, once. */
@@ -88,7 +101,8 @@ export class StorageEventQueue implements EventQueue {
     return this.ready;
   }
 
-  async send(message: EventMessage, delaySeconds: number): Promise<QueuedMessage> {
+  async send(message: EventMessage, delaySeconds: number, lane: QueueLane = 'due'): Promise<QueuedMessage> {
+    if (lane === 'waiting' && this.waiting) return this.waiting.send(message, delaySeconds);
     await this.ensure();
     const { queue } = this.clients();
     const sent = await this.call('queue.send', () =>

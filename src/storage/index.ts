@@ -1,6 +1,6 @@
 /** Storage, assembled: the domain's ports over Azure Table Storage, or over memory (unit tests). */
 import { randomBytes } from 'node:crypto';
-import { queueNameFor, type Config } from '../config';
+import { queueNameFor, waitingQueueNameFor, type Config } from '../config';
 import type { CustomerLedger, EventQueue, EventRetention, PartnerDirectory, PartnerStore } from '../domain/ports';
 import { MemoryEventQueue } from '../queue/memoryQueue';
 import { StorageEventQueue } from '../queue/storageQueue';
@@ -48,7 +48,12 @@ export function tableStorage(
   config: Pick<Config, 'tables' | 'tablePrefix' | 'managedIdentityClientId' | 'signingKey' | 'queues'>,
   options: TableRowsOptions = {},
 ): Storage & { queue: StorageEventQueue } {
-  const queue = StorageEventQueue.fromConfig(config, queueNameFor(config.tablePrefix), options.onRoundTrip);
+  const queue = StorageEventQueue.fromConfig(
+    config,
+    queueNameFor(config.tablePrefix),
+    options.onRoundTrip,
+    waitingQueueNameFor(config.tablePrefix),
+  );
   return storageOver(TableRows.fromConfig(config, options), config.signingKey, queue);
 }
 

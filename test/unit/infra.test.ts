@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SETTING_NAMES, eventQueueName, loadConfig } from '../../src/config';
+import { SETTING_NAMES, eventQueueName, loadConfig, waitingQueueName } from '../../src/config';
 import { QUEUE_CONNECTION } from '../../src/http/register';
 import type { TableName } from '../../src/storage/rows';
 import { tableName } from '../../src/storage/tableRows';
@@ -280,10 +280,14 @@ describe('infra is identity-only', () => {
     expect(apiBicep).toMatch(/type:\s*'UserAssignedIdentity'\s*\n\s*userAssignedIdentityResourceId:\s*identityId/);
   });
 
-  it('creates the webhook delivery queue and its poison queue, named as the code names them', () => {
+  it('creates the webhook delivery queue, the waiting queue and their poison queues, named as the code names them', () => {
     expect(main).toMatch(/var eventQueueName = '\$\{toLower\(tablePrefix\)\}webhook-events'/);
     expect(eventQueueName({ TABLE_PREFIX: '' })).toBe('webhook-events');
-    expect(main).toMatch(/queueServices:\s*\{\s*queues:\s*\[\s*\{ name: eventQueueName \}\s*\{ name: '\$\{eventQueueName\}-poison' \}/);
+    expect(main).toMatch(/var waitingQueueName = '\$\{toLower\(tablePrefix\)\}webhook-waiting'/);
+    expect(waitingQueueName({ TABLE_PREFIX: '' })).toBe('webhook-waiting');
+    expect(main).toMatch(
+      /queueServices:\s*\{\s*queues:\s*\[\s*\{ name: eventQueueName \}\s*\{ name: '\$\{eventQueueName\}-poison' \}\s*\{ name: waitingQueueName \}\s*\{ name: '\$\{waitingQueueName\}-poison' \}/,
+    );
   });
 
   it('connects the queue trigger by identity (QUEUES__*) and QUEUES_ENDPOINT to the same queue service, over https', () => {

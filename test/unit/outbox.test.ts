@@ -1,12 +1,12 @@
 /** The outbox and the delivery worker over the memory adapters: what each commit writes and announces. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { auditEvent, recordAudit } from '../../src/domain/audit';
-import { deliverMessage, signature, RETRY_SCHEDULE_SECONDS } from '../../src/domain/delivery';
+import { deliverMessage, signature, RETRY_SCHEDULE_SECONDS, SLOT_WAIT_SECONDS } from '../../src/domain/delivery';
 import { UnavailableError, WriteConflict } from '../../src/domain/errors';
 import { eventIdPrefix, eventIdTime, newEventId } from '../../src/domain/events';
 import type { Invitation } from '../../src/domain/model';
 import type { WebhookResponse } from '../../src/domain/ports';
-import { MemorySlots } from '../../src/webhooks/slots';
+import { MAX_IN_FLIGHT_PER_PARTNER, MemorySlots } from '../../src/webhooks/slots';
 import { HEALTHY } from '../../src/domain/circuit';
 import { memoryStorage } from '../../src/storage';
 import { EVENT } from '../../src/storage/layout';
@@ -130,7 +130,29 @@ describe('the delivery worker', () => {
     const young = newEventId();
     await deliverMessage(deps, { partnerId: P, eventIds: [young] });
     expect(s.queue.messages.map((m) => m.message)).toEqual([{ partnerId: P, eventIds: [young], attempt: 1 }]);
+    // It waits for its own partner's commit: on the waiting lane.
+    expect(s.queue.messages.map((m) => m.lane)).toEqual(['waiting']);
     expect(posts).toHaveLength(0);
+  });
+
+  it("a partner at its cap waits on the waiting lane (never ahead of others' due work); a retry is due work", async () => {
+    const { s, deps, posts, webhook, answer } = setup();
+    await s.store.commit(P, [{ kind: 'saveWebhook', webhook }, ...create('inv-cap')]);
+    const msg = s.queue.take()[0]!;
+    // The cap in use by attempts that began long ago (they hang): no short wait for a slot.
+    vi.useFakeTimers({ now: Date.now() - 60_000, toFake: ['Date'] });
+    await Promise.all(Array.from({ length: MAX_IN_FLIGHT_PER_PARTNER }, () => deps.slots.take(P)));
+    vi.useRealTimers();
+    await deliverMessage(deps, msg);
+    expect(posts).toHaveLength(0);
+    const waiting = s.queue.messages.at(-1)!;
+    expect(waiting).toMatchObject({ lane: 'waiting', message: { partnerId: P, eventIds: msg.eventIds, attempt: 1, waits: 1 } });
+    expect((waiting.visibleAt - Date.now()) / 1000).toBeGreaterThanOrEqual(SLOT_WAIT_SECONDS - 1);
+
+    answer({ status: 503, excerpt: 'busy' });
+    await deliverMessage({ ...deps, slots: new MemorySlots() }, waiting.message);
+    expect(posts).toHaveLength(1);
+    expect(s.queue.messages.at(-1)).toMatchObject({ lane: 'due', message: { attempt: 2 } });
   });
 
   it('signs, records the attempt, and drops a duplicate message of the same attempt', async () => {

@@ -135,7 +135,7 @@ describe('the deployment package', () => {
       expect(capabilities.HttpUri).toMatch(/^http:\/\/localhost:\d+\/$/);
       const trigger = (name: string) => Object.values(seen.find((m) => m.name === name)!.bindings).find((b) => b.direction === 'in')!;
       expect(seen.map((m) => m.name).sort()).toEqual(
-        [...Object.keys(operations), 'deliverEvents', 'expireDelegatedAdmin', 'purgeEvents', 'warnEndingSoon'].sort(),
+        [...Object.keys(operations), 'deliverEvents', 'deliverWaiting', 'expireDelegatedAdmin', 'purgeEvents', 'warnEndingSoon'].sort(),
       );
       for (const op of Object.values(operations)) {
         expect(trigger(op.name), op.name).toMatchObject({
@@ -147,6 +147,7 @@ describe('the deployment package', () => {
       }
       // The webhook delivery queue, by identity-based connection (QUEUES__queueServiceUri in Azure).
       expect(trigger('deliverEvents')).toMatchObject({ type: 'queueTrigger', queueName: 'webhook-events', connection: 'QUEUES' });
+      expect(trigger('deliverWaiting')).toMatchObject({ type: 'queueTrigger', queueName: 'webhook-waiting', connection: 'QUEUES' });
     } finally {
       rmSync(join(staged, 'node_modules'), { recursive: true, force: true });
     }
