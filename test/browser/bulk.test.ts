@@ -142,6 +142,8 @@ describe('Bulk invite', () => {
     await page.getByRole('table', { name: 'Filas' }).waitFor();
     // One row: singular words (the verb too).
     expect(await page.getByRole('status').innerText()).toContain('Se comprobó 1 fila: 0 listas, 1 con problemas, 0 repetidas.');
+    // The row's message in Spanish too (the portal sends its language as Accept-Language).
+    expect(await page.getByRole('table', { name: 'Filas' }).innerText()).toContain('debe ser una dirección de correo electrónico');
     expect(await noHorizontalScroll(page)).toBe(true);
     await expectAccessible(page, 'invitación masiva (360 px)');
     await page.screenshot({ path: join(SHOTS, 'portal-bulk-360-es.png'), fullPage: true });

@@ -132,6 +132,31 @@ describe('CSV as people have it', () => {
     expect(r.body.summary).toMatchObject({ rows: 8, valid: 1, failed: 7, created: 0 });
   });
 
+  it("in the partner's language: Accept-Language es words the rows' messages in Spanish, in JSON and in the results CSV", async () => {
+    const w = await world();
+    const csv = ['companyName;email;duration', ';it@noname.example;', 'Correo;correo-malo;', 'Duración;it@dur.example;P999D'].join('\r\n');
+    const r = await postCsv(w.reseller, csv, '?dryRun=true', { 'accept-language': 'es-ES,es;q=0.9' });
+    expect(r.status).toBe(200);
+    expect(r.body.rows.map((x: { errors: unknown[] }) => x.errors)).toEqual([
+      [{ field: 'customer.companyName', message: 'no puede estar vacío' }],
+      [{ field: 'customer.email', message: 'debe ser una dirección de correo electrónico' }],
+      [{ field: 'access.duration', message: 'debe ser un número de días ISO 8601 de P1D a P730D, como P90D' }],
+    ]);
+    const asCsv = await fetch(`${svc.url}/api/invitations/batch?dryRun=true`, {
+      method: 'POST',
+      headers: {
+        'x-ms-client-principal': principalHeader(adminOf(w.reseller)),
+        'content-type': 'text/csv',
+        accept: 'text/csv',
+        'accept-language': 'es',
+      },
+      body: csv,
+    });
+    expect((await asCsv.text()).split('\r\n')[2]).toBe(
+      '2,3,failed,customer.email: debe ser una dirección de correo electrónico,Correo,correo-malo,,',
+    );
+  });
+
   it('a row with more cells than the header fails alone', async () => {
     const w = await world();
     const r = await postCsv(w.reseller, 'companyName,email\nA,a@a.example,extra\nB,b@b.example\n');
