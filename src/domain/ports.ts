@@ -95,7 +95,6 @@ export interface FollowUp {
  */
 export const ANNOUNCE_DELAY_SECONDS = 30;
 
-/** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
 /**
  * The lane of a delivery message: `due` work (a commit's announcement, a retry when its time
  * comes, a release), or work `waiting` for its own partner (a slot, the endpoint's next probe).
@@ -104,6 +103,7 @@ export const ANNOUNCE_DELAY_SECONDS = 30;
  */
 export type QueueLane = 'due' | 'waiting';
 
+/** The delivery queue (Azure Storage Queues). Messages are delivered at least once. */
 export interface EventQueue {
   /** Enqueues a message (on the `due` lane unless told) that becomes visible after `delaySeconds`; resolves with a handle to it. */
   send(message: EventMessage, delaySeconds: number, lane?: QueueLane): Promise<QueuedMessage>;

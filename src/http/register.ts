@@ -14,7 +14,8 @@ import {
 } from '@azure/functions';
 import type { Operation } from '../api/operations';
 import { getDeps, type AppDeps } from '../deps';
-import type { Logger } from '../domain/ports';
+import type { EventMessage, Logger } from '../domain/ports';
+import { parseEventMessage } from '../queue/messages';
 import { contextLogger } from './endpoint';
 
 export interface RegisteredFunction {
@@ -110,6 +111,19 @@ export function registerQueue(
   queueTriggers.set(name, { queueName, handler });
   if (underFunctionsHost()) app.storageQueue(name, { queueName, connection: QUEUE_CONNECTION, handler });
   return handler;
+}
+
+/** A delivery queue's trigger: its work gets the message parsed; one that names no events is dropped, with a warning. */
+export function registerEventQueue(
+  name: string,
+  queueName: string,
+  work: (deps: AppDeps, message: EventMessage, log: Logger) => Promise<void>,
+): StorageQueueHandler {
+  return registerQueue(name, queueName, async (deps, message, log) => {
+    const parsed = parseEventMessage(message);
+    if (!parsed) return log.warn(`${name}: dropped a message that names no events`);
+    await work(deps, parsed, log);
+  });
 }
 
 export function registeredQueueTriggers(): [string, { queueName: string; handler: StorageQueueHandler }][] {

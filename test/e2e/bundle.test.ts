@@ -64,7 +64,11 @@ describe('the bundle under the local runner', () => {
         .map(([name]) => name)
         .sort(),
     ).toEqual(['expireDelegatedAdmin', 'purgeEvents', 'warnEndingSoon']);
-    expect(registeredQueueTriggers().map(([name]) => name).sort()).toEqual(['deliverEvents', 'deliverWaiting']);
+    expect(
+      registeredQueueTriggers()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['deliverEvents', 'deliverWaiting']);
   });
 
   it('answers a first read without loading any lazy part', async () => {

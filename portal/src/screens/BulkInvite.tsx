@@ -76,6 +76,7 @@ export function BulkInvite() {
 
   const s = result?.summary;
   const ready = s ? s.valid : 0;
+  const count = (n: number, forms: string) => counted(lang, n, forms);
   return (
     <section aria-labelledby="screen-title">
       <ScreenHeading>{t.bulk.title}</ScreenHeading>
@@ -135,18 +136,18 @@ export function BulkInvite() {
       <p class="status" role="status">
         {s && phase === 'checked'
           ? fill(t.bulk.checked, {
-              rows: counted(lang, s.rows, t.counts.rowsChecked),
-              valid: counted(lang, s.valid, t.counts.ready),
-              failed: counted(lang, s.failed, t.counts.withProblems),
-              duplicate: counted(lang, s.duplicate, t.counts.repeated),
+              rows: count(s.rows, t.counts.rowsChecked),
+              valid: count(s.valid, t.counts.ready),
+              failed: count(s.failed, t.counts.withProblems),
+              duplicate: count(s.duplicate, t.counts.repeated),
             })
           : ''}
         {s && phase === 'created'
           ? fill(t.bulk.created, {
-              created: counted(lang, s.created, t.counts.created),
-              sent: counted(lang, s.sent, t.counts.sent),
-              failed: counted(lang, s.failed, t.counts.rowsWithProblems),
-              duplicate: counted(lang, s.duplicate, t.counts.repeated),
+              created: count(s.created, t.counts.created),
+              sent: count(s.sent, t.counts.sent),
+              failed: count(s.failed, t.counts.rowsWithProblems),
+              duplicate: count(s.duplicate, t.counts.repeated),
             })
           : ''}
         {s && phase === 'checked' && ready === 0 ? ` ${t.bulk.nothingToCreate}` : ''}
