@@ -47,6 +47,8 @@ export const CLAIM_STALE_MS = 30_000;
 
 /** A partner at its cap of deliveries in flight: its next one waits this long in the queue (doubling per wait, with jitter). */
 export const SLOT_WAIT_SECONDS = 5;
+/** A partner at its cap whose receiver answers quickly (its slots turn over): 1 to 3 s, spread (whole seconds: the queue's unit). */
+export const SLOT_SOON_SECONDS = 1;
 export const SLOT_WAIT_MAX_SECONDS = 300;
 
 /** `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>` (Standard Webhooks). */
@@ -109,22 +111,25 @@ interface Job {
 
 /**
  * One attempt's decision, in one of the partner's slots. Without a free slot, or while the
- * partner's endpoint waits for its next probe, it waits in the queue having read nothing
- * (each wait for a slot longer than the last, up to SLOT_WAIT_MAX_SECONDS).
+ * partner's endpoint waits for its next probe, it waits in the queue having read nothing: a
+ * second or two while the partner's receiver answers quickly, else each wait for a slot longer
+ * than the last, up to SLOT_WAIT_MAX_SECONDS.
  */
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
   const { partnerId, eventId, attempt, waits, settled, released } = job;
   const paused = released ? undefined : deps.slots.pausedUntil(partnerId);
-  const release = paused ? undefined : await deps.slots.take(partnerId);
-  if (!release) {
+  const slot = paused ? 'later' : await deps.slots.take(partnerId);
+  if (typeof slot !== 'function') {
     const seconds = paused
       ? (paused.getTime() - Date.now()) / 1000
-      : Math.min(SLOT_WAIT_MAX_SECONDS, SLOT_WAIT_SECONDS * 2 ** waits) * (1 + Math.random());
+      : slot === 'soon'
+        ? SLOT_SOON_SECONDS * 3 * Math.random()
+        : Math.min(SLOT_WAIT_MAX_SECONDS, SLOT_WAIT_SECONDS * 2 ** waits) * (1 + Math.random());
     const message = {
       partnerId,
       eventIds: [eventId],
       attempt,
-      waits: waits + 1,
+      waits: slot === 'soon' ? waits : waits + 1,
       ...(settled ? { settled } : {}),
       ...(released ? { released } : {}),
     };
@@ -134,7 +139,7 @@ async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<
   try {
     return await decide(deps, job, log);
   } finally {
-    release();
+    slot();
   }
 }
 
@@ -147,9 +152,17 @@ async function decide(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done
     deps.store.partnerRecord(partnerId),
   ]);
   const now = deps.clock.now();
-  // Waiting for this partner's own state (a probe, a claim under way, its commit): on the waiting lane.
+  // Waiting for this partner's own state (a probe, a claim under way, its commit): on the waiting
+  // lane, as what it is (its commit's work done, released from a hold).
   const later = async (seconds: number) => {
-    await deps.queue.send({ partnerId, eventIds: [eventId], attempt }, Math.max(1, Math.ceil(seconds)), 'waiting');
+    const message = {
+      partnerId,
+      eventIds: [eventId],
+      attempt,
+      ...(job.settled ? { settled: true } : {}),
+      ...(job.released ? { released: true } : {}),
+    };
+    await deps.queue.send(message, Math.max(1, Math.ceil(seconds)), 'waiting');
     return 'done' as const;
   };
   if (!event) {

@@ -142,10 +142,11 @@ export interface WebhookTransport {
  */
 export interface DeliverySlots {
   /**
-   * A slot for the partner (call the returned function to give it back), or undefined at the cap
-   * (at once, or after a short wait while the partner's receiver answers quickly and frees one).
+   * A slot for the partner (call the returned function to give it back), perhaps after a short
+   * wait for one while the partner's receiver answers quickly; else, at the cap, how long to wait
+   * for one in the queue: `soon` (it answers quickly: a second or two) or `later` (it does not).
    */
-  take(partnerId: string): Promise<(() => void) | undefined>;
+  take(partnerId: string): Promise<(() => void) | 'soon' | 'later'>;
   /** Remembers that the partner's deliveries wait until `until` (its endpoint's next probe). */
   pause(partnerId: string, until: Date): void;
   /** Until when the partner's deliveries wait, if they do. */

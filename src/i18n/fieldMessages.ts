@@ -9,10 +9,12 @@
  * tested against every check a row goes through (test/unit/fieldMessages.test.ts).
  */
 import type { Locale } from '../domain/model';
+import { counted } from './plural';
 
-const UNITS: Record<string, string> = { characters: 'caracteres', items: 'elementos', character: 'carácter', item: 'elemento' };
+/** zod's units (always plural in its words), as counted Spanish forms. */
+const UNITS: Record<string, string> = { characters: '{n} carácter|{n} caracteres', items: '{n} elemento|{n} elementos' };
 const TYPES: Record<string, string> = {
-  string: 'texto',
+  string: 'un texto',
   boolean: 'true o false',
   object: 'un objeto',
   array: 'una lista',
@@ -21,14 +23,20 @@ const TYPES: Record<string, string> = {
 
 type Rule = [RegExp, string | ((...groups: string[]) => string)];
 
+const es = (n: string, forms: string) => counted('es', Number(n), forms);
+const own = (table: Record<string, string>, key: string) => (Object.hasOwn(table, key) ? table[key] : undefined);
+
 const ES: Rule[] = [
   // The service's own words (src/api/schemas.ts, src/domain/grant.ts, src/domain/text.ts, …).
   [/^must be an email address$/, 'debe ser una dirección de correo electrónico'],
   [/^must be a UUID$/, 'debe ser un GUID (UUID)'],
   [/^must be a hostname such as contoso\.com$/, 'debe ser un nombre de dominio, como contoso.com'],
   [/^must not be empty$/, 'no puede estar vacío'],
-  [/^must be at most (\d+) characters$/, 'admite como máximo $1 caracteres'],
-  [/^must be at most (\d+) characters once normalised$/, 'admite como máximo $1 caracteres una vez normalizado'],
+  [/^must be at most (\d+) characters$/, (n: string) => `admite como máximo ${es(n, UNITS.characters!)}`],
+  [
+    /^must be at most (\d+) characters once normalised$/,
+    (n: string) => `admite como máximo ${es(n, UNITS.characters!)} una vez normalizado`,
+  ],
   [/^must name at least one role$/, 'debe nombrar al menos un rol'],
   [/^must name at least one role \(see GET \/api\/roles\)$/, 'debe nombrar al menos un rol (vea GET /api/roles)'],
   [/^unknown role template IDs: (.+) \(see GET \/api\/roles\)$/, 'Id. de plantilla de rol desconocidos: $1 (vea GET /api/roles)'],
@@ -45,7 +53,7 @@ const ES: Rule[] = [
     /^must not contain line breaks, control, bidirectional or zero-width characters \(found (.+)\)$/,
     'no puede contener saltos de línea ni caracteres de control, bidireccionales o de ancho cero (contiene $1)',
   ],
-  [/^has (\d+) cells; the header has (\d+)$/, 'tiene $1 celdas; el encabezado tiene $2'],
+  [/^has (\d+) cells; the header has (\d+)$/, (n: string, h: string) => `tiene ${es(n, '{n} celda|{n} celdas')}; el encabezado tiene ${h}`],
   [/^must be true or false$/, 'debe ser true o false'],
   [
     /^repeats row (\d+) \(the same tenant ID\); only the first is created$/,
@@ -65,11 +73,12 @@ const ES: Rule[] = [
   ],
   // zod's own words, for the checks without a message of the service's.
   [/^Invalid input: expected \w+, received undefined$/, 'es obligatorio'],
-  [/^Invalid input: expected (\w+), received (\w+)$/, (t: string) => `debe ser ${TYPES[t] ?? t}`],
+  [/^Invalid input: expected (\w+), received (\w+)$/, (t: string) => `debe ser ${own(TYPES, t) ?? t}`],
   [/^Invalid option: expected one of (.+)$/, 'debe ser uno de: $1'],
-  [/^Unrecognized keys?: (.+)$/, 'no es un campo conocido: $1'],
-  [/^Too big: expected \w+ to have <=(\d+) (\w+)$/, (n: string, u: string) => `admite como máximo ${n} ${UNITS[u] ?? u}`],
-  [/^Too small: expected \w+ to have >=(\d+) (\w+)$/, (n: string, u: string) => `necesita al menos ${n} ${UNITS[u] ?? u}`],
+  [/^Unrecognized key: (.+)$/, 'campo desconocido: $1'],
+  [/^Unrecognized keys: (.+)$/, 'campos desconocidos: $1'],
+  [/^Too big: expected \w+ to have <=(\d+) (characters|items)$/, (n: string, u: string) => `admite como máximo ${es(n, UNITS[u]!)}`],
+  [/^Too small: expected \w+ to have >=(\d+) (characters|items)$/, (n: string, u: string) => `necesita al menos ${es(n, UNITS[u]!)}`],
 ];
 
 /** The message in the locale: Spanish by its rule, else as written. */

@@ -16,7 +16,7 @@ import { tableStorage } from '../../src/storage';
 import { deliverMessage } from '../../src/domain/delivery';
 import { parseEventMessage } from '../../src/queue/messages';
 import { StorageEventQueue } from '../../src/queue/storageQueue';
-import { queueNameFor } from '../../src/config';
+import { queueNameFor, waitingQueueNameFor } from '../../src/config';
 import { startFakeAcs, type FakeAcs } from './fakeAcs';
 import { checkResponse, disagreements } from './openapiCheck';
 import type { Rows } from '../../src/storage/rows';
@@ -167,20 +167,23 @@ export const customerAdmin = (tenantId: string = randomUUID()): Who => ({
 });
 
 /**
- * Works the delivery queue's visible messages once, in this process, as the host would (for a
- * service started without `queues`, so that a test controls when the work after the answer runs).
+ * Works the delivery queues' visible messages once (the due queue, then the waiting one), in this
+ * process, as the host would (for a service started without `queues`, so that a test controls
+ * when the work after the answer runs).
  */
 export async function drainQueue(svc: Service): Promise<number> {
-  const queue = StorageEventQueue.fromConfig(svc.deps.config, queueNameFor(svc.deps.config.tablePrefix));
+  const prefix = svc.deps.config.tablePrefix;
   let worked = 0;
-  for (;;) {
-    const batch = await queue.receive(32, 30);
-    if (!batch.length) return worked;
-    for (const m of batch) {
-      const message = parseEventMessage(m.text);
-      if (message) await deliverMessage(svc.deps, message);
-      await queue.complete(m);
-      worked++;
+  for (const name of [queueNameFor(prefix), waitingQueueNameFor(prefix)]) {
+    const queue = StorageEventQueue.fromConfig(svc.deps.config, name);
+    for (let batch = await queue.receive(32, 30); batch.length; batch = await queue.receive(32, 30)) {
+      for (const m of batch) {
+        const message = parseEventMessage(m.text);
+        if (message) await deliverMessage(svc.deps, message);
+        await queue.complete(m);
+        worked++;
+      }
     }
   }
+  return worked;
 }

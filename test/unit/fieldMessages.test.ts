@@ -73,6 +73,13 @@ describe('row messages in Spanish', () => {
     expect(fieldMessage(singleLineProblem('a\u0007b')!, 'es')).toContain('U+0007');
     expect(fieldMessage('Invalid input: expected boolean, received string', 'es')).toBe('debe ser true o false');
     expect(fieldMessage('Invalid input: expected string, received undefined', 'es')).toBe('es obligatorio');
+    // Counted where a number is (Spanish agrees): one cell, one character; one key or several.
+    expect(fieldMessage('has 1 cells; the header has 2', 'es')).toBe('tiene 1 celda; el encabezado tiene 2');
+    expect(fieldMessage('has 3 cells; the header has 2', 'es')).toBe('tiene 3 celdas; el encabezado tiene 2');
+    expect(fieldMessage('Too small: expected string to have >=1 characters', 'es')).toBe('necesita al menos 1 carácter');
+    expect(fieldMessage('must be at most 1 characters', 'es')).toBe('admite como máximo 1 carácter');
+    expect(fieldMessage('Unrecognized keys: "a", "b"', 'es')).toBe('campos desconocidos: "a", "b"');
+    expect(fieldMessage('Invalid input: expected constructor, received string', 'es')).toBe('debe ser constructor');
   });
 
   it('English stays as written, and a message no rule knows stays English rather than garbled', () => {

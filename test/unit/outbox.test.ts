@@ -1,7 +1,7 @@
 /** The outbox and the delivery worker over the memory adapters: what each commit writes and announces. */
 import { describe, expect, it, vi } from 'vitest';
 import { auditEvent, recordAudit } from '../../src/domain/audit';
-import { deliverMessage, signature, RETRY_SCHEDULE_SECONDS, SLOT_WAIT_SECONDS } from '../../src/domain/delivery';
+import { deliverMessage, signature, RETRY_SCHEDULE_SECONDS, SLOT_SOON_SECONDS, SLOT_WAIT_SECONDS } from '../../src/domain/delivery';
 import { UnavailableError, WriteConflict } from '../../src/domain/errors';
 import { eventIdPrefix, eventIdTime, newEventId } from '../../src/domain/events';
 import type { Invitation } from '../../src/domain/model';
@@ -148,6 +148,18 @@ describe('the delivery worker', () => {
     const waiting = s.queue.messages.at(-1)!;
     expect(waiting).toMatchObject({ lane: 'waiting', message: { partnerId: P, eventIds: msg.eventIds, attempt: 1, waits: 1 } });
     expect((waiting.visibleAt - Date.now()) / 1000).toBeGreaterThanOrEqual(SLOT_WAIT_SECONDS - 1);
+
+    // A receiver that answers quickly but whose waiters are all taken: 1 to 3 s, the waits not counted.
+    const answersQuickly = new (class extends MemorySlots {
+      override take() {
+        return Promise.resolve('soon' as const);
+      }
+    })();
+    const busy = { ...deps, slots: answersQuickly };
+    await deliverMessage(busy, waiting.message);
+    const soon = s.queue.messages.at(-1)!;
+    expect(soon).toMatchObject({ lane: 'waiting', message: { waits: 1 } });
+    expect((soon.visibleAt - Date.now()) / 1000).toBeLessThanOrEqual(3 * SLOT_SOON_SECONDS);
 
     answer({ status: 503, excerpt: 'busy' });
     await deliverMessage({ ...deps, slots: new MemorySlots() }, waiting.message);
