@@ -111,8 +111,8 @@ interface Job {
 
 /**
  * One attempt's decision, in one of the partner's slots. Without a free slot, or while the
- * partner's endpoint waits for its next probe, it waits in the queue having read nothing: a
- * second or two while the partner's receiver answers quickly, else each wait for a slot longer
+ * partner's endpoint waits for its next probe, it waits in the queue having read nothing: 1 to
+ * 3 s while the partner's receiver answers quickly, else each wait for a slot longer
  * than the last, up to SLOT_WAIT_MAX_SECONDS.
  */
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {

@@ -144,7 +144,7 @@ export interface DeliverySlots {
   /**
    * A slot for the partner (call the returned function to give it back), perhaps after a short
    * wait for one while the partner's receiver answers quickly; else, at the cap, how long to wait
-   * for one in the queue: `soon` (it answers quickly: a second or two) or `later` (it does not).
+   * for one in the queue: `soon` (it answers quickly: 1 to 3 s) or `later` (it does not).
    */
   take(partnerId: string): Promise<(() => void) | 'soon' | 'later'>;
   /** Remembers that the partner's deliveries wait until `until` (its endpoint's next probe). */
