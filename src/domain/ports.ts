@@ -116,6 +116,8 @@ export interface EventQueue {
 export interface QueuedMessage {
   messageId: string;
   popReceipt: string;
+  /** The lane it was sent on, when not `due`: a release or withdrawal acts on that lane's queue. */
+  lane?: QueueLane;
 }
 
 /** Why no answer came, as a class (never the socket's own text). */

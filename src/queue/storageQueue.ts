@@ -102,7 +102,7 @@ export class StorageEventQueue implements EventQueue {
   }
 
   async send(message: EventMessage, delaySeconds: number, lane: QueueLane = 'due'): Promise<QueuedMessage> {
-    if (lane === 'waiting' && this.waiting) return this.waiting.send(message, delaySeconds);
+    if (lane === 'waiting' && this.waiting) return { ...(await this.waiting.send(message, delaySeconds)), lane };
     await this.ensure();
     const { queue } = this.clients();
     const sent = await this.call('queue.send', () =>
@@ -112,11 +112,13 @@ export class StorageEventQueue implements EventQueue {
   }
 
   async release(m: QueuedMessage, content?: EventMessage): Promise<void> {
+    if (m.lane === 'waiting' && this.waiting) return this.waiting.release({ ...m, lane: 'due' }, content);
     const { queue } = this.clients();
     await this.call('queue.release', () => queue.updateMessage(m.messageId, m.popReceipt, content ? encodeMessage(content) : undefined, 0));
   }
 
   async withdraw(m: QueuedMessage): Promise<void> {
+    if (m.lane === 'waiting' && this.waiting) return this.waiting.withdraw({ ...m, lane: 'due' });
     const { queue } = this.clients();
     await this.call('queue.delete', () => queue.deleteMessage(m.messageId, m.popReceipt));
   }
