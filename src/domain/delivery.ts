@@ -115,8 +115,26 @@ interface Job {
  * 3 s while the partner's receiver answers quickly, else each wait for a slot longer
  * than the last, up to SLOT_WAIT_MAX_SECONDS.
  */
+/**
+ * The job put back on the queue's waiting lane, as what it is (its commit's work done, released
+ * from a hold), visible after `seconds` (whole seconds, at least one: the queue's unit).
+ */
+async function wait(deps: DeliveryDeps, job: Job, seconds: number, waits?: number): Promise<'done'> {
+  const { partnerId, eventId, attempt, settled, released } = job;
+  const message: EventMessage = {
+    partnerId,
+    eventIds: [eventId],
+    attempt,
+    ...(waits !== undefined ? { waits } : {}),
+    ...(settled ? { settled } : {}),
+    ...(released ? { released } : {}),
+  };
+  await deps.queue.send(message, Math.max(1, Math.ceil(seconds)), 'waiting');
+  return 'done';
+}
+
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
-  const { partnerId, eventId, attempt, waits, settled, released } = job;
+  const { partnerId, waits, released } = job;
   const paused = released ? undefined : deps.slots.pausedUntil(partnerId);
   const slot = paused ? 'later' : await deps.slots.take(partnerId);
   if (typeof slot !== 'function') {
@@ -125,16 +143,7 @@ async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<
       : slot === 'soon'
         ? SLOT_SOON_SECONDS * 3 * Math.random()
         : Math.min(SLOT_WAIT_MAX_SECONDS, SLOT_WAIT_SECONDS * 2 ** waits) * (1 + Math.random());
-    const message = {
-      partnerId,
-      eventIds: [eventId],
-      attempt,
-      waits: slot === 'soon' ? waits : waits + 1,
-      ...(settled ? { settled } : {}),
-      ...(released ? { released } : {}),
-    };
-    await deps.queue.send(message, Math.max(1, Math.ceil(seconds)), 'waiting');
-    return 'done';
+    return wait(deps, job, seconds, slot === 'soon' ? waits : waits + 1);
   }
   try {
     return await decide(deps, job, log);
@@ -152,19 +161,8 @@ async function decide(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done
     deps.store.partnerRecord(partnerId),
   ]);
   const now = deps.clock.now();
-  // Waiting for this partner's own state (a probe, a claim under way, its commit): on the waiting
-  // lane, as what it is (its commit's work done, released from a hold).
-  const later = async (seconds: number) => {
-    const message = {
-      partnerId,
-      eventIds: [eventId],
-      attempt,
-      ...(job.settled ? { settled: true } : {}),
-      ...(job.released ? { released: true } : {}),
-    };
-    await deps.queue.send(message, Math.max(1, Math.ceil(seconds)), 'waiting');
-    return 'done' as const;
-  };
+  // Waiting for this partner's own state (a probe, a claim under way, its commit).
+  const later = (seconds: number) => wait(deps, job, seconds);
   if (!event) {
     // A commit still under way would be odd this late, but costs one more look.
     if (Date.now() - eventIdTime(eventId) < MISSING_GRACE_MS) await later(ANNOUNCE_DELAY_SECONDS);
