@@ -101,8 +101,33 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   };
 }
 
-/** A free TCP port on loopback, chosen by the OS. */
+/**
+ * Ports handed out by `freePort`: below Linux's ephemeral range (32768–60999), so no outgoing
+ * connection of a test (each takes an ephemeral port) can take the port between `freePort`
+ * answering and the caller listening on it; above the well-known and most registered ports.
+ */
+const FREE_PORT_RANGE = { from: 20_000, to: 32_000 } as const;
+
+/** True when a server can listen on the loopback port now. */
+async function canListen(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free TCP port on loopback: a random one of FREE_PORT_RANGE that can be listened on, or
+ * (should 50 tries all be taken) one the OS chooses. The CI once lost a run to an OS-chosen port
+ * that an outgoing connection took before the test's server listened on it (EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = FREE_PORT_RANGE.from + Math.floor(Math.random() * (FREE_PORT_RANGE.to - FREE_PORT_RANGE.from));
+    if (await canListen(port)) return port;
+  }
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
     const srv = createServer();

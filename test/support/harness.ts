@@ -56,21 +56,34 @@ export interface ServiceOptions extends Pick<RunnerOptions, 'portalDir'> {
   queues?: boolean;
 }
 
+/** Starts a server on a free port, choosing another should the port be taken meanwhile. */
+async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (e) {
+      if (attempt >= 5 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+  }
+}
+
 export async function startService(
   overrides: Partial<Config> = {},
   corsOrigins: string[] = [],
   options: ServiceOptions = {},
 ): Promise<Service> {
-  const port = await freePort();
-  const config: Config = { ...loadConfig({ ...process.env, PUBLIC_BASE_URL: `http://localhost:${port}` }), ...overrides };
+  await loadFunctions(FUNCTIONS_DIR, '.ts');
+  const logs: string[] = [];
+  const log = (level: string, message: string) => logs.push(`[${level}] ${message}`);
+  const runner = await onFreePort((port) =>
+    startRunner({ ...(options.portalDir ? { portalDir: options.portalDir } : {}), port, corsOrigins, log }),
+  );
+  // The service's state, before any request can reach the runner (none has its address yet).
+  const config: Config = { ...loadConfig({ ...process.env, PUBLIC_BASE_URL: runner.url }), ...overrides };
   const roundTrips: string[] = [];
   const storage = tableStorage(config, { onRoundTrip: (op) => roundTrips.push(op) });
   const deps = buildDeps(config, storage);
   setDeps(deps);
-  await loadFunctions(FUNCTIONS_DIR, '.ts');
-  const logs: string[] = [];
-  const log = (level: string, message: string) => logs.push(`[${level}] ${message}`);
-  const runner = await startRunner({ ...(options.portalDir ? { portalDir: options.portalDir } : {}), port, corsOrigins, log });
   const stopQueues = options.queues ? startQueuePollers({ config, log, intervalMs: 100 }) : undefined;
   return {
     url: runner.url,
