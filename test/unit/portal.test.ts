@@ -1,10 +1,12 @@
 /**
  * The portal's pure parts: its catalogues (complete in both languages, the removal statement the
- * service's own), hash routes, the language default, and the draft's mailto: and HTML.
+ * service's own), hash routes, the language default, the draft's mailto: and HTML, and the Overview
+ * chart's grid lines.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { gridValues } from '../../portal/src/chartScale';
 import { mailtoHref, messageHtml } from '../../portal/src/draftText';
 import { catalogues, fill, pickLang } from '../../portal/src/i18n';
 import { parseRoute } from '../../portal/src/routes';
@@ -175,5 +177,15 @@ describe('the deployed portal’s CSP (issue 25, item 8)', () => {
     const csp = (JSON.parse(file) as { globalHeaders: Record<string, string> }).globalHeaders['Content-Security-Policy']!;
     expect(csp).not.toContain('*');
     expect(connectSrc(csp)).toEqual(["'self'", 'https://login.microsoftonline.com']);
+  });
+});
+
+describe('the Overview chart', () => {
+  it('draws its grid lines at whole numbers, each once', () => {
+    expect(gridValues(1)).toEqual([0, 1]);
+    expect(gridValues(2)).toEqual([0, 1, 2]);
+    expect(gridValues(3)).toEqual([0, 2, 3]);
+    expect(gridValues(6)).toEqual([0, 3, 6]);
+    expect(gridValues(0)).toEqual([0]);
   });
 });

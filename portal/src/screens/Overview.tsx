@@ -4,6 +4,7 @@
  * delegated admin ends within 30 days, linked to their records.
  */
 import type { Insights } from '../../../src/client';
+import { gridValues } from '../chartScale';
 import { useSession } from '../context';
 import { counted, fill, formatDate, type Lang } from '../i18n';
 import type { Catalogue } from '../i18n/en';
@@ -142,8 +143,7 @@ function Weeks({ t, lang, weeks }: { t: Catalogue; lang: Lang; weeks: Week[] }) 
         ))}
       </ul>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title" aria-describedby="chart-summary" class="bars">
-        {/* Whole numbers only, each once (with a maximum of 1, the middle line would read 1 too). */}
-        {[...new Set([0, Math.round(max / 2), max])].map((v) => (
+        {gridValues(max).map((v) => (
           <g key={v}>
             <line x1={left} x2={W - right} y1={y(v)} y2={y(v)} class="grid" />
             <text x={left - 6} y={y(v) + 4} text-anchor="end" class="axis">
