@@ -110,12 +110,6 @@ interface Job {
 }
 
 /**
- * One attempt's decision, in one of the partner's slots. Without a free slot, or while the
- * partner's endpoint waits for its next probe, it waits in the queue having read nothing: 1 to
- * 3 s while the partner's receiver answers quickly, else each wait for a slot longer
- * than the last, up to SLOT_WAIT_MAX_SECONDS.
- */
-/**
  * The job put back on the queue's waiting lane, as what it is (its commit's work done, released
  * from a hold), visible after `seconds` (whole seconds, at least one: the queue's unit).
  */
@@ -133,6 +127,12 @@ async function wait(deps: DeliveryDeps, job: Job, seconds: number, waits?: numbe
   return 'done';
 }
 
+/**
+ * One attempt's decision, in one of the partner's slots. Without a free slot, or while the
+ * partner's endpoint waits for its next probe, it waits in the queue having read nothing: 1 to
+ * 3 s while the partner's receiver answers quickly, else each wait for a slot longer
+ * than the last, up to SLOT_WAIT_MAX_SECONDS.
+ */
 async function deliverOnce(deps: DeliveryDeps, job: Job, log?: Logger): Promise<'done' | 'again'> {
   const { partnerId, waits, released } = job;
   const paused = released ? undefined : deps.slots.pausedUntil(partnerId);

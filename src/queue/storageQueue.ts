@@ -101,8 +101,14 @@ export class StorageEventQueue implements EventQueue {
     return this.ready;
   }
 
+  /** The queue of the `waiting` lane, when it has one of its own. */
+  private waitingQueue(lane: QueueLane | undefined): StorageEventQueue | undefined {
+    return lane === 'waiting' ? this.waiting : undefined;
+  }
+
   async send(message: EventMessage, delaySeconds: number, lane: QueueLane = 'due'): Promise<QueuedMessage> {
-    if (lane === 'waiting' && this.waiting) return { ...(await this.waiting.send(message, delaySeconds)), lane };
+    const waiting = this.waitingQueue(lane);
+    if (waiting) return { ...(await waiting.send(message, delaySeconds)), lane };
     await this.ensure();
     const { queue } = this.clients();
     const sent = await this.call('queue.send', () =>
@@ -112,13 +118,15 @@ export class StorageEventQueue implements EventQueue {
   }
 
   async release(m: QueuedMessage, content?: EventMessage): Promise<void> {
-    if (m.lane === 'waiting' && this.waiting) return this.waiting.release({ ...m, lane: 'due' }, content);
+    const waiting = this.waitingQueue(m.lane);
+    if (waiting) return waiting.release(m, content);
     const { queue } = this.clients();
     await this.call('queue.release', () => queue.updateMessage(m.messageId, m.popReceipt, content ? encodeMessage(content) : undefined, 0));
   }
 
   async withdraw(m: QueuedMessage): Promise<void> {
-    if (m.lane === 'waiting' && this.waiting) return this.waiting.withdraw({ ...m, lane: 'due' });
+    const waiting = this.waitingQueue(m.lane);
+    if (waiting) return waiting.withdraw(m);
     const { queue } = this.clients();
     await this.call('queue.delete', () => queue.deleteMessage(m.messageId, m.popReceipt));
   }
