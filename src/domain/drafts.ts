@@ -72,10 +72,10 @@ export function buildDraft(d: DraftInput): Draft {
 }
 
 /**
- * The duration and the latest end date of an invitation's roles: accepted at the link's expiry at
- * the latest, they end `days` after it.
+ * The duration of roles, in words, and when they end if they begin at `from`: for a draft, the
+ * link's expiry (the latest end); for a page, now (the end if accepted now).
  */
-export function accessValues(access: DelegatedAccess, expiresAt: string, locale: Locale): { days: string; endsAt: string } {
+export function accessValues(access: DelegatedAccess, from: string, locale: Locale): { days: string; endsAt: string } {
   const days = durationDays(access.duration) ?? 0;
-  return { days: daysText(locale, days), endsAt: formatExpiry(addDays(new Date(expiresAt), days).toISOString(), locale) };
+  return { days: daysText(locale, days), endsAt: formatExpiry(addDays(new Date(from), days).toISOString(), locale) };
 }

@@ -2,10 +2,11 @@
  * The customer's pages: small, accessible, self-contained HTML (no external asset, no script),
  * in the invitation's language. Every value from a user is escaped.
  */
-import { accessOf, addDays, durationDays } from '../domain/grant';
+import { accessValues } from '../domain/drafts';
+import { accessOf } from '../domain/grant';
 import { CUSTOMER_ADMIN_ROLE, hasAnyRole, type CustomerRelationship, type Invitation, type Locale, type Principal } from '../domain/model';
 import { roleName } from '../domain/roles';
-import { daysText, fill, formatExpiry, texts, type Values } from '../i18n';
+import { fill, formatExpiry, texts, type Values } from '../i18n';
 import { escapeHtml } from '../domain/text';
 import { requestTexts } from '../i18n/requests';
 
@@ -52,8 +53,7 @@ export interface PageLinks {
 function accessBlock(inv: Invitation, now: Date): string {
   const t = texts[inv.locale].page;
   const access = accessOf(inv);
-  const days = durationDays(access.duration) ?? 0;
-  const v = { days: daysText(inv.locale, days), endsAt: formatExpiry(addDays(now, days).toISOString(), inv.locale) };
+  const v = accessValues(access, now.toISOString(), inv.locale);
   return `<ul>${access.roles.map((r) => `<li>${escapeHtml(roleName(r, inv.locale))}</li>`).join('')}</ul>
 <p>${h(t.duration, v)}${access.autoExtend ? ` ${escapeHtml(t.autoExtend)}` : ''}</p>`;
 }

@@ -5,7 +5,7 @@
  * accept page's own (src/views/pages.ts).
  */
 import type { ChangeRequest } from '../domain/changeRequest';
-import { addDays, durationDays } from '../domain/grant';
+import { accessValues } from '../domain/drafts';
 import type { Locale, Principal, Relationship } from '../domain/model';
 import { roleById, roleName } from '../domain/roles';
 import { formatExpiry, texts } from '../i18n';
@@ -36,7 +36,6 @@ export function requestPage(r: ChangeRequest, principal: Principal | undefined, 
   const t = requestTexts[r.locale].page;
   const v = { partner: r.partnerName, company: r.companyName, expiry: formatExpiry(r.expiresAt, r.locale), tenant: r.customerId };
   const canAnswer = principal !== undefined && mayAnswer(principal, r.customerId) === true;
-  const days = durationDays(r.requested.duration) ?? 0;
   const currentEnd = r.current.roles.length ? formatExpiry(r.current.endsAt, r.locale) : t.noneHeld;
   // An empty `roles` tells "the boxes were shown" apart from "no box checked": none approved.
   const form = `<form id="${FORM_ID}" method="post" action="${escapeHtml(links.self)}" class="actions">
@@ -52,7 +51,7 @@ export function requestPage(r: ChangeRequest, principal: Principal | undefined, 
 <p>${escapeHtml(t.intro)}</p>
 <div class="change">${column(t.added, roleList(r.added, r.locale, canAnswer))}${column(t.kept, roleList(r.kept, r.locale))}${column(t.removed, roleList(r.removed, r.locale))}</div>
 <dl><dt>${escapeHtml(t.currentEnd)}</dt><dd>${escapeHtml(currentEnd)}</dd>
-<dt>${escapeHtml(t.newEnd)}</dt><dd>${escapeHtml(formatExpiry(addDays(now, days).toISOString(), r.locale))}</dd></dl>
+<dt>${escapeHtml(t.newEnd)}</dt><dd>${escapeHtml(accessValues(r.requested, now.toISOString(), r.locale).endsAt)}</dd></dl>
 ${r.requested.autoExtend ? `<p>${escapeHtml(t.autoExtend)}</p>` : ''}
 <p>${escapeHtml(pt.removeAnyTime)} <a href="${escapeHtml(links.customerPage)}">${escapeHtml(pt.customerPageLink)}</a></p>
 <p>${h(t.expiry, v)}</p>

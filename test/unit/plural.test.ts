@@ -1,8 +1,11 @@
-/** Counted words: "1 day", not "1 days", in every text that carries a number (src/i18n/plural.ts). */
+/** Counted words: "1 day", not "1 days", in every text that carries a number (src/i18n/plural.ts): the portal, the email, the accept page. */
 import { describe, expect, it } from 'vitest';
 import { buildDraft } from '../../src/domain/drafts';
 import { resolveAccess } from '../../src/domain/grant';
+import type { Invitation } from '../../src/domain/model';
+import { formatExpiry } from '../../src/i18n';
 import { counted } from '../../src/i18n/plural';
+import { invitationPage } from '../../src/views/pages';
 import { en } from '../../portal/src/i18n/en';
 import { es } from '../../portal/src/i18n/es';
 
@@ -47,5 +50,36 @@ describe('the invitation email', () => {
     expect(draft('es', 'P1D')).toContain('Estos roles duran 1 día desde');
     expect(draft('en', 'P30D')).toContain('These roles last 30 days from');
     expect(draft('es', 'P30D')).toContain('Estos roles duran 30 días desde');
+  });
+});
+
+describe('the accept page', () => {
+  it('says how long the roles last, counted, and when they end if accepted now', () => {
+    const page = (locale: 'en' | 'es', duration: string) =>
+      invitationPage(
+        {
+          id: 'inv-1',
+          partnerId: 'p-1',
+          partnerName: 'Fabrikam',
+          kind: 'reseller',
+          customer: { companyName: 'Contoso', email: 'a@b.example' },
+          status: 'pending',
+          nonce: 'n',
+          expiresAt: '2030-01-10T00:00:00.000Z',
+          locale,
+          email: { status: 'notSent' },
+          createdAt: '2030-01-01T00:00:00.000Z',
+          createdBy: { id: 'u-1', name: 'Ana', tenantId: 't-1' },
+          access: resolveAccess({ duration }),
+        } satisfies Invitation,
+        undefined,
+        { self: '/api/accept/x', signIn: '/.auth/login/aad', signOut: '/.auth/logout', customerPage: '/api/customer' },
+        new Date('2030-01-01T12:00:00.000Z'),
+      );
+    // The date as the runtime's ICU words it (Node versions differ: "a las 12:00", ", 12:00").
+    const day2 = '2030-01-02T12:00:00.000Z';
+    expect(page('en', 'P1D')).toContain(`They last 1 day: if you accept now, until ${formatExpiry(day2, 'en')}.`);
+    expect(page('es', 'P1D')).toContain(`Duran 1 día: si aceptas ahora, hasta el ${formatExpiry(day2, 'es')}.`);
+    expect(page('en', 'P30D')).toContain(`They last 30 days: if you accept now, until ${formatExpiry('2030-01-31T12:00:00.000Z', 'en')}.`);
   });
 });
