@@ -11,18 +11,17 @@
  * Knobs (environment): BENCH_SIZES (default "1000,20000"), BENCH_SECONDS per measured run
  * (default 2), BENCH_STARTUP_RUNS (default 15).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../src/config';
 import { buildDeps, setDeps, type AppDeps } from '../src/deps';
 import { createInvitation } from '../src/domain/invitationCreate';
 import type { Partner } from '../src/domain/model';
 import { enrolPartners } from '../src/domain/operator';
 import { findPartner } from '../src/domain/partners';
 import { encodePrincipal } from '../src/http/principal';
-import { freePort, startAzurite, type RunningAzurite } from '../src/local/azurite';
+import type { RunningAzurite } from '../src/local/azurite';
 import { loadFunctions, startRunner, type RunningServer } from '../src/local/runner';
 import { storageOver, tableStorage } from '../src/storage';
 import { NAME_INDEX, invitationKey, nameKey, prefixEnd, relationshipKey, sortKey } from '../src/storage/layout';
@@ -701,24 +700,17 @@ async function main(): Promise<void> {
  */
 async function coldStartOnly(): Promise<void> {
   const previous = JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResult;
-  const azurite = await startAzurite({ port: await freePort() });
-  // Enrolling the partner announces its event on the queue.
-  const queues = await startAzurite({ port: await freePort(), service: 'queue' });
+  // Enrolling the partner announces its event on the queue, so both Azurites.
+  const storage = await startBenchStorage();
+  const { azurite, config } = storage;
   try {
-    const config = loadConfig({
-      TABLES_CONNECTION_STRING: azurite.connectionString,
-      QUEUES_CONNECTION_STRING: queues.connectionString,
-      PUBLIC_BASE_URL: 'http://localhost:7071',
-      INVITATION_SIGNING_KEY: randomBytes(32).toString('base64url'),
-    });
     const partner = reseller('Bench Cold Start Reseller');
     await enrolPartners(buildDeps(config), [partner]);
     log(`Cold start: ${STARTUP_RUNS} fresh processes per variant...`);
     const startup = await measureStartup(STARTUP_RUNS, azurite.port, principalOf(partner.id, 'AdminAgent'));
     writeReport({ ...previous, startup: { ...startup, at: new Date().toISOString(), node: process.version } });
   } finally {
-    await azurite.stop();
-    await queues.stop();
+    await storage.stop();
   }
 }
 
