@@ -10,13 +10,31 @@ import type { BatchResult } from '../../../src/client';
 import { BATCH_CSV_COLUMNS, FIELD_OF_COLUMN } from '../../../src/api/batchColumns';
 import { useSession } from '../context';
 import { datedName, saveFile } from '../download';
-import { counted, fill } from '../i18n';
+import { counted, fill, type Lang } from '../i18n';
+import type { Catalogue } from '../i18n/en';
 import { ErrorAlert, ScreenHeading } from '../ui';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'creating' | 'created';
 type Row = BatchResult['rows'][number];
 
 const COLUMN_OF_FIELD = new Map<string, string>(Object.entries(FIELD_OF_COLUMN).map(([column, field]) => [field, column]));
+
+/**
+ * The summary sentence after a check or a creation: each {placeholder} is the summary's count of
+ * the same name, in the counted words of `t.counts` named here.
+ */
+const SUMMARY: Record<'checked' | 'created', Partial<Record<keyof BatchResult['summary'], keyof Catalogue['counts']>>> = {
+  checked: { rows: 'rowsChecked', valid: 'ready', failed: 'withProblems', duplicate: 'repeated' },
+  created: { created: 'created', sent: 'sent', failed: 'rowsWithProblems', duplicate: 'repeated' },
+};
+
+function summaryText(t: Catalogue, lang: Lang, done: keyof typeof SUMMARY, summary: BatchResult['summary']): string {
+  const words = Object.entries(SUMMARY[done]).map(([k, forms]): [string, string] => [
+    k,
+    counted(lang, summary[k as keyof typeof summary], t.counts[forms]),
+  ]);
+  return fill(t.bulk[done], Object.fromEntries(words));
+}
 
 /** The template: the header line and one example row, `;` for Spanish Excel. */
 function template(delimiter: string): Blob {
@@ -76,7 +94,6 @@ export function BulkInvite() {
 
   const s = result?.summary;
   const ready = s ? s.valid : 0;
-  const count = (n: number, forms: string) => counted(lang, n, forms);
   return (
     <section aria-labelledby="screen-title">
       <ScreenHeading>{t.bulk.title}</ScreenHeading>
@@ -134,22 +151,7 @@ export function BulkInvite() {
       </form>
       <ErrorAlert t={t} error={error} />
       <p class="status" role="status">
-        {s && phase === 'checked'
-          ? fill(t.bulk.checked, {
-              rows: count(s.rows, t.counts.rowsChecked),
-              valid: count(s.valid, t.counts.ready),
-              failed: count(s.failed, t.counts.withProblems),
-              duplicate: count(s.duplicate, t.counts.repeated),
-            })
-          : ''}
-        {s && phase === 'created'
-          ? fill(t.bulk.created, {
-              created: count(s.created, t.counts.created),
-              sent: count(s.sent, t.counts.sent),
-              failed: count(s.failed, t.counts.rowsWithProblems),
-              duplicate: count(s.duplicate, t.counts.repeated),
-            })
-          : ''}
+        {s && (phase === 'checked' || phase === 'created') ? summaryText(t, lang, phase, s) : ''}
         {s && phase === 'checked' && ready === 0 ? ` ${t.bulk.nothingToCreate}` : ''}
       </p>
       {result ? <RowsTable rows={result.rows} /> : null}
